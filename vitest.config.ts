@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole repo. SWC compiles TypeScript with legacy decorators and
+// decorator metadata, which NestJS dependency injection needs (esbuild does not emit it).
+const libs = ['config', 'errors', 'events', 'health', 'observability', 'testing'];
+const alias = Object.fromEntries(
+  libs.map((name) => [
+    `@maas/${name}`,
+    fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),
+  ]),
+);
+
+const plugins = [swc.vite({ tsconfigFile: false, jsc: { target: 'es2023' } })];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['libs/*/src/**/*.spec.ts', 'services/*/src/**/*.spec.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['libs/*/test/**/*.int-spec.ts', 'services/*/test/**/*.int-spec.ts'],
+          environment: 'node',
+          // Integration tests share one real stack; run files one at a time, bounded.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          globalSetup: ['libs/testing/src/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
