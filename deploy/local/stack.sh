@@ -5,7 +5,8 @@
 #
 #   deploy/local/stack.sh up [c..] build what is missing (cached), start what is not running
 #                                  (components: postgres redis kafka sim kubernetes; default all)
-#   deploy/local/stack.sh down     stop exactly what `up` started (pid files)
+#   deploy/local/stack.sh down [p..] stop exactly what `up` started (pid files); or the named
+#                                  processes (e.g. `down kafka` then `up kafka` in a fault test)
 #   deploy/local/stack.sh status   one line per component
 #   deploy/local/stack.sh env      connection settings as shell exports
 #
@@ -211,6 +212,10 @@ options:
   cidr: 10.244.0.0/16
   serverAddress: 127.0.0.1
   nodeLeaseDurationSeconds: 40
+  nodeLeaseParallelism: 4
+  podPlayStageParallelism: 8
+  nodePlayStageParallelism: 4
+  podsOnNodeSyncParallelism: 4
 ---
 KW
     cat "$KWOK_DIR/stages.yaml"; } > "$STATE/kwok/kwok.yaml"
@@ -264,7 +269,7 @@ cmd_up() {
 
 cmd_down() {
   local n
-  for n in kwok kube-scheduler kube-controller-manager kube-apiserver etcd sim2 sim kafka redis postgres; do
+  for n in ${@:-kwok kube-scheduler kube-controller-manager kube-apiserver etcd sim2 sim kafka redis postgres}; do
     local f=$RUN/$n.pid
     [ -f "$f" ] || continue
     local pid; pid=$(cat "$f")
@@ -290,7 +295,7 @@ cmd_status() {
 
 case "${1:-}" in
   up) shift; cmd_up "$@" ;;
-  down) cmd_down ;;
+  down) shift; cmd_down "$@" ;;
   status) cmd_status ;;
   env) print_env ;;
   *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;

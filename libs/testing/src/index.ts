@@ -1,0 +1,11 @@
+export { eventually, type EventuallyOptions } from './eventually.js';
+export { uniqueName, uniqueTopicPrefix } from './isolation.js';
+export { hostPort, tcpReachable } from './probe.js';
+export {
+  loadStackEnv,
+  parseExports,
+  repoRoot,
+  STACK_UP_COMMAND,
+  StackNotRunningError,
+  type StackEnv,
+} from './stack-env.js';
