@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The test command: sets up what is missing (like deploy/up.sh, without starting services),
+# runs the static checks (generated code fresh, types, lint), then every unit and integration
+# test against the real stack, and ends with one line `N passed, N failed`.
+# The stack is left running (a warm run takes seconds); `bash deploy/down.sh` stops it.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+set -e
+bash deploy/local/prereqs.sh
+source deploy/local/node-path.sh
+bash deploy/local/npm-install.sh
+bash deploy/local/stack.sh up
+set +e
+
+# Each static check counts as one test in the closing line.
+failed_checks=(); passed_checks=0
+check() {
+  local name=$1; shift
+  echo "== $name" >&2
+  if "$@"; then passed_checks=$((passed_checks + 1)); else failed_checks+=("$name"); fi
+}
+check "proto: generated code is fresh" bash proto/generate.sh --check
+check "build" npx nx run-many -t build --outputStyle=static
+check "typecheck" npx tsc -p tsconfig.json --noEmit
+check "lint" npx eslint .
+
+report=$(mktemp)
+echo "== tests (unit + integration)" >&2
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report"
+vitest_rc=$?
+
+read -r passed failed skipped < <(node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests);
+' "$report" 2>/dev/null || echo "0 0 0")
+rm -f "$report"
+if [ "$vitest_rc" -ne 0 ] && [ "$failed" = 0 ]; then failed=1; fi  # e.g. a suite that failed to load
+
+for c in "${failed_checks[@]}"; do echo "check failed: $c" >&2; done
+passed=$((passed + passed_checks)); failed=$((failed + ${#failed_checks[@]}))
+line="$passed passed, $failed failed"
+[ "$skipped" = 0 ] || line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" = 0 ]
