@@ -12,7 +12,19 @@ const alias = Object.fromEntries(
   ]),
 );
 
-const plugins = [swc.vite({ tsconfigFile: false, jsc: { target: 'es2023' } })];
+// The decorator options must be given here: unplugin-swc's own `jsc.parser` replaces the one
+// in .swcrc, so without them SWC rejects `@Decorator()` syntax.
+const plugins = [
+  swc.vite({
+    tsconfigFile: false,
+    jsc: {
+      target: 'es2023',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+  }),
+];
 
 export default defineConfig({
   resolve: { alias },
