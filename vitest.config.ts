@@ -1,10 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 // One runner for the whole repo. SWC compiles TypeScript with legacy decorators and
 // decorator metadata, which NestJS dependency injection needs (esbuild does not emit it).
-const libs = ['config', 'errors', 'events', 'health', 'observability', 'testing'];
+const libs = readdirSync(new URL('./libs', import.meta.url));
 const alias = Object.fromEntries(
   libs.map((name) => [
     `@maas/${name}`,
