@@ -10,3 +10,6 @@ export {
   type ScopedPolicy,
 } from './policy/policy.js';
 export { SYSTEM_POLICIES, SYSTEM_POLICY_NAMES, type SystemPolicyName } from './policy/system-policies.js';
+export { TOKEN_AUDIENCE, TOKEN_ISSUER, type Caller, type TokenClaims } from './token/claims.js';
+export { loadSigningKey, TOKEN_ALG, TokenSigner, type SigningKey } from './token/token-signer.js';
+export { TokenVerificationError, TokenVerifier, type TokenProblem } from './token/token-verifier.js';
