@@ -13,3 +13,13 @@ export { SYSTEM_POLICIES, SYSTEM_POLICY_NAMES, type SystemPolicyName } from './p
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, type Caller, type TokenClaims } from './token/claims.js';
 export { loadSigningKey, TOKEN_ALG, TokenSigner, type SigningKey } from './token/token-signer.js';
 export { TokenVerificationError, TokenVerifier, type TokenProblem } from './token/token-verifier.js';
+export { AuthErrorCode } from './guard/auth.errors.js';
+export { CurrentCaller } from './guard/current-caller.decorator.js';
+export { IamGuard, type AuthenticatedRequest } from './guard/iam.guard.js';
+export {
+  PERMISSION_SOURCE,
+  TOKEN_VERIFIER,
+  type CallerPermissions,
+  type PermissionSource,
+} from './guard/permission-source.js';
+export { Public, RequireAction } from './guard/require-action.decorator.js';

@@ -1,0 +1,145 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Controller, Get, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { MaasExceptionFilter } from '@maas/errors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Actions } from '../policy/actions.js';
+import type { ScopedPolicy } from '../policy/policy.js';
+import { SYSTEM_POLICIES } from '../policy/system-policies.js';
+import { loadSigningKey, TokenSigner } from '../token/token-signer.js';
+import { TokenVerifier } from '../token/token-verifier.js';
+import { IamGuard } from './iam.guard.js';
+import { PERMISSION_SOURCE, type PermissionSource, TOKEN_VERIFIER } from './permission-source.js';
+import { Public, RequireAction } from './require-action.decorator.js';
+
+@Controller()
+class ProbeController {
+  @Get('/v1/:project_id/pools/new')
+  @RequireAction(Actions.poolCreate)
+  createPool() {
+    return { ok: true };
+  }
+
+  @Get('/v1/:project_id/services')
+  @RequireAction(Actions.serviceList)
+  listServices() {
+    return { ok: true };
+  }
+
+  @Get('/open')
+  @Public()
+  open() {
+    return { ok: true };
+  }
+
+  @Get('/undeclared')
+  undeclared() {
+    return { ok: true };
+  }
+}
+
+/** In-memory fake of our own PermissionSource. */
+class FakePermissions implements PermissionSource {
+  policies = new Map<string, ScopedPolicy[]>();
+  projects = new Map<string, string>([['p-a', 'acc-a'], ['p-b', 'acc-b']]);
+  permissionsOf(_account: string, userId: string) {
+    const policies = this.policies.get(userId);
+    return Promise.resolve(policies ? { policies } : undefined);
+  }
+  projectBelongsTo(projectId: string, accountId: string) {
+    return Promise.resolve(this.projects.get(projectId) === accountId);
+  }
+}
+
+const global = { kind: 'global' } as const;
+let app: NestFastifyApplication;
+let signer: TokenSigner;
+const perms = new FakePermissions();
+
+const tokenFor = async (userId: string, extra: { root?: boolean; projectId?: string; accountId?: string } = {}) =>
+  (
+    await signer.issue({
+      accountId: extra.accountId ?? 'acc-a',
+      accountName: 'a',
+      userId,
+      userName: userId,
+      root: extra.root ?? false,
+      ...(extra.projectId ? { projectId: extra.projectId } : {}),
+    })
+  ).token;
+
+const get = (url: string, token?: string) =>
+  app.inject({ method: 'GET', url, headers: token ? { 'x-auth-token': token } : {} });
+
+beforeAll(async () => {
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  signer = new TokenSigner(await loadSigningKey(pem, 'k1'), 600);
+  @Module({
+    controllers: [ProbeController],
+    providers: [
+      { provide: TOKEN_VERIFIER, useValue: TokenVerifier.local(signer.jwks()) },
+      { provide: PERMISSION_SOURCE, useValue: perms },
+      { provide: APP_GUARD, useClass: IamGuard },
+      { provide: APP_FILTER, useClass: MaasExceptionFilter },
+    ],
+  })
+  class ProbeModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
+  app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  perms.policies.set('common', [{ document: SYSTEM_POLICIES['ModelArts CommonOperations'], scope: global }]);
+  perms.policies.set('full', [{ document: SYSTEM_POLICIES['ModelArts FullAccess'], scope: global }]);
+  perms.policies.set('nothing', []);
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+describe('IamGuard', () => {
+  it('401 without a token, and for a garbage token', async () => {
+    const res = await get('/v1/p-a/services');
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error_code: 'IAM.0001' });
+    expect((await get('/v1/p-a/services', 'garbage')).json()).toMatchObject({ error_code: 'IAM.0002' });
+  });
+
+  it('CommonOperations may list services but not create pools; FullAccess may', async () => {
+    const common = await tokenFor('common');
+    expect((await get('/v1/p-a/services', common)).statusCode).toBe(200);
+    const denied = await get('/v1/p-a/pools/new', common);
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toMatchObject({
+      error_code: 'IAM.0003',
+      error_msg: "Policy doesn't allow modelarts:pool:create to be performed.",
+    });
+    expect((await get('/v1/p-a/pools/new', await tokenFor('full'))).statusCode).toBe(200);
+  });
+
+  it('denies a user with no policies, allows the root user', async () => {
+    expect((await get('/v1/p-a/services', await tokenFor('nothing'))).statusCode).toBe(403);
+    expect((await get('/v1/p-a/services', await tokenFor('unknown-user'))).statusCode).toBe(403);
+    expect((await get('/v1/p-a/pools/new', await tokenFor('root', { root: true }))).statusCode).toBe(200);
+  });
+
+  it("404 for another account's project, even for a root user", async () => {
+    const res = await get('/v1/p-b/services', await tokenFor('root', { root: true }));
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error_code: 'IAM.0004' });
+  });
+
+  it('a project-scoped token works only in its project', async () => {
+    perms.projects.set('p-a2', 'acc-a');
+    const scoped = await tokenFor('full', { projectId: 'p-a' });
+    expect((await get('/v1/p-a/services', scoped)).statusCode).toBe(200);
+    expect((await get('/v1/p-a2/services', scoped)).statusCode).toBe(404);
+  });
+
+  it('public routes need no token; undeclared routes are refused', async () => {
+    expect((await get('/open')).statusCode).toBe(200);
+    expect((await get('/undeclared', await tokenFor('full'))).statusCode).toBe(403);
+  });
+});
