@@ -5,7 +5,7 @@ import { SYSTEM_POLICIES } from './system-policies.js';
 
 const global = { kind: 'global' } as const;
 const sys = (name: keyof typeof SYSTEM_POLICIES, scope: ScopedPolicy['scope'] = global): ScopedPolicy => ({
-  document: SYSTEM_POLICIES[name] as ScopedPolicy['document'],
+  document: SYSTEM_POLICIES[name],
   scope,
 });
 
