@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   brokerList,
   ConfigError,
   describeConfig,
   loadConfig,
+  loadConfigOrExit,
   logLevel,
   port,
   postgresUrl,
@@ -82,7 +83,11 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
       }),
     );
-    expect(error.problems.map((p) => p.name)).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'LOG_LEVEL']);
+    expect(error.problems.map((p) => p.name)).toEqual([
+      'DATABASE_URL',
+      'KAFKA_BROKERS',
+      'LOG_LEVEL',
+    ]);
     expect(error.message).toMatch(/DATABASE_URL: is invalid: must start with postgres:\/\//);
     expect(error.message).toMatch(/KAFKA_BROKERS: is invalid: entry 2 is not host:port/);
     expect(error.message).toMatch(/LOG_LEVEL: is invalid: must be one of fatal, error/);
@@ -112,5 +117,27 @@ describe('describeConfig', () => {
     const description = describeConfig(loadConfig(schema, { ...good, SIGNING_KEY: undefined }));
     expect(description.SIGNING_KEY).toBeUndefined();
     expect(redactUrl('redis://127.0.0.1:6379/0')).toBe('redis://127.0.0.1:6379/0');
+  });
+});
+
+describe('loadConfigOrExit', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('prints the problems on stderr and exits 1', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`exit ${String(code)}`);
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(() => loadConfigOrExit(schema, { ...good, PORT: 'abc' })).toThrow('exit 1');
+    expect(exit).toHaveBeenCalledWith(1);
+    const printed = stderr.mock.calls.map(([chunk]) => String(chunk)).join('');
+    expect(printed).toMatch(/PORT: is invalid/);
+    expect(printed).not.toContain(good.SIGNING_KEY);
+  });
+
+  it('returns the configuration when it is valid', () => {
+    expect(loadConfigOrExit(schema, good).PORT).toBe(8080);
   });
 });

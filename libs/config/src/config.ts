@@ -31,7 +31,8 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
     const lines = problems.map((p) => `  ${p.name}: ${p.reason}`);
-    super(`Invalid configuration (${problems.length} bad variables):\n${lines.join('\n')}`);
+    const count = `${problems.length} bad variable${problems.length === 1 ? '' : 's'}`;
+    super(`Invalid configuration (${count}):\n${lines.join('\n')}`);
     this.name = 'ConfigError';
   }
 }

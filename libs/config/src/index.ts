@@ -19,6 +19,7 @@ export {
   nodeEnv,
   postgresUrl,
   redisUrl,
+  sqlIdentifier,
   type LogLevel,
   type NodeEnv,
 } from './validators.js';

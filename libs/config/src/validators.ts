@@ -64,3 +64,11 @@ export const brokerList = makeValidator<readonly string[]>((input) => {
   }
   return Object.freeze(brokers);
 });
+
+/** A lower-case SQL identifier (e.g. a PostgreSQL schema name), safe to interpolate quoted. */
+export const sqlIdentifier = makeValidator<string>((input) => {
+  if (/^[a-z_][a-z0-9_]{0,62}$/.test(input)) return input;
+  throw new EnvError(
+    'must be a lower-case identifier: a-z, 0-9, _ (not starting with a digit), at most 63 characters',
+  );
+});

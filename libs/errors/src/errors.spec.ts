@@ -214,7 +214,11 @@ describe('createValidationPipe', () => {
   }
 
   it('names each bad field, nested ones with their path', async () => {
-    const error = await rejection({ name: 'far-too-long-name', count: 0, items: [{ model_id: 3 }] });
+    const error = await rejection({
+      name: 'far-too-long-name',
+      count: 0,
+      items: [{ model_id: 3 }],
+    });
     expect(error.fields.map((f) => f.field)).toEqual(['name', 'count', 'items.0.model_id']);
     expect(error.message).toMatch(/name must be shorter than or equal to 8 characters/);
     expect(error.message).toMatch(/items\.0\.model_id must be a string/);
@@ -224,7 +228,9 @@ describe('createValidationPipe', () => {
 
   it('rejects unknown fields', async () => {
     const error = await rejection({ name: 'ok', count: 1, items: [], admin: true });
-    expect(error.fields).toEqual([{ field: 'admin', messages: ['property admin should not exist'] }]);
+    expect(error.fields).toEqual([
+      { field: 'admin', messages: ['property admin should not exist'] },
+    ]);
   });
 
   it('transforms a valid payload to the DTO class', async () => {

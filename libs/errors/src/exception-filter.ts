@@ -20,9 +20,12 @@ export class MaasExceptionFilter implements ExceptionFilter {
     const requestId = String(request.id);
     const { status, body, headers, unexpected } = toErrorResponse(exception, requestId);
 
-    const log = { request_id: requestId, status, error_code: body.error_code };
-    if (unexpected) this.logger.error({ msg: 'request failed unexpectedly', ...log, err: exception });
-    else if (exception instanceof DomainError) this.logger.debug({ msg: 'request refused', ...log });
+    // The request id is bound to every log line of the request by the request logger.
+    const log = { status, error_code: body.error_code };
+    if (unexpected)
+      this.logger.error({ msg: 'request failed unexpectedly', ...log, err: exception });
+    else if (exception instanceof DomainError)
+      this.logger.debug({ msg: 'request refused', ...log });
 
     if (reply.sent) return;
     void reply

@@ -37,7 +37,8 @@ export function createValidationPipe(options: ValidationPipeOptions = {}): Valid
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors: ValidationError[]) => new RequestValidationError(fieldErrors(errors)),
+    exceptionFactory: (errors: ValidationError[]) =>
+      new RequestValidationError(fieldErrors(errors)),
     ...options,
   });
 }

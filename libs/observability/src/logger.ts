@@ -1,4 +1,4 @@
-import { type LevelWithSilent, type LoggerOptions, stdTimeFunctions } from 'pino';
+import { type LevelWithSilent, type LoggerOptions, stdSerializers, stdTimeFunctions } from 'pino';
 
 export const REDACTED = '[redacted]';
 
@@ -35,6 +35,26 @@ export const REDACT_PATHS: readonly string[] = [
   ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
 ];
 
+/** `scheme://user:password@` → `scheme://user:[redacted]@`, wherever it appears in a text. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${REDACTED}@`);
+}
+
+/**
+ * pino's error serializer, with credentials inside URLs in the message and stack masked.
+ * pino-http hands it errors it has already serialized with pino's own.
+ */
+function errorSerializer(error: unknown): Record<string, unknown> {
+  const serialized = (
+    error instanceof Error ? stdSerializers.err(error) : { ...(error as object) }
+  ) as Record<string, unknown>;
+  for (const key of ['message', 'stack']) {
+    const value = serialized[key];
+    if (typeof value === 'string') serialized[key] = maskUrlCredentials(value);
+  }
+  return serialized;
+}
+
 export interface LoggerSettings {
   /** Service name, a field of every log line. */
   service: string;
@@ -49,5 +69,6 @@ export function loggerOptions({ service, level = 'info' }: LoggerSettings): Logg
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: [...REDACT_PATHS], censor: REDACTED },
+    serializers: { err: errorSerializer },
   };
 }

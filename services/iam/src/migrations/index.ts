@@ -1,0 +1,4 @@
+import { CreateAccounts1763769600000 } from './1763769600000-create-accounts.js';
+
+/** Every migration, oldest first. Listed, not globbed, so bundles and tests see the same set. */
+export const MIGRATIONS = [CreateAccounts1763769600000];

@@ -1,0 +1,413 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
+import { Controller, Get } from '@nestjs/common';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@maas/config';
+import { createFastifyAdapter } from '@maas/observability';
+import { eventually, loadStackEnv, repoRoot, uniqueName } from '@maas/testing';
+import { AppModule } from '../src/app.module.js';
+import { configureApp } from '../src/app.setup.js';
+import { iamConfigSchema, type IamConfig } from '../src/config.js';
+import { dataSourceOptions } from '../src/database/data-source.js';
+import { migrationLockName, runMigrationsLocked } from '../src/database/run-migrations.js';
+import { MIGRATIONS } from '../src/migrations/index.js';
+
+const stack = loadStackEnv();
+
+interface ErrorJson {
+  error_code: string;
+  error_msg: string;
+  request_id: string;
+  details?: { fields?: { field: string; messages: string[] }[] };
+}
+interface HealthJson {
+  status: string;
+  details: Record<string, { status: string }>;
+}
+interface OpenApiJson {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+}
+const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
+
+function configFor(schema: string): IamConfig {
+  return loadConfig(iamConfigSchema, {
+    DATABASE_URL: stack.DATABASE_URL,
+    KAFKA_BROKERS: stack.KAFKA_BROKERS,
+    DB_SCHEMA: schema,
+    LOG_LEVEL: 'warn',
+  });
+}
+
+async function withDb<T>(fn: (db: Client) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: stack.DATABASE_URL });
+  await db.connect();
+  try {
+    return await fn(db);
+  } finally {
+    await db.end();
+  }
+}
+
+const dropSchema = (schema: string) =>
+  withDb((db) => db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+
+const appliedMigrations = (schema: string) =>
+  withDb(async (db) => {
+    const { rows } = await db.query<{ name: string }>(
+      `SELECT name FROM "${schema}".migrations ORDER BY id`,
+    );
+    return rows.map((r) => r.name);
+  });
+
+/** A promise with its resolve function, to let a test pace a request handler. */
+function signal() {
+  let fire = () => {};
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return { fire, fired };
+}
+
+const slow = { arrived: signal(), release: signal() };
+
+@Controller('test-only')
+class TestOnlyController {
+  @Get('boom')
+  boom(): never {
+    throw new Error('kaboom at postgres://admin:hunter2@db.internal/iam');
+  }
+
+  /** Answers once the test releases it. */
+  @Get('slow')
+  async slow(): Promise<{ done: boolean }> {
+    slow.arrived.fire();
+    await slow.release.fired;
+    return { done: true };
+  }
+}
+
+async function bootApp(config: IamConfig): Promise<NestFastifyApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config)],
+    controllers: [TestOnlyController],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
+    bufferLogs: true,
+  });
+  configureApp(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+describe('migrations', () => {
+  const schema = uniqueName('iam');
+  afterAll(() => dropSchema(schema));
+
+  it('run once under the advisory lock when two migrators start together', async () => {
+    const sources = await Promise.all(
+      [1, 2].map(() => new DataSource(dataSourceOptions(configFor(schema))).initialize()),
+    );
+    const holder = new Client({ connectionString: stack.DATABASE_URL });
+    await holder.connect();
+    try {
+      const lock = migrationLockName(schema);
+      await holder.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
+      const runs = sources.map((source) => runMigrationsLocked(source));
+      // Both migrators queue on the lock, and neither has touched the database meanwhile.
+      await eventually(
+        async () => {
+          const { rows } = await holder.query<{ waiting: number }>(
+            `SELECT count(*)::int AS waiting FROM pg_locks
+              WHERE locktype = 'advisory' AND NOT granted
+                AND objid::bigint = (hashtext($1)::bigint & 4294967295)`,
+            [lock],
+          );
+          return rows[0].waiting === 2;
+        },
+        { description: 'both migrators waiting on the lock' },
+      );
+      const { rows } = await holder.query('SELECT to_regnamespace($1) AS ns', [schema]);
+      expect(rows[0].ns).toBeNull();
+      await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
+      const ran = await Promise.all(runs);
+      // One of them applied everything; the other found nothing left to do.
+      expect(ran.map((names) => names.length).sort()).toEqual([0, MIGRATION_NAMES.length]);
+      expect(await appliedMigrations(schema)).toEqual(MIGRATION_NAMES);
+    } finally {
+      await holder.end();
+      await Promise.all(sources.map((source) => source.destroy()));
+    }
+  });
+});
+
+describe('the IAM app', () => {
+  const schema = uniqueName('iam');
+  let app: NestFastifyApplication;
+  let replica: NestFastifyApplication;
+
+  beforeAll(async () => {
+    // Two replicas booting at once against an empty schema: both start.
+    [app, replica] = await Promise.all([bootApp(configFor(schema)), bootApp(configFor(schema))]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([app?.close(), replica?.close()]);
+    await dropSchema(schema);
+  });
+
+  it('applied each migration exactly once at boot', async () => {
+    expect(await appliedMigrations(schema)).toEqual(MIGRATION_NAMES);
+  });
+
+  it('creates an account and shows it', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v3/accounts',
+      payload: { name: 'acme' },
+    });
+    expect(created.statusCode).toBe(201);
+    const account = created.json();
+    expect(account).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'acme',
+      created_at: expect.any(String),
+    });
+    const shown = await app.inject({ method: 'GET', url: `/v3/accounts/${account.id}` });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json()).toEqual(account);
+    const rows = await withDb((db) =>
+      db.query(`SELECT name FROM "${schema}".accounts WHERE id = $1`, [account.id]),
+    );
+    expect(rows.rows).toEqual([{ name: 'acme' }]);
+  });
+
+  it('refuses a taken name with 409', async () => {
+    await app.inject({ method: 'POST', url: '/v3/accounts', payload: { name: 'twice' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v3/accounts',
+      payload: { name: 'twice' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error_code).toBe('IAM.0102');
+  });
+
+  it('rejects an invalid body with 400 naming the field', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v3/accounts', payload: { name: 42 } });
+    expect(res.statusCode).toBe(400);
+    const body = res.json<ErrorJson>();
+    expect(body.error_code).toBe('MAAS.0400');
+    expect(body.error_msg).toMatch(/name must be/);
+    expect(body.request_id).toBe(res.headers['x-request-id']);
+    expect(body.details?.fields?.map((f) => f.field)).toEqual(['name']);
+
+    const extra = await app.inject({
+      method: 'POST',
+      url: '/v3/accounts',
+      payload: { name: 'ok', is_admin: true },
+    });
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json().error_msg).toMatch(/property is_admin should not exist/);
+  });
+
+  it('rejects malformed JSON with 400 and the error body', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v3/accounts',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(Object.keys(res.json()).sort()).toEqual(['error_code', 'error_msg', 'request_id']);
+  });
+
+  it('answers an unknown account id with 404 and the error body', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v3/accounts/${id}`,
+      headers: { 'x-request-id': 'it-404' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({
+      error_code: 'IAM.0101',
+      error_msg: `Account ${id} does not exist`,
+      request_id: 'it-404',
+    });
+    expect(res.headers['x-request-id']).toBe('it-404');
+  });
+
+  it('answers an unknown route with 404 and the error body', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v3/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error_code: 'MAAS.0404', request_id: expect.any(String) });
+  });
+
+  it('answers an unexpected error with 500 and nothing of it', async () => {
+    const res = await app.inject({ method: 'GET', url: '/test-only/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({
+      error_code: 'MAAS.0500',
+      error_msg: 'Internal server error',
+      request_id: res.headers['x-request-id'],
+    });
+    for (const leak of ['kaboom', 'hunter2', 'postgres', 'Error', '.ts:']) {
+      expect(res.body).not.toContain(leak);
+    }
+  });
+
+  it('publishes its OpenAPI document and a reference UI', async () => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<OpenApiJson>();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v3/accounts', '/v3/accounts/{account_id}']),
+    );
+    expect(Object.keys(doc.paths)).not.toContain('/metrics');
+    expect(doc.paths['/v3/accounts/{account_id}'].get.responses['404']).toBeDefined();
+    const ui = await app.inject({ method: 'GET', url: '/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('is live, and ready when PostgreSQL and Kafka answer', async () => {
+    const live = await app.inject({ method: 'GET', url: '/health/live' });
+    expect(live.statusCode).toBe(200);
+    const ready = await eventually(async () => {
+      const res = await app.inject({ method: 'GET', url: '/health/ready' });
+      if (res.statusCode !== 200) throw new Error(`ready: ${res.statusCode} ${res.body}`);
+      return res.json<HealthJson>();
+    });
+    expect(ready.details.database.status).toBe('up');
+    expect(ready.details.kafka.status).toBe('up');
+  });
+
+  it('exposes the HTTP histogram at /metrics', async () => {
+    await app.inject({ method: 'GET', url: '/v3/accounts/00000000-0000-4000-8000-000000000001' });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(
+      /http_request_duration_seconds_count\{service="iam",method="GET",route="\/v3\/accounts\/:account_id",status_code="404"\} \d+/,
+    );
+  });
+});
+
+describe('closing the IAM app', () => {
+  const schema = uniqueName('iam');
+  afterAll(() => dropSchema(schema));
+
+  it('stops accepting but finishes the requests in flight', async () => {
+    const app = await bootApp(configFor(schema));
+    await app.listen(0, '127.0.0.1');
+    const url = await app.getUrl();
+    const response = fetch(`${url}/test-only/slow`);
+    await slow.arrived.fired;
+    let closed = false;
+    const closing = app.close().then(() => (closed = true));
+    await eventually(() => !app.getHttpServer().listening, { description: 'server to stop' });
+    expect(closed).toBe(false);
+    slow.release.fire();
+    const res = await response;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('connection')).toBe('close');
+    expect(await res.json()).toEqual({ done: true });
+    await closing;
+    expect(closed).toBe(true);
+  });
+});
+
+describe('the built service process', () => {
+  const main = 'services/iam/dist/main.js';
+
+  beforeAll(() => {
+    execFileSync('npx', ['nx', 'run', '@maas/iam:build', '--output-style=static'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+    });
+  });
+
+  function start(env: Record<string, string>): ChildProcess {
+    return spawn(process.execPath, [main], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+
+  async function exitOf(child: ChildProcess, timeoutMs = 30_000) {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit', { signal: AbortSignal.timeout(timeoutMs) })) as [
+      number | null,
+    ];
+    return { code, stdout, stderr };
+  }
+
+  it('refuses a bad PORT at start, naming it, without leaking secrets', async () => {
+    const { code, stderr, stdout } = await exitOf(
+      start({
+        PORT: 'abc',
+        DATABASE_URL: stack.DATABASE_URL,
+        KAFKA_BROKERS: stack.KAFKA_BROKERS,
+        TOKEN_SIGNING_KEY: 'do-not-print-me',
+      }),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORT: is invalid/);
+    expect(stderr + stdout).not.toContain('do-not-print-me');
+  });
+
+  it('names every missing variable', async () => {
+    const { code, stderr } = await exitOf(start({}));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/DATABASE_URL: is required/);
+    expect(stderr).toMatch(/KAFKA_BROKERS: is required/);
+  });
+
+  it('serves, and on SIGTERM stops being ready, drains and exits 0', async () => {
+    const schema = uniqueName('iam');
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as AddressInfo;
+        server.close(() => resolve(free));
+      });
+    });
+    const child = start({
+      PORT: String(port),
+      DATABASE_URL: stack.DATABASE_URL,
+      KAFKA_BROKERS: stack.KAFKA_BROKERS,
+      DB_SCHEMA: schema,
+      SHUTDOWN_DELAY_MS: '1500',
+    });
+    const exited = exitOf(child);
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await eventually(async () => (await fetch(`${base}/health/ready`)).status === 200, {
+        timeoutMs: 30_000,
+        description: 'the service to be ready',
+      });
+      child.kill('SIGTERM');
+      // During the shutdown delay it still serves, but reports not ready.
+      await eventually(async () => (await fetch(`${base}/health/ready`)).status === 503, {
+        description: 'readiness to turn 503',
+      });
+      expect((await fetch(`${base}/health/live`)).status).toBe(200);
+      const { code, stdout } = await exited;
+      expect(code).toBe(0);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await dropSchema(schema);
+    }
+  });
+});
