@@ -9,7 +9,10 @@ export interface BackoffOptions {
  * Exponential back-off with full jitter in the upper half: the n-th consecutive failure
  * (1-based) waits between d/2 and d, d = min(max, min * 2^(n-1)).
  */
-export function backoffDelay(failures: number, { minMs = 200, maxMs = 30_000 }: BackoffOptions = {}): number {
+export function backoffDelay(
+  failures: number,
+  { minMs = 200, maxMs = 30_000 }: BackoffOptions = {},
+): number {
   const ceiling = Math.min(maxMs, minMs * 2 ** Math.max(0, failures - 1));
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }

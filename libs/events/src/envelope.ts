@@ -87,7 +87,7 @@ export function buildEvent<Desc extends DescMessage>(input: EventInput<Desc>): B
     aggregateId: input.aggregateId,
     occurredAt: timestampFromDate(input.occurredAt ?? new Date()),
     schemaVersion: input.schemaVersion ?? 1,
-    payload: anyPack(input.schema, payload as MessageShape<Desc>),
+    payload: anyPack(input.schema, payload),
     traceId: input.traceId ?? '',
     requestId: input.requestId ?? '',
   });
@@ -152,9 +152,12 @@ export function toDecodedEvent<T extends Message>(envelope: Envelope, payload: T
 export function parseEvent(bytes: Uint8Array, registry: Registry = eventRegistry): DecodedEvent {
   const envelope = decodeEnvelope(bytes);
   const payload = unpackPayload(envelope, registry);
-  if (!payload) throw new Error(`event ${envelope.eventId}: cannot unpack payload of type "${envelope.type}"`);
+  if (!payload)
+    throw new Error(`event ${envelope.eventId}: cannot unpack payload of type "${envelope.type}"`);
   if (payload.$typeName !== envelope.type) {
-    throw new Error(`event ${envelope.eventId}: type "${envelope.type}" but payload is ${payload.$typeName}`);
+    throw new Error(
+      `event ${envelope.eventId}: type "${envelope.type}" but payload is ${payload.$typeName}`,
+    );
   }
   return toDecodedEvent(envelope, payload);
 }

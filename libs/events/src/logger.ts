@@ -10,7 +10,9 @@ export interface EventsLogger {
 }
 
 const write = (level: string) => (context: object, message: string) => {
-  process.stderr.write(`${JSON.stringify({ level, lib: '@maas/events', msg: message, ...context })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level, lib: '@maas/events', msg: message, ...context })}\n`,
+  );
 };
 
 export const stderrLogger: EventsLogger = {

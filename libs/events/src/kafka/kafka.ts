@@ -11,12 +11,22 @@ export interface KafkaClientOptions {
   logger?: EventsLogger;
 }
 
+/**
+ * kafkajs warns on every idempotent producer with bounded retries. We bound them on purpose
+ * (a send must fail so the relay can back off) and replace the producer after a failed send
+ * (see KafkaOutboxPublisher), which keeps the guarantee the warning is about; so it is debug.
+ */
+const LIMITED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
+
 /** A kafkajs client with the project's defaults; kafkajs logs go to `logger`. */
 export function createKafka(options: KafkaClientOptions): Kafka {
   const logger = options.logger ?? stderrLogger;
   const brokers = Array.isArray(options.brokers)
     ? options.brokers
-    : options.brokers.split(',').map((b) => b.trim()).filter(Boolean);
+    : options.brokers
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean);
   return new Kafka({
     clientId: options.clientId,
     brokers,
@@ -24,7 +34,8 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logCreator: () => (entry) => {
       const { message, ...context } = entry.log;
       const ctx = { kafkajs: entry.namespace, ...context };
-      if (entry.level <= logLevel.ERROR) logger.error(ctx, message);
+      if (message.startsWith(LIMITED_RETRIES_WARNING)) logger.debug(ctx, message);
+      else if (entry.level <= logLevel.ERROR) logger.error(ctx, message);
       else if (entry.level === logLevel.WARN) logger.warn(ctx, message);
       else if (entry.level === logLevel.INFO) logger.info(ctx, message);
       else logger.debug(ctx, message);

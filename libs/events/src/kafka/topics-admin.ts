@@ -39,7 +39,10 @@ export async function ensureTopics(
       topic: topicName(spec.topic, prefix),
       numPartitions: spec.partitions ?? partitions,
       replicationFactor,
-      configEntries: Object.entries({ ...configs, ...spec.configs }).map(([name, value]) => ({ name, value })),
+      configEntries: Object.entries({ ...configs, ...spec.configs }).map(([name, value]) => ({
+        name,
+        value,
+      })),
     }));
   if (missing.length === 0) return [];
   try {
@@ -53,6 +56,7 @@ export async function ensureTopics(
 
 function isOnlyTopicExists(error: unknown): boolean {
   const errors = (error as { errors?: { type?: string }[] } | null)?.errors;
-  if (Array.isArray(errors) && errors.length > 0) return errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS');
+  if (Array.isArray(errors) && errors.length > 0)
+    return errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS');
   return (error as { type?: string } | null)?.type === 'TOPIC_ALREADY_EXISTS';
 }
