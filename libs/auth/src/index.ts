@@ -9,10 +9,18 @@ export {
   type PolicyStatement,
   type ScopedPolicy,
 } from './policy/policy.js';
-export { SYSTEM_POLICIES, SYSTEM_POLICY_NAMES, type SystemPolicyName } from './policy/system-policies.js';
+export {
+  SYSTEM_POLICIES,
+  SYSTEM_POLICY_NAMES,
+  type SystemPolicyName,
+} from './policy/system-policies.js';
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, type Caller, type TokenClaims } from './token/claims.js';
 export { loadSigningKey, TOKEN_ALG, TokenSigner, type SigningKey } from './token/token-signer.js';
-export { TokenVerificationError, TokenVerifier, type TokenProblem } from './token/token-verifier.js';
+export {
+  TokenVerificationError,
+  TokenVerifier,
+  type TokenProblem,
+} from './token/token-verifier.js';
 export { AuthErrorCode } from './guard/auth.errors.js';
 export { CurrentCaller } from './guard/current-caller.decorator.js';
 export { IamGuard, type AuthenticatedRequest } from './guard/iam.guard.js';

@@ -4,11 +4,14 @@ import { eventually } from './eventually.js';
 describe('eventually', () => {
   it('returns the first value once the condition holds', async () => {
     let calls = 0;
-    const value = await eventually(() => {
-      calls += 1;
-      if (calls < 3) throw new Error('not yet');
-      return calls;
-    }, { intervalMs: 1 });
+    const value = await eventually(
+      () => {
+        calls += 1;
+        if (calls < 3) throw new Error('not yet');
+        return calls;
+      },
+      { intervalMs: 1 },
+    );
     expect(value).toBe(3);
   });
 
@@ -20,7 +23,12 @@ describe('eventually', () => {
 
   it('fails after the deadline with the last error and the description', async () => {
     await expect(
-      eventually(() => { throw new Error('still broken'); }, { timeoutMs: 30, intervalMs: 5, description: 'the thing' }),
+      eventually(
+        () => {
+          throw new Error('still broken');
+        },
+        { timeoutMs: 30, intervalMs: 5, description: 'the thing' },
+      ),
     ).rejects.toThrow(/timed out after 30 ms waiting for the thing: still broken/);
   });
 });

@@ -61,7 +61,9 @@ export function loadStackEnv(env: NodeJS.ProcessEnv = process.env): StackEnv {
     else missing.push(key);
   }
   if (missing.length > 0) {
-    throw new StackNotRunningError(`no ${missing.join(', ')}; looked in the environment and ${file}`);
+    throw new StackNotRunningError(
+      `no ${missing.join(', ')}; looked in the environment and ${file}`,
+    );
   }
   return merged as StackEnv;
 }

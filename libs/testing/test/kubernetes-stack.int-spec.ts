@@ -99,7 +99,10 @@ describe('local Kubernetes with fake Ascend pools', () => {
 
   it('fails a pod labelled with KWOK’s failure stage', async () => {
     const spec = podSpec('pool-a', 1, { [FAIL_STAGE_LABEL]: 'true', probe: 'crash' });
-    await core.createNamespacedPod({ namespace, body: { ...spec, metadata: { ...spec.metadata, name: 'crash' } } });
+    await core.createNamespacedPod({
+      namespace,
+      body: { ...spec, metadata: { ...spec.metadata, name: 'crash' } },
+    });
     const pod = await eventually(
       async () => {
         const p = await core.readNamespacedPod({ name: 'crash', namespace });
@@ -113,7 +116,10 @@ describe('local Kubernetes with fake Ascend pools', () => {
 
   it('leaves a pod asking for more NPUs than any node has Pending and Unschedulable', async () => {
     const spec = podSpec('pool-a', 16, { probe: 'too-big' });
-    await core.createNamespacedPod({ namespace, body: { ...spec, metadata: { ...spec.metadata, name: 'too-big' } } });
+    await core.createNamespacedPod({
+      namespace,
+      body: { ...spec, metadata: { ...spec.metadata, name: 'too-big' } },
+    });
     const condition = await eventually(
       async () => {
         const p = await core.readNamespacedPod({ name: 'too-big', namespace });

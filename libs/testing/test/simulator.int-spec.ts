@@ -4,7 +4,12 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 
 const [simUrl] = (process.env.SIM_URLS ?? '').split(',');
-const client = new OpenAI({ baseURL: `${simUrl}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 10_000 });
+const client = new OpenAI({
+  baseURL: `${simUrl}/v1`,
+  apiKey: 'unused',
+  maxRetries: 0,
+  timeout: 10_000,
+});
 
 describe('vLLM simulator', () => {
   it('lists its served model', async () => {

@@ -43,7 +43,10 @@ class ProbeController {
 /** In-memory fake of our own PermissionSource. */
 class FakePermissions implements PermissionSource {
   policies = new Map<string, ScopedPolicy[]>();
-  projects = new Map<string, string>([['p-a', 'acc-a'], ['p-b', 'acc-b']]);
+  projects = new Map<string, string>([
+    ['p-a', 'acc-a'],
+    ['p-b', 'acc-b'],
+  ]);
   permissionsOf(_account: string, userId: string) {
     const policies = this.policies.get(userId);
     return Promise.resolve(policies ? { policies } : undefined);
@@ -58,7 +61,10 @@ let app: NestFastifyApplication;
 let signer: TokenSigner;
 const perms = new FakePermissions();
 
-const tokenFor = async (userId: string, extra: { root?: boolean; projectId?: string; accountId?: string } = {}) =>
+const tokenFor = async (
+  userId: string,
+  extra: { root?: boolean; projectId?: string; accountId?: string } = {},
+) =>
   (
     await signer.issue({
       accountId: extra.accountId ?? 'acc-a',
@@ -74,7 +80,9 @@ const get = (url: string, token?: string) =>
   app.inject({ method: 'GET', url, headers: token ? { 'x-auth-token': token } : {} });
 
 beforeAll(async () => {
-  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pem = generateKeyPairSync('ed25519')
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
   signer = new TokenSigner(await loadSigningKey(pem, 'k1'), 600);
   @Module({
     controllers: [ProbeController],
@@ -87,11 +95,17 @@ beforeAll(async () => {
   })
   class ProbeModule {}
   const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
-  app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+  app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: false,
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  perms.policies.set('common', [{ document: SYSTEM_POLICIES['ModelArts CommonOperations'], scope: global }]);
-  perms.policies.set('full', [{ document: SYSTEM_POLICIES['ModelArts FullAccess'], scope: global }]);
+  perms.policies.set('common', [
+    { document: SYSTEM_POLICIES['ModelArts CommonOperations'], scope: global },
+  ]);
+  perms.policies.set('full', [
+    { document: SYSTEM_POLICIES['ModelArts FullAccess'], scope: global },
+  ]);
   perms.policies.set('nothing', []);
 });
 
@@ -104,7 +118,9 @@ describe('IamGuard', () => {
     const res = await get('/v1/p-a/services');
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ error_code: 'IAM.0001' });
-    expect((await get('/v1/p-a/services', 'garbage')).json()).toMatchObject({ error_code: 'IAM.0002' });
+    expect((await get('/v1/p-a/services', 'garbage')).json()).toMatchObject({
+      error_code: 'IAM.0002',
+    });
   });
 
   it('CommonOperations may list services but not create pools; FullAccess may', async () => {
@@ -122,7 +138,9 @@ describe('IamGuard', () => {
   it('denies a user with no policies, allows the root user', async () => {
     expect((await get('/v1/p-a/services', await tokenFor('nothing'))).statusCode).toBe(403);
     expect((await get('/v1/p-a/services', await tokenFor('unknown-user'))).statusCode).toBe(403);
-    expect((await get('/v1/p-a/pools/new', await tokenFor('root', { root: true }))).statusCode).toBe(200);
+    expect(
+      (await get('/v1/p-a/pools/new', await tokenFor('root', { root: true }))).statusCode,
+    ).toBe(200);
   });
 
   it("404 for another account's project, even for a root user", async () => {

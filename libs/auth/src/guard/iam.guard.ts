@@ -59,7 +59,8 @@ export class IamGuard implements CanActivate {
 
   private async checkProject(caller: Caller, projectId: string): Promise<void> {
     // A project-scoped token works only in its own project.
-    if (caller.projectId !== undefined && caller.projectId !== projectId) throw projectNotFound(projectId);
+    if (caller.projectId !== undefined && caller.projectId !== projectId)
+      throw projectNotFound(projectId);
     if (!(await this.permissions.projectBelongsTo(projectId, caller.accountId))) {
       throw projectNotFound(projectId);
     }

@@ -4,7 +4,10 @@ import { actionMatches, evaluate, type ScopedPolicy, validatePolicyDocument } fr
 import { SYSTEM_POLICIES } from './system-policies.js';
 
 const global = { kind: 'global' } as const;
-const sys = (name: keyof typeof SYSTEM_POLICIES, scope: ScopedPolicy['scope'] = global): ScopedPolicy => ({
+const sys = (
+  name: keyof typeof SYSTEM_POLICIES,
+  scope: ScopedPolicy['scope'] = global,
+): ScopedPolicy => ({
   document: SYSTEM_POLICIES[name],
   scope,
 });
@@ -41,7 +44,13 @@ describe('evaluate', () => {
   it('explicit Deny beats Allow from any other policy', () => {
     const policies: ScopedPolicy[] = [
       sys('ModelArts FullAccess'),
-      { document: { Version: '1.1', Statement: [{ Effect: 'Deny', Action: ['modelarts:service:delete'] }] }, scope: global },
+      {
+        document: {
+          Version: '1.1',
+          Statement: [{ Effect: 'Deny', Action: ['modelarts:service:delete'] }],
+        },
+        scope: global,
+      },
     ];
     expect(evaluate(policies, Actions.serviceDelete, 'p1')).toBe('explicit_deny');
     expect(evaluate(policies, Actions.serviceCreate, 'p1')).toBe('allow');
@@ -77,14 +86,22 @@ describe('validatePolicyDocument', () => {
     expect(
       validatePolicyDocument({
         Version: '1.1',
-        Statement: [{ Effect: 'Allow', Action: ['iam:agencies:listAgencies', 'iam:permissions:listRolesForAgency'] }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['iam:agencies:listAgencies', 'iam:permissions:listRolesForAgency'],
+          },
+        ],
       }),
     ).toEqual([]);
   });
 
   it('names each problem', () => {
     expect(
-      validatePolicyDocument({ Version: '1.0', Statement: [{ Effect: 'Maybe', Action: ['bad action!'], Resource: ['x'] }] }),
+      validatePolicyDocument({
+        Version: '1.0',
+        Statement: [{ Effect: 'Maybe', Action: ['bad action!'], Resource: ['x'] }],
+      }),
     ).toEqual([
       'Version must be "1.1"',
       'Statement[0].Effect must be "Allow" or "Deny"',

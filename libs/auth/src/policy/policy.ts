@@ -58,7 +58,8 @@ export function validatePolicyDocument(doc: unknown): string[] {
       });
     }
     const extra = Object.keys(st).filter((k) => k !== 'Effect' && k !== 'Action');
-    if (extra.length > 0) problems.push(`Statement[${i}] has unsupported fields: ${extra.join(', ')}`);
+    if (extra.length > 0)
+      problems.push(`Statement[${i}] has unsupported fields: ${extra.join(', ')}`);
   });
   return problems;
 }

@@ -25,13 +25,24 @@ export const SYSTEM_POLICIES = {
     Statement: [
       {
         Effect: 'Allow',
-        Action: ['obs:bucket:ListAllMybuckets', 'obs:bucket:HeadBucket', 'obs:bucket:ListBucket', 'obs:bucket:GetBucketLocation', 'obs:object:*'],
+        Action: [
+          'obs:bucket:ListAllMybuckets',
+          'obs:bucket:HeadBucket',
+          'obs:bucket:ListBucket',
+          'obs:bucket:GetBucketLocation',
+          'obs:object:*',
+        ],
       },
     ],
   },
   'SWR OperateAccess': {
     Version: '1.1',
-    Statement: [{ Effect: 'Allow', Action: ['swr:repository:*', 'swr:namespace:list*', 'swr:namespace:get*'] }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['swr:repository:*', 'swr:namespace:list*', 'swr:namespace:get*'],
+      },
+    ],
   },
   'CES FullAccess': { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['ces:*:*'] }] },
   'SMN FullAccess': { Version: '1.1', Statement: [{ Effect: 'Allow', Action: ['smn:*:*'] }] },

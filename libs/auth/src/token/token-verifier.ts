@@ -28,7 +28,11 @@ export class TokenVerifier {
   /** Keys fetched from IAM's `/v3/auth/jwks` (cached; refreshed on an unknown kid). */
   static remote(jwksUrl: string): TokenVerifier {
     return new TokenVerifier(
-      createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 5_000 }),
+      createRemoteJWKSet(new URL(jwksUrl), {
+        cooldownDuration: 30_000,
+        cacheMaxAge: 600_000,
+        timeoutDuration: 5_000,
+      }),
     );
   }
 

@@ -27,7 +27,9 @@ describe('IAM tokens', () => {
   it('rejects an expired token as expired', async () => {
     const signer = new TokenSigner(await loadSigningKey(pem(), 'k1'), 60);
     const { token } = await signer.issue(caller, new Date(Date.now() - 120_000));
-    await expect(TokenVerifier.local(signer.jwks()).verify(token)).rejects.toMatchObject({ problem: 'expired' });
+    await expect(TokenVerifier.local(signer.jwks()).verify(token)).rejects.toMatchObject({
+      problem: 'expired',
+    });
   });
 
   it('rejects a tampered token and one signed by another key', async () => {
@@ -37,9 +39,13 @@ describe('IAM tokens', () => {
     const [h, p, s] = token.split('.');
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
     const forged = Buffer.from(JSON.stringify({ ...claims, root: true })).toString('base64url');
-    await expect(verifier.verify(`${h}.${forged}.${s}`)).rejects.toBeInstanceOf(TokenVerificationError);
+    await expect(verifier.verify(`${h}.${forged}.${s}`)).rejects.toBeInstanceOf(
+      TokenVerificationError,
+    );
     const other = new TokenSigner(await loadSigningKey(pem(), 'k1'), 60);
-    await expect(verifier.verify((await other.issue(caller)).token)).rejects.toMatchObject({ problem: 'invalid' });
+    await expect(verifier.verify((await other.issue(caller)).token)).rejects.toMatchObject({
+      problem: 'invalid',
+    });
     await expect(verifier.verify('not-a-token')).rejects.toMatchObject({ problem: 'invalid' });
   });
 });
