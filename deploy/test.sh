@@ -24,6 +24,7 @@ check "proto: generated code is fresh" bash proto/generate.sh --check
 check "build" npx nx run-many -t build --outputStyle=static
 check "typecheck" npx tsc -p tsconfig.json --noEmit
 check "lint" npx eslint .
+check "format" npx prettier --check --log-level warn .
 check "helm chart: lint + server-side dry run" bash deploy/local/helm-check.sh
 
 report=$(mktemp)
