@@ -194,11 +194,14 @@ up_kubernetes() {
     --enable-priority-and-fairness=false --max-requests-inflight 1000 --max-mutating-requests-inflight 500 \
     --event-ttl 1h --v 0
   wait_for kube-apiserver 90 kubectl get --raw /readyz
+  # The node lifecycle controller stays on: it lifts the node.kubernetes.io/not-ready taint
+  # that the TaintNodesByCondition admission plugin puts on every new Node once KWOK reports
+  # it Ready (and taints nodes whose KWOK heartbeats stop, as a real cluster would).
   start kube-controller-manager "$K8S_BIN/kube-controller-manager" --kubeconfig "$KUBECONFIG_FILE" \
     --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
     --bind-address 127.0.0.1 --secure-port "$KCM_PORT" --leader-elect=false \
     --service-account-private-key-file "$p/sa.key" --root-ca-file "$p/ca.crt" \
-    --use-service-account-credentials=false --controllers '*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle' \
+    --use-service-account-credentials=false --controllers '*,-nodeipam,-cloud-node-lifecycle' \
     --kube-api-qps 200 --kube-api-burst 400 --concurrent-deployment-syncs 20 --concurrent-replicaset-syncs 20 --v 0
   start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$KUBECONFIG_FILE" \
     --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
@@ -227,6 +230,10 @@ KW
   kubectl wait --for=create serviceaccount/default -n default --timeout=60s >/dev/null 2>&1 || true
   kubectl apply --server-side --field-manager maas-stack -f "$here/k8s/" >/dev/null
   wait_for kwok 60 nodes_ready
+  wait_for kube-controller-manager 60 nodes_untainted
+}
+nodes_untainted() {
+  ! kubectl get nodes -l maas.io/pool -o jsonpath='{.items[*].spec.taints[*].key}' | grep -q 'node.kubernetes.io/'
 }
 kubectl() { "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 nodes_ready() {
