@@ -1,0 +1,26 @@
+/** The `reason` of each service event, one per kind of transition. */
+export const EVENT_REASONS = [
+  'Queued',
+  'StartRequested',
+  'Deploying',
+  'Starting',
+  'Deployed',
+  'Started',
+  'Unhealthy',
+  'Recovered',
+  'DeploymentFailed',
+  'StopRequested',
+  'AutoStopTriggered',
+  'Stopped',
+  'ScaleRequested',
+  'Scaled',
+  'ScaleFailed',
+  'QpsChanged',
+  'UpgradeRequested',
+  'Upgraded',
+  'UpgradeFailed',
+  'DeleteRequested',
+  'Deleted',
+] as const;
+
+export type EventReason = (typeof EVENT_REASONS)[number];

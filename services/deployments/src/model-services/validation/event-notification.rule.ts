@@ -1,0 +1,57 @@
+import {
+  NOTIFICATION_EVENTS,
+  type NotificationEvent,
+} from '../../lifecycle/notification-events.js';
+import { type FieldProblem } from '../invalid-fields.error.js';
+import { type Checked, invalid, valid } from './rule.js';
+
+/** Subscriber topic names: also legal Kafka topic names (≤ 249 of `[A-Za-z0-9._-]`). */
+export const NOTIFICATION_TOPIC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
+
+export interface EventNotification {
+  readonly topic: string;
+  readonly events: readonly NotificationEvent[];
+}
+
+/** Table 4-4: off by default; when on, a topic and a subset of the events. */
+export function checkEventNotification(value: unknown): Checked<EventNotification | null> {
+  if (value === undefined || value === null) return valid(null);
+  if (typeof value !== 'object' || typeof (value as { enabled?: unknown }).enabled !== 'boolean')
+    return invalid({ field: 'event_notification.enabled', problem: 'must be true or false' });
+  const { enabled, topic, events } = value as {
+    enabled: boolean;
+    topic?: unknown;
+    events?: unknown;
+  };
+  if (!enabled) return valid(null);
+  const problems = [...topicProblems(topic), ...eventsProblems(events)];
+  if (problems.length > 0) return invalid(...problems);
+  return valid({ topic: topic as string, events: [...new Set(events as NotificationEvent[])] });
+}
+
+function topicProblems(topic: unknown): FieldProblem[] {
+  if (typeof topic === 'string' && NOTIFICATION_TOPIC_PATTERN.test(topic)) return [];
+  return [
+    {
+      field: 'event_notification.topic',
+      problem:
+        'is required when notification is enabled: 1 to 249 letters, digits, dots, hyphens and underscores, starting with a letter or digit',
+    },
+  ];
+}
+
+function eventsProblems(events: unknown): FieldProblem[] {
+  const allowed = NOTIFICATION_EVENTS.join(', ');
+  if (!Array.isArray(events) || events.length === 0)
+    return [
+      {
+        field: 'event_notification.events',
+        problem: `must list at least one of ${allowed} when notification is enabled`,
+      },
+    ];
+  return events.flatMap((event: unknown, i) =>
+    (NOTIFICATION_EVENTS as readonly unknown[]).includes(event)
+      ? []
+      : [{ field: `event_notification.events[${i}]`, problem: `must be one of ${allowed}` }],
+  );
+}
