@@ -30,4 +30,6 @@ export {
   type CallerPermissions,
   type PermissionSource,
 } from './guard/permission-source.js';
-export { Public, RequireAction } from './guard/require-action.decorator.js';
+export { Authenticated, Public, RequireAction } from './guard/require-action.decorator.js';
+export { IamProjection, type IamProjectionOptions } from './projection/iam-projection.js';
+export { iamProjectionMigration } from './projection/iam-projection.schema.js';

@@ -12,6 +12,7 @@ const SECRET_HEADERS = [
   'x-subject-token',
   'x-apig-appcode',
   'x-api-key',
+  'x-operator-token',
 ];
 
 /** Fields that carry secrets, at the top level and two levels down in any logged object. */

@@ -37,6 +37,7 @@ describe('loggerOptions', () => {
             'x-auth-token': 'tok-auth',
             'x-subject-token': 'tok-subject',
             'x-apig-appcode': 'tok-appcode',
+            'x-operator-token': 'tok-operator',
             cookie: 'sid=tok-cookie',
             accept: 'application/json',
           },

@@ -5,18 +5,19 @@ import { loadConfigOrExit } from '@maas/config';
 import { loggerOptions } from '@maas/observability';
 import { databaseConfigSchema } from './config.js';
 import { dataSourceOptions } from './database/data-source.js';
-import { runMigrationsLocked } from './database/run-migrations.js';
+import { prepareDatabase } from './database/prepare-database.js';
 
 /**
- * Runs IAM's pending migrations and exits: the Helm pre-upgrade Job and `npm run migrate`.
- * Safe to run while replicas boot: all of them take the same advisory lock.
+ * Runs IAM's pending migrations (and refreshes the system policies) and exits: the Helm
+ * pre-upgrade Job and `npm run migrate`. Safe to run while replicas boot: all of them take
+ * the same advisory lock.
  */
 async function migrate(): Promise<void> {
   const config = loadConfigOrExit(databaseConfigSchema);
   const log = pino(loggerOptions({ service: 'iam-migrate', level: config.LOG_LEVEL }));
   const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
   try {
-    const ran = await runMigrationsLocked(dataSource);
+    const ran = await prepareDatabase(dataSource);
     log.info({ ran, schema: config.DB_SCHEMA }, 'migrations up to date');
   } finally {
     await dataSource.destroy();

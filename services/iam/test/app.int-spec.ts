@@ -9,12 +9,13 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@maas/config';
 import { createFastifyAdapter } from '@maas/observability';
-import { eventually, loadStackEnv, repoRoot, uniqueName } from '@maas/testing';
+import { createKafka } from '@maas/events';
+import { eventually, loadStackEnv, repoRoot, uniqueName, uniqueTopicPrefix } from '@maas/testing';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
 import { iamConfigSchema, type IamConfig } from '../src/config.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
-import { migrationLockName, runMigrationsLocked } from '../src/database/run-migrations.js';
+import { migrationLockName, runMigrationsLocked } from '@maas/database';
 import { MIGRATIONS } from '../src/migrations/index.js';
 
 const stack = loadStackEnv();
@@ -34,12 +35,19 @@ interface OpenApiJson {
 }
 const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
 
-function configFor(schema: string): IamConfig {
+const OPERATOR_TOKEN = 'operator-token-of-the-app-test-0123';
+const operator = { 'x-operator-token': OPERATOR_TOKEN };
+const ROOT_PASSWORD = 'Root-Pass-2026';
+
+/** The template's behaviours need no relay: no topic is created by this file's apps. */
+function configFor(schema: string, env: Record<string, string> = { OPERATOR_TOKEN }): IamConfig {
   return loadConfig(iamConfigSchema, {
     DATABASE_URL: stack.DATABASE_URL,
     KAFKA_BROKERS: stack.KAFKA_BROKERS,
     DB_SCHEMA: schema,
     LOG_LEVEL: 'warn',
+    OUTBOX_RELAY: 'false',
+    ...env,
   });
 }
 
@@ -50,6 +58,17 @@ async function withDb<T>(fn: (db: Client) => Promise<T>): Promise<T> {
     return await fn(db);
   } finally {
     await db.end();
+  }
+}
+
+async function deleteTopics(prefix: string): Promise<void> {
+  const admin = createKafka({ brokers: stack.KAFKA_BROKERS, clientId: 'iam-app-test' }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
   }
 }
 
@@ -150,8 +169,12 @@ describe('the IAM app', () => {
   let replica: NestFastifyApplication;
 
   beforeAll(async () => {
-    // Two replicas booting at once against an empty schema: both start.
-    [app, replica] = await Promise.all([bootApp(configFor(schema)), bootApp(configFor(schema))]);
+    // Two replicas booting at once against an empty schema: both start. The replica has no
+    // OPERATOR_TOKEN: its operator API is disabled.
+    [app, replica] = await Promise.all([
+      bootApp(configFor(schema)),
+      bootApp(configFor(schema, {})),
+    ]);
   });
 
   afterAll(async () => {
@@ -163,11 +186,12 @@ describe('the IAM app', () => {
     expect(await appliedMigrations(schema)).toEqual(MIGRATION_NAMES);
   });
 
-  it('creates an account and shows it', async () => {
+  it('creates an account with its root user and projects, and shows it (operator API)', async () => {
     const created = await app.inject({
       method: 'POST',
       url: '/v3/accounts',
-      payload: { name: 'acme' },
+      headers: operator,
+      payload: { name: 'acme', root_password: ROOT_PASSWORD },
     });
     expect(created.statusCode).toBe(201);
     const account = created.json();
@@ -175,8 +199,20 @@ describe('the IAM app', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name: 'acme',
       created_at: expect.any(String),
+      root_user: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'acme' },
+      projects: [
+        {
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          name: 'cn-southwest-2',
+          region: 'cn-southwest-2',
+        },
+      ],
     });
-    const shown = await app.inject({ method: 'GET', url: `/v3/accounts/${account.id}` });
+    const shown = await app.inject({
+      method: 'GET',
+      url: `/v3/accounts/${account.id}`,
+      headers: operator,
+    });
     expect(shown.statusCode).toBe(200);
     expect(shown.json()).toEqual(account);
     const rows = await withDb((db) =>
@@ -185,19 +221,43 @@ describe('the IAM app', () => {
     expect(rows.rows).toEqual([{ name: 'acme' }]);
   });
 
+  it('keeps the operator API closed without the operator token, and disabled without one configured', async () => {
+    const body = { name: 'intruder', root_password: ROOT_PASSWORD };
+    for (const headers of [{}, { 'x-operator-token': 'guess-guess-guess-guess-guess' }]) {
+      const res = await app.inject({ method: 'POST', url: '/v3/accounts', headers, payload: body });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error_code).toBe('IAM.0104');
+    }
+    const disabled = await replica.inject({
+      method: 'POST',
+      url: '/v3/accounts',
+      headers: operator,
+      payload: body,
+    });
+    expect(disabled.statusCode).toBe(403);
+    expect(disabled.json().error_code).toBe('IAM.0103');
+  });
+
   it('refuses a taken name with 409', async () => {
-    await app.inject({ method: 'POST', url: '/v3/accounts', payload: { name: 'twice' } });
+    const payload = { name: 'twice', root_password: ROOT_PASSWORD };
+    await app.inject({ method: 'POST', url: '/v3/accounts', headers: operator, payload });
     const res = await app.inject({
       method: 'POST',
       url: '/v3/accounts',
-      payload: { name: 'twice' },
+      headers: operator,
+      payload,
     });
     expect(res.statusCode).toBe(409);
     expect(res.json().error_code).toBe('IAM.0102');
   });
 
   it('rejects an invalid body with 400 naming the field', async () => {
-    const res = await app.inject({ method: 'POST', url: '/v3/accounts', payload: { name: 42 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v3/accounts',
+      headers: operator,
+      payload: { name: 42, root_password: ROOT_PASSWORD },
+    });
     expect(res.statusCode).toBe(400);
     const body = res.json<ErrorJson>();
     expect(body.error_code).toBe('MAAS.0400');
@@ -208,7 +268,8 @@ describe('the IAM app', () => {
     const extra = await app.inject({
       method: 'POST',
       url: '/v3/accounts',
-      payload: { name: 'ok', is_admin: true },
+      headers: operator,
+      payload: { name: 'ok', root_password: ROOT_PASSWORD, is_admin: true },
     });
     expect(extra.statusCode).toBe(400);
     expect(extra.json().error_msg).toMatch(/property is_admin should not exist/);
@@ -218,7 +279,7 @@ describe('the IAM app', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/v3/accounts',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...operator },
       payload: '{"name": ',
     });
     expect(res.statusCode).toBe(400);
@@ -230,7 +291,7 @@ describe('the IAM app', () => {
     const res = await app.inject({
       method: 'GET',
       url: `/v3/accounts/${id}`,
-      headers: { 'x-request-id': 'it-404' },
+      headers: { 'x-request-id': 'it-404', ...operator },
     });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({
@@ -287,7 +348,11 @@ describe('the IAM app', () => {
   });
 
   it('exposes the HTTP histogram at /metrics', async () => {
-    await app.inject({ method: 'GET', url: '/v3/accounts/00000000-0000-4000-8000-000000000001' });
+    await app.inject({
+      method: 'GET',
+      url: '/v3/accounts/00000000-0000-4000-8000-000000000001',
+      headers: operator,
+    });
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(
@@ -370,28 +435,108 @@ describe('the built service process', () => {
     expect(stderr).toMatch(/KAFKA_BROKERS: is required/);
   });
 
-  it('serves, and on SIGTERM stops being ready, drains and exits 0', async () => {
+  it('refuses a signing key that is not an Ed25519 PKCS#8 PEM, without printing it', async () => {
+    const { code, stderr, stdout } = await exitOf(
+      start({
+        DATABASE_URL: stack.DATABASE_URL,
+        KAFKA_BROKERS: stack.KAFKA_BROKERS,
+        DB_SCHEMA: uniqueName('iam'),
+        MIGRATIONS_RUN: 'false',
+        OUTBOX_RELAY: 'false',
+        TOKEN_SIGNING_KEY: 'do-not-print-me',
+      }),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/TOKEN_SIGNING_KEY is invalid/);
+    expect(stderr + stdout).not.toContain('do-not-print-me');
+  });
+
+  it('bootstraps an account idempotently, then serves it; on SIGTERM stops being ready, drains and exits 0', async () => {
     const schema = uniqueName('iam');
+    const prefix = uniqueTopicPrefix('t');
+    const env = {
+      DATABASE_URL: stack.DATABASE_URL,
+      KAFKA_BROKERS: stack.KAFKA_BROKERS,
+      DB_SCHEMA: schema,
+      KAFKA_TOPIC_PREFIX: prefix,
+      REGIONS: 'cn-southwest-2,ap-southeast-1',
+    };
+    const bootstrap = (args: string[], extra: Record<string, string> = {}) =>
+      exitOf(
+        spawn(process.execPath, ['services/iam/dist/bootstrap.js', ...args], {
+          cwd: repoRoot,
+          env: { PATH: process.env.PATH, ...env, ...extra },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
     const port = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
         const { port: free } = server.address() as AddressInfo;
         server.close(() => resolve(free));
       });
     });
-    const child = start({
-      PORT: String(port),
-      DATABASE_URL: stack.DATABASE_URL,
-      KAFKA_BROKERS: stack.KAFKA_BROKERS,
-      DB_SCHEMA: schema,
-      SHUTDOWN_DELAY_MS: '1500',
-    });
-    const exited = exitOf(child);
-    const base = `http://127.0.0.1:${port}`;
+    let child: ChildProcess | undefined;
     try {
+      const args = ['--account', 'opsco', '--root-password-env', 'OPSCO_ROOT_PASSWORD'];
+      const unset = await bootstrap(args);
+      expect(unset.code).toBe(2);
+      expect(unset.stderr).toMatch(/OPSCO_ROOT_PASSWORD is not set/);
+      const first = await bootstrap(args, { OPSCO_ROOT_PASSWORD: ROOT_PASSWORD });
+      expect(first.code).toBe(0);
+      const created = JSON.parse(first.stdout) as Record<string, unknown>;
+      expect(created).toMatchObject({
+        created: true,
+        account_name: 'opsco',
+        root_user_name: 'opsco',
+      });
+      expect((created.projects as { region: string }[]).map((p) => p.region)).toEqual([
+        'ap-southeast-1',
+        'cn-southwest-2',
+      ]);
+      const again = await bootstrap(args, { OPSCO_ROOT_PASSWORD: 'Another-Pass-1' });
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toEqual({ ...created, created: false });
+      expect(first.stdout + first.stderr + again.stdout + again.stderr).not.toContain(
+        ROOT_PASSWORD,
+      );
+
+      child = start({ ...env, PORT: String(port), SHUTDOWN_DELAY_MS: '1500' });
+      const exited = exitOf(child);
+      const base = `http://127.0.0.1:${port}`;
       await eventually(async () => (await fetch(`${base}/health/ready`)).status === 200, {
         timeoutMs: 30_000,
         description: 'the service to be ready',
       });
+      // The bootstrapped root user signs in with the password of the first run.
+      const signIn = await fetch(`${base}/v3/auth/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          auth: {
+            identity: {
+              methods: ['password'],
+              password: {
+                user: { name: 'opsco', password: ROOT_PASSWORD, domain: { name: 'opsco' } },
+              },
+            },
+          },
+        }),
+      });
+      expect(signIn.status).toBe(201);
+      const token = signIn.headers.get('x-subject-token')!;
+      const projects = await fetch(`${base}/v3/projects`, { headers: { 'x-auth-token': token } });
+      expect(((await projects.json()) as { projects: unknown[] }).projects).toHaveLength(2);
+      // The bootstrap's events reach the topic through the service's relay.
+      await eventually(
+        async () => {
+          const { rows } = await withDb((db) =>
+            db.query(`SELECT count(*)::int AS n FROM "${schema}".outbox WHERE sent_at IS NULL`),
+          );
+          return rows[0].n === 0;
+        },
+        { timeoutMs: 30_000, description: 'the outbox to be relayed' },
+      );
+
       child.kill('SIGTERM');
       // During the shutdown delay it still serves, but reports not ready.
       await eventually(async () => (await fetch(`${base}/health/ready`)).status === 503, {
@@ -405,9 +550,11 @@ describe('the built service process', () => {
         .split('\n')
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM')).toBe(true);
+      expect(stdout).not.toContain(token);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child && child.exitCode === null) child.kill('SIGKILL');
       await dropSchema(schema);
+      await deleteTopics(prefix);
     }
   });
 });

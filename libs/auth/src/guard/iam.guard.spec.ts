@@ -12,7 +12,7 @@ import { loadSigningKey, TokenSigner } from '../token/token-signer.js';
 import { TokenVerifier } from '../token/token-verifier.js';
 import { IamGuard } from './iam.guard.js';
 import { PERMISSION_SOURCE, type PermissionSource, TOKEN_VERIFIER } from './permission-source.js';
-import { Public, RequireAction } from './require-action.decorator.js';
+import { Authenticated, Public, RequireAction } from './require-action.decorator.js';
 
 @Controller()
 class ProbeController {
@@ -31,6 +31,12 @@ class ProbeController {
   @Get('/open')
   @Public()
   open() {
+    return { ok: true };
+  }
+
+  @Get('/v1/:project_id/me')
+  @Authenticated()
+  me() {
     return { ok: true };
   }
 
@@ -141,6 +147,13 @@ describe('IamGuard', () => {
     expect(
       (await get('/v1/p-a/pools/new', await tokenFor('root', { root: true }))).statusCode,
     ).toBe(200);
+  });
+
+  it('lets any valid token call an @Authenticated route, still checking the project', async () => {
+    const nothing = await tokenFor('nothing');
+    expect((await get('/v1/p-a/me', nothing)).statusCode).toBe(200);
+    expect((await get('/v1/p-a/me')).statusCode).toBe(401);
+    expect((await get('/v1/p-b/me', nothing)).statusCode).toBe(404);
   });
 
   it("404 for another account's project, even for a root user", async () => {

@@ -6,7 +6,7 @@ import { TokenVerificationError, type TokenVerifier } from '../token/token-verif
 import { evaluate } from '../policy/policy.js';
 import { actionDenied, invalidToken, missingToken, projectNotFound } from './auth.errors.js';
 import { PERMISSION_SOURCE, type PermissionSource, TOKEN_VERIFIER } from './permission-source.js';
-import { PUBLIC_ROUTE, REQUIRED_ACTION } from './require-action.decorator.js';
+import { AUTHENTICATED_ROUTE, PUBLIC_ROUTE, REQUIRED_ACTION } from './require-action.decorator.js';
 
 export type AuthenticatedRequest = FastifyRequest & { caller?: Caller };
 
@@ -36,6 +36,7 @@ export class IamGuard implements CanActivate {
 
     const projectId = (request.params as Record<string, string> | undefined)?.project_id;
     if (projectId !== undefined) await this.checkProject(caller, projectId);
+    if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_ROUTE, targets)) return true;
     if (!action) throw actionDenied('(undeclared action)');
     if (caller.root) return true;
 

@@ -1,20 +1,44 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ErrorBodyDto } from '@maas/errors';
+import { RequestId } from '../common/request-context.js';
 import { AccountResponse } from './dto/account.response.js';
 import { CreateAccountRequest } from './dto/create-account.request.js';
+import { OperatorGuard } from './operator.guard.js';
 import { CreateAccount } from './usecases/create-account.js';
 import { GetAccount } from './usecases/get-account.js';
 
-@ApiTags('accounts')
+export const OPERATOR_SCHEME = 'X-Operator-Token';
+
+/** The operator API: accounts are created by the platform operator, not by tenants. */
+@ApiTags('accounts (operator)')
+@ApiSecurity(OPERATOR_SCHEME)
+@ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing or wrong X-Operator-Token' })
+@ApiForbiddenResponse({
+  type: ErrorBodyDto,
+  description: 'Operator API disabled (no OPERATOR_TOKEN)',
+})
+@UseGuards(OperatorGuard)
 @Controller('v3/accounts')
 export class AccountsController {
   constructor(
@@ -24,16 +48,31 @@ export class AccountsController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'Create an account' })
+  @ApiOperation({
+    summary: 'Create an account',
+    description:
+      'Creates an account (domain), its root user (named like the account) and one project ' +
+      'per configured region. Operator only: needs X-Operator-Token.',
+  })
   @ApiCreatedResponse({ type: AccountResponse })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'Name taken (IAM.0102)' })
-  async create(@Body() body: CreateAccountRequest): Promise<AccountResponse> {
-    return AccountResponse.from(await this.createAccount.execute(body));
+  async create(
+    @Body() body: CreateAccountRequest,
+    @RequestId() requestId: string,
+  ): Promise<AccountResponse> {
+    const created = await this.createAccount.execute(
+      { name: body.name, rootPassword: body.root_password },
+      requestId,
+    );
+    return AccountResponse.from(created);
   }
 
   @Get(':account_id')
-  @ApiOperation({ summary: 'Show an account' })
+  @ApiOperation({
+    summary: 'Show an account',
+    description: 'Operator only: needs X-Operator-Token.',
+  })
   @ApiOkResponse({ type: AccountResponse })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such account (IAM.0101)' })
   async show(@Param('account_id') id: string): Promise<AccountResponse> {

@@ -1,14 +1,25 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts.controller.js';
-import { AccountEntity } from './accounts.entity.js';
-import { AccountsRepository } from './accounts.repository.js';
+import { OperatorGuard } from './operator.guard.js';
+import { ProjectsController } from './projects.controller.js';
+import { RegionProjectsOnBoot } from './region-projects.service.js';
 import { CreateAccount } from './usecases/create-account.js';
+import { EnsureAccount } from './usecases/ensure-account.js';
 import { GetAccount } from './usecases/get-account.js';
+import { ListProjects } from './usecases/list-projects.js';
+import { SyncRegionProjects } from './usecases/sync-region-projects.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccountEntity])],
-  controllers: [AccountsController],
-  providers: [AccountsRepository, CreateAccount, GetAccount],
+  controllers: [AccountsController, ProjectsController],
+  providers: [
+    OperatorGuard,
+    CreateAccount,
+    EnsureAccount,
+    GetAccount,
+    ListProjects,
+    SyncRegionProjects,
+    RegionProjectsOnBoot,
+  ],
+  exports: [EnsureAccount],
 })
 export class AccountsModule {}

@@ -1,36 +1,72 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type Repository } from 'typeorm';
-import { AccountEntity } from './accounts.entity.js';
+import { isUUID } from 'class-validator';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isUniqueViolation } from '@maas/database';
+import { AccountEntity } from './account.entity.js';
 import { AccountNameTakenError } from './accounts.errors.js';
+import { ProjectEntity } from './project.entity.js';
 
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
-  );
-}
-
-/** Every query on accounts lives here. */
+/** Every query on accounts and projects lives here. */
 @Injectable()
 export class AccountsRepository {
-  constructor(
-    @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
+
+  private db(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
 
   /** Inserts an account; a taken name is an AccountNameTakenError. */
-  async insert(name: string): Promise<AccountEntity> {
+  async insert(manager: EntityManager, name: string): Promise<AccountEntity> {
     try {
-      return await this.accounts.save(this.accounts.create({ name }));
+      const repo = manager.getRepository(AccountEntity);
+      return await repo.save(repo.create({ name }));
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AccountNameTakenError(name);
+      if (isUniqueViolation(error, 'accounts_name_key')) throw new AccountNameTakenError(name);
       throw error;
     }
   }
 
-  findById(id: string): Promise<AccountEntity | null> {
-    return this.accounts.findOneBy({ id });
+  async findById(id: string, manager?: EntityManager): Promise<AccountEntity | null> {
+    if (!isUUID(id)) return null;
+    return this.db(manager).findOneBy(AccountEntity, { id });
+  }
+
+  findByName(name: string, manager?: EntityManager): Promise<AccountEntity | null> {
+    return this.db(manager).findOneBy(AccountEntity, { name });
+  }
+
+  insertProject(
+    manager: EntityManager,
+    project: Pick<ProjectEntity, 'accountId' | 'region' | 'name'>,
+  ): Promise<ProjectEntity> {
+    const repo = manager.getRepository(ProjectEntity);
+    return repo.save(repo.create(project));
+  }
+
+  projectsOf(accountId: string, manager?: EntityManager): Promise<ProjectEntity[]> {
+    return this.db(manager).find(ProjectEntity, { where: { accountId }, order: { region: 'ASC' } });
+  }
+
+  async findProject(accountId: string, projectId: string): Promise<ProjectEntity | null> {
+    if (!isUUID(projectId)) return null;
+    return this.db().findOneBy(ProjectEntity, { id: projectId, accountId });
+  }
+
+  /** Ids of the accounts that lack a project in one of the regions. */
+  async accountsMissingRegions(regions: readonly string[]): Promise<string[]> {
+    const rows = await this.db()
+      .createQueryBuilder(AccountEntity, 'a')
+      .leftJoin(ProjectEntity, 'p', 'p.accountId = a.id AND p.region IN (:...regions)', {
+        regions: [...regions],
+      })
+      .select('a.id', 'id')
+      .groupBy('a.id')
+      .having('count(p.id) < :wanted', { wanted: regions.length })
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  findProjectByName(accountId: string, name: string): Promise<ProjectEntity | null> {
+    return this.db().findOneBy(ProjectEntity, { accountId, name });
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type AccountEntity } from './accounts.entity.js';
+import { type UserEntity } from '../users/user.entity.js';
+import { type UsersRepository } from '../users/users.repository.js';
+import { type AccountEntity } from './account.entity.js';
 import { AccountErrorCode, AccountNotFoundError } from './accounts.errors.js';
 import { type AccountsRepository } from './accounts.repository.js';
 import { GetAccount } from './usecases/get-account.js';
@@ -9,29 +11,31 @@ const account: AccountEntity = {
   name: 'acme',
   createdAt: new Date('2026-01-01T00:00:00Z'),
 };
+const root = { id: 'e1f7a0c4-1b8e-4a7e-9d5c-3b1f0f2a9e10', name: 'acme', root: true } as UserEntity;
 
-function repository(found: AccountEntity | null) {
+function getAccount(found: AccountEntity | null) {
   const findById = vi.fn((_id: string) => Promise.resolve(found));
-  return { repo: { findById } as unknown as AccountsRepository, findById };
+  const projectsOf = vi.fn(() => Promise.resolve([]));
+  const accounts = { findById, projectsOf } as unknown as AccountsRepository;
+  const users = { findRoot: vi.fn(() => Promise.resolve(root)) } as unknown as UsersRepository;
+  return new GetAccount(accounts, users);
 }
 
 describe('GetAccount', () => {
-  it('returns the account', async () => {
-    const { repo } = repository(account);
-    await expect(new GetAccount(repo).execute(account.id)).resolves.toBe(account);
+  it('returns the account with its root user and projects', async () => {
+    await expect(getAccount(account).execute(account.id)).resolves.toEqual({
+      account,
+      root,
+      projects: [],
+    });
   });
 
   it('is not found for an unknown id', async () => {
-    const { repo } = repository(null);
-    const error = await new GetAccount(repo).execute(account.id).catch((e: unknown) => e);
+    const error = await getAccount(null)
+      .execute(account.id)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AccountNotFoundError);
     expect((error as AccountNotFoundError).code).toBe(AccountErrorCode.NotFound);
     expect((error as AccountNotFoundError).kind).toBe('not_found');
-  });
-
-  it('is not found, without a query, for an id that is not a UUID', async () => {
-    const { repo, findById } = repository(account);
-    await expect(new GetAccount(repo).execute('nope')).rejects.toBeInstanceOf(AccountNotFoundError);
-    expect(findById).not.toHaveBeenCalled();
   });
 });

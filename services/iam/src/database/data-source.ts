@@ -1,10 +1,31 @@
 import { type DataSourceOptions } from 'typeorm';
-import { AccountEntity } from '../accounts/accounts.entity.js';
+import { AccountEntity } from '../accounts/account.entity.js';
+import { ProjectEntity } from '../accounts/project.entity.js';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AuthorizationEntity } from '../authorizations/authorization.entity.js';
 import { type DatabaseConfig } from '../config.js';
+import { GroupMemberEntity } from '../groups/group-member.entity.js';
+import { GroupEntity } from '../groups/group.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import { AgencyPolicyEntity, GroupPolicyEntity } from '../policies/attachment.entity.js';
+import { PolicyEntity } from '../policies/policy.entity.js';
+import { AccessKeyEntity } from '../users/access-key.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity of the IAM schema; no other service's entity is ever listed here. */
-export const ENTITIES = [AccountEntity];
+export const ENTITIES = [
+  AccountEntity,
+  ProjectEntity,
+  UserEntity,
+  AccessKeyEntity,
+  GroupEntity,
+  GroupMemberEntity,
+  PolicyEntity,
+  GroupPolicyEntity,
+  AgencyPolicyEntity,
+  AgencyEntity,
+  AuthorizationEntity,
+];
 
 /** The one DataSource definition, used by the app, the migrate entrypoint and tests. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {

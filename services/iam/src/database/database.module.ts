@@ -3,9 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type DatabaseConfig } from '../config.js';
 import { dataSourceOptions } from './data-source.js';
-import { runMigrationsLocked } from './run-migrations.js';
+import { prepareDatabase } from './prepare-database.js';
 
-/** Runs pending migrations before the server starts listening. */
+/** Runs pending migrations (and refreshes reference data) before the server listens. */
 @Injectable()
 class MigrateOnBoot implements OnModuleInit {
   private readonly logger = new Logger('Migrations');
@@ -13,7 +13,7 @@ class MigrateOnBoot implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
-    const ran = await runMigrationsLocked(this.dataSource);
+    const ran = await prepareDatabase(this.dataSource);
     this.logger.log({ msg: 'migrations up to date', ran });
   }
 }

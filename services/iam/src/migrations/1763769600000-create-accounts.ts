@@ -1,5 +1,5 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
-import { schemaOf } from '../database/schema.js';
+import { schemaOf } from '@maas/database';
 
 export class CreateAccounts1763769600000 implements MigrationInterface {
   name = 'CreateAccounts1763769600000';

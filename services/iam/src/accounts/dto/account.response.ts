@@ -1,5 +1,34 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { type AccountEntity } from '../accounts.entity.js';
+import { type ProjectEntity } from '../project.entity.js';
+import { type CreatedAccount } from '../usecases/create-account.js';
+
+export class ProjectResponse {
+  @ApiProperty({ format: 'uuid', description: 'The project_id of admin API paths' })
+  id!: string;
+
+  @ApiProperty({ example: 'cn-southwest-2' })
+  name!: string;
+
+  @ApiProperty({ example: 'cn-southwest-2' })
+  region!: string;
+
+  static from(project: ProjectEntity): ProjectResponse {
+    return { id: project.id, name: project.name, region: project.region };
+  }
+}
+
+export class ProjectListResponse {
+  @ApiProperty({ type: [ProjectResponse] })
+  projects!: ProjectResponse[];
+}
+
+export class RootUserResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'acme' })
+  name!: string;
+}
 
 export class AccountResponse {
   @ApiProperty({ format: 'uuid', example: '6f1b3c1e-8d43-4b8a-9a55-2f0f7d1e9c11' })
@@ -11,7 +40,19 @@ export class AccountResponse {
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 
-  static from(account: AccountEntity): AccountResponse {
-    return { id: account.id, name: account.name, created_at: account.createdAt.toISOString() };
+  @ApiProperty({ type: RootUserResponse })
+  root_user!: RootUserResponse;
+
+  @ApiProperty({ type: [ProjectResponse], description: 'One project per region' })
+  projects!: ProjectResponse[];
+
+  static from({ account, root, projects }: CreatedAccount): AccountResponse {
+    return {
+      id: account.id,
+      name: account.name,
+      created_at: account.createdAt.toISOString(),
+      root_user: { id: root.id, name: root.name },
+      projects: projects.map((p) => ProjectResponse.from(p)),
+    };
   }
 }

@@ -1,12 +1,75 @@
-import { Injectable } from '@nestjs/common';
-import { type AccountEntity } from '../accounts.entity.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { IamTransactions } from '../../common/iam-transactions.js';
+import { type IamTransaction } from '../../common/iam-transaction.js';
+import { type AccountConfig, IAM_CONFIG } from '../../config.js';
+import { PasswordHasher } from '../../users/password-hasher.js';
+import { passwordProblem } from '../../users/password-policy.js';
+import { UsersRepository } from '../../users/users.repository.js';
+import { userCreated } from '../../users/users.events.js';
+import { type UserEntity } from '../../users/user.entity.js';
+import { type AccountEntity } from '../account.entity.js';
+import { weakRootPassword } from '../accounts.errors.js';
+import { accountCreated, projectCreated } from '../accounts.events.js';
 import { AccountsRepository } from '../accounts.repository.js';
+import { type ProjectEntity } from '../project.entity.js';
 
+export interface CreatedAccount {
+  account: AccountEntity;
+  root: UserEntity;
+  projects: ProjectEntity[];
+}
+
+/**
+ * Creates an account with its root user (named like the account) and one project per
+ * configured region, and publishes them.
+ */
 @Injectable()
 export class CreateAccount {
-  constructor(private readonly accounts: AccountsRepository) {}
+  constructor(
+    private readonly transactions: IamTransactions,
+    private readonly accounts: AccountsRepository,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    @Inject(IAM_CONFIG) private readonly config: Pick<AccountConfig, 'REGIONS'>,
+  ) {}
 
-  execute(input: { name: string }): Promise<AccountEntity> {
-    return this.accounts.insert(input.name);
+  async execute(
+    input: { name: string; rootPassword: string },
+    requestId?: string,
+  ): Promise<CreatedAccount> {
+    const problem = passwordProblem(input.rootPassword, input.name);
+    if (problem) throw weakRootPassword(problem);
+    const passwordHash = await this.hasher.hash(input.rootPassword);
+    return this.transactions.runNew(requestId, (tx) => this.create(tx, input.name, passwordHash));
+  }
+
+  private async create(
+    tx: IamTransaction,
+    name: string,
+    passwordHash: string,
+  ): Promise<CreatedAccount> {
+    const account = await this.accounts.insert(tx.manager, name);
+    tx.emit(accountCreated(account));
+    const root = await this.users.insert(tx.manager, {
+      accountId: account.id,
+      name,
+      root: true,
+      passwordHash,
+      description: "The account's root user",
+    });
+    tx.emit(userCreated(root));
+    tx.permissionsChanged([root.id]);
+    const projects: ProjectEntity[] = [];
+    for (const region of this.config.REGIONS) {
+      const project = await this.accounts.insertProject(tx.manager, {
+        accountId: account.id,
+        region,
+        name: region,
+      });
+      projectCreated(project).forEach((event) => tx.emit(event));
+      projects.push(project);
+    }
+    projects.sort((a, b) => a.region.localeCompare(b.region));
+    return { account, root, projects };
   }
 }

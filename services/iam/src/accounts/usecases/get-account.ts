@@ -1,17 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { isUUID } from 'class-validator';
-import { type AccountEntity } from '../accounts.entity.js';
+import { UsersRepository } from '../../users/users.repository.js';
 import { AccountNotFoundError } from '../accounts.errors.js';
 import { AccountsRepository } from '../accounts.repository.js';
+import { type CreatedAccount } from './create-account.js';
 
 @Injectable()
 export class GetAccount {
-  constructor(private readonly accounts: AccountsRepository) {}
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly users: UsersRepository,
+  ) {}
 
   /** An id that is not a UUID names no account either: 404, like any unknown id. */
-  async execute(id: string): Promise<AccountEntity> {
-    const account = isUUID(id) ? await this.accounts.findById(id) : null;
-    if (!account) throw new AccountNotFoundError(id);
-    return account;
+  async execute(id: string): Promise<CreatedAccount> {
+    const account = await this.accounts.findById(id);
+    const root = account ? await this.users.findRoot(account.id) : null;
+    if (!account || !root) throw new AccountNotFoundError(id);
+    return { account, root, projects: await this.accounts.projectsOf(account.id) };
   }
 }

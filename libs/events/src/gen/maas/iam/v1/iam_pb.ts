@@ -2,18 +2,30 @@
 // @generated from file maas/iam/v1/iam.proto (package maas.iam.v1, syntax proto3)
 /* eslint-disable */
 
-// Events of the IAM context (topic maas.iam.v1): accounts, users and ModelArts
-// authorizations. Never carries passwords, tokens or access keys.
+// Events of the IAM context (topic maas.iam.v1): accounts, projects, users, groups,
+// policies, agencies and ModelArts authorizations. Never carries passwords, secret access
+// keys or tokens.
+//
+// Two kinds of message share the topic:
+//   - fine-grained change events (UserCreated, PolicyAttached, AuthorizationGranted, ...),
+//     for audit and for consumers that care about one kind of change;
+//   - self-contained snapshots (UserPermissionsChanged keyed by user id, ProjectChanged
+//     keyed by project id): the full current state of one aggregate, published in the same
+//     transaction as every change that affects it. A consumer keeps a correct projection by
+//     storing the latest snapshot per key, and rebuilds it from scratch by replaying the
+//     topic from the beginning (the topic is created with retention.ms=-1).
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file maas/iam/v1/iam.proto.
  */
 export const file_maas_iam_v1_iam: GenFile = /*@__PURE__*/
-  fileDesc("ChVtYWFzL2lhbS92MS9pYW0ucHJvdG8SC21hYXMuaWFtLnYxIjIKDkFjY291bnRDcmVhdGVkEhIKCmFjY291bnRfaWQYASABKAkSDAoEbmFtZRgCIAEoCSJOCgtVc2VyQ3JlYXRlZBIPCgd1c2VyX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIMCgRyb290GAQgASgIIkAKC1VzZXJEZWxldGVkEg8KB3VzZXJfaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIMCgRuYW1lGAMgASgJIrEBChRBdXRob3JpemF0aW9uR3JhbnRlZBIYChBhdXRob3JpemF0aW9uX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSMgoJdXNlcl90eXBlGAMgASgOMh8ubWFhcy5pYW0udjEuQXV0aG9yaXplZFVzZXJUeXBlEg8KB3VzZXJfaWQYBCABKAkSEQoJdXNlcl9uYW1lGAUgASgJEhMKC2FnZW5jeV9uYW1lGAYgASgJIrEBChRBdXRob3JpemF0aW9uUmV2b2tlZBIYChBhdXRob3JpemF0aW9uX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSMgoJdXNlcl90eXBlGAMgASgOMh8ubWFhcy5pYW0udjEuQXV0aG9yaXplZFVzZXJUeXBlEg8KB3VzZXJfaWQYBCABKAkSEQoJdXNlcl9uYW1lGAUgASgJEhMKC2FnZW5jeV9uYW1lGAYgASgJKssBChJBdXRob3JpemVkVXNlclR5cGUSJAogQVVUSE9SSVpFRF9VU0VSX1RZUEVfVU5TUEVDSUZJRUQQABIhCh1BVVRIT1JJWkVEX1VTRVJfVFlQRV9JQU1fVVNFUhABEicKI0FVVEhPUklaRURfVVNFUl9UWVBFX0ZFREVSQVRFRF9VU0VSEAISHwobQVVUSE9SSVpFRF9VU0VSX1RZUEVfQUdFTkNZEAMSIgoeQVVUSE9SSVpFRF9VU0VSX1RZUEVfQUxMX1VTRVJTEARiBnByb3RvMw");
+  fileDesc("ChVtYWFzL2lhbS92MS9pYW0ucHJvdG8SC21hYXMuaWFtLnYxIjIKDkFjY291bnRDcmVhdGVkEhIKCmFjY291bnRfaWQYASABKAkSDAoEbmFtZRgCIAEoCSJWCg5Qcm9qZWN0Q3JlYXRlZBISCgpwcm9qZWN0X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDgoGcmVnaW9uGAMgASgJEgwKBG5hbWUYBCABKAkiZwoOUHJvamVjdENoYW5nZWQSEgoKcHJvamVjdF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg4KBnJlZ2lvbhgDIAEoCRIPCgdkZWxldGVkGAQgASgIEgwKBG5hbWUYBSABKAkiTgoLVXNlckNyZWF0ZWQSDwoHdXNlcl9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAkSDAoEcm9vdBgEIAEoCCJACgtVc2VyRGVsZXRlZBIPCgd1c2VyX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCSJCCgxHcm91cENyZWF0ZWQSEAoIZ3JvdXBfaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIMCgRuYW1lGAMgASgJIkIKDEdyb3VwRGVsZXRlZBIQCghncm91cF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAkiXwoWR3JvdXBNZW1iZXJzaGlwQ2hhbmdlZBIQCghncm91cF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDgoGbWVtYmVyGAQgASgIIlsKDVBvbGljeUNyZWF0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIVCg1kb2N1bWVudF9qc29uGAQgASgJIlsKDVBvbGljeVVwZGF0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIVCg1kb2N1bWVudF9qc29uGAQgASgJIkQKDVBvbGljeURlbGV0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCSLBAQoOUG9saWN5QXR0YWNoZWQSEgoKYWNjb3VudF9pZBgBIAEoCRIRCglwb2xpY3lfaWQYAiABKAkSEwoLcG9saWN5X25hbWUYAyABKAkSMgoOcHJpbmNpcGFsX3R5cGUYBCABKA4yGi5tYWFzLmlhbS52MS5QcmluY2lwYWxUeXBlEhQKDHByaW5jaXBhbF9pZBgFIAEoCRIUCgxzY29wZV9nbG9iYWwYBiABKAgSEwoLcHJvamVjdF9pZHMYByADKAkilgEKDlBvbGljeURldGFjaGVkEhIKCmFjY291bnRfaWQYASABKAkSEQoJcG9saWN5X2lkGAIgASgJEhMKC3BvbGljeV9uYW1lGAMgASgJEjIKDnByaW5jaXBhbF90eXBlGAQgASgOMhoubWFhcy5pYW0udjEuUHJpbmNpcGFsVHlwZRIUCgxwcmluY2lwYWxfaWQYBSABKAkirQEKBkFnZW5jeRIRCglhZ2VuY3lfaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIMCgRuYW1lGAMgASgJEgwKBHR5cGUYBCABKAkSFwoPdHJ1c3RlZF9zZXJ2aWNlGAUgASgJEhcKD3ZhbGlkaXR5X3BlcmlvZBgGIAEoCRIuCgpleHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI0Cg1BZ2VuY3lDcmVhdGVkEiMKBmFnZW5jeRgBIAEoCzITLm1hYXMuaWFtLnYxLkFnZW5jeSI0Cg1BZ2VuY3lVcGRhdGVkEiMKBmFnZW5jeRgBIAEoCzITLm1hYXMuaWFtLnYxLkFnZW5jeSJECg1BZ2VuY3lEZWxldGVkEhEKCWFnZW5jeV9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAki9AEKFEF1dGhvcml6YXRpb25HcmFudGVkEhgKEGF1dGhvcml6YXRpb25faWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIyCgl1c2VyX3R5cGUYAyABKA4yHy5tYWFzLmlhbS52MS5BdXRob3JpemVkVXNlclR5cGUSDwoHdXNlcl9pZBgEIAEoCRIRCgl1c2VyX25hbWUYBSABKAkSEwoLYWdlbmN5X25hbWUYBiABKAkSEQoJYWdlbmN5X2lkGAcgASgJEi4KCmV4cGlyZXNfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsQBChRBdXRob3JpemF0aW9uUmV2b2tlZBIYChBhdXRob3JpemF0aW9uX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSMgoJdXNlcl90eXBlGAMgASgOMh8ubWFhcy5pYW0udjEuQXV0aG9yaXplZFVzZXJUeXBlEg8KB3VzZXJfaWQYBCABKAkSEQoJdXNlcl9uYW1lGAUgASgJEhMKC2FnZW5jeV9uYW1lGAYgASgJEhEKCWFnZW5jeV9pZBgHIAEoCSKBAQoKVXNlclBvbGljeRIRCglwb2xpY3lfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIVCg1kb2N1bWVudF9qc29uGAMgASgJEhQKDHNjb3BlX2dsb2JhbBgEIAEoCBITCgtwcm9qZWN0X2lkcxgFIAMoCRIQCghncm91cF9pZBgGIAEoCSKOAgoWVXNlclBlcm1pc3Npb25zQ2hhbmdlZBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJdXNlcl9uYW1lGAMgASgJEgwKBHJvb3QYBCABKAgSDwoHZGVsZXRlZBgFIAEoCBIpCghwb2xpY2llcxgGIAMoCzIXLm1hYXMuaWFtLnYxLlVzZXJQb2xpY3kSHAoUbW9kZWxhcnRzX2F1dGhvcml6ZWQYByABKAgSPgoabW9kZWxhcnRzX2F1dGhvcml6ZWRfdW50aWwYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGFjY291bnRfbmFtZRgJIAEoCSpkCg1QcmluY2lwYWxUeXBlEh4KGlBSSU5DSVBBTF9UWVBFX1VOU1BFQ0lGSUVEEAASGAoUUFJJTkNJUEFMX1RZUEVfR1JPVVAQARIZChVQUklOQ0lQQUxfVFlQRV9BR0VOQ1kQAirLAQoSQXV0aG9yaXplZFVzZXJUeXBlEiQKIEFVVEhPUklaRURfVVNFUl9UWVBFX1VOU1BFQ0lGSUVEEAASIQodQVVUSE9SSVpFRF9VU0VSX1RZUEVfSUFNX1VTRVIQARInCiNBVVRIT1JJWkVEX1VTRVJfVFlQRV9GRURFUkFURURfVVNFUhACEh8KG0FVVEhPUklaRURfVVNFUl9UWVBFX0FHRU5DWRADEiIKHkFVVEhPUklaRURfVVNFUl9UWVBFX0FMTF9VU0VSUxAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * An account (domain, tenant) was created. Aggregate: "account", id = account_id.
@@ -40,6 +52,85 @@ export type AccountCreated = Message<"maas.iam.v1.AccountCreated"> & {
  */
 export const AccountCreatedSchema: GenMessage<AccountCreated> = /*@__PURE__*/
   messageDesc(file_maas_iam_v1_iam, 0);
+
+/**
+ * A project (the account's presence in one region) was created. Aggregate: "project",
+ * id = project_id.
+ *
+ * @generated from message maas.iam.v1.ProjectCreated
+ */
+export type ProjectCreated = Message<"maas.iam.v1.ProjectCreated"> & {
+  /**
+   * @generated from field: string project_id = 1;
+   */
+  projectId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * The region, e.g. "cn-southwest-2"; also the project's name.
+   *
+   * @generated from field: string region = 3;
+   */
+  region: string;
+
+  /**
+   * @generated from field: string name = 4;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.ProjectCreated.
+ * Use `create(ProjectCreatedSchema)` to create a new message.
+ */
+export const ProjectCreatedSchema: GenMessage<ProjectCreated> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 1);
+
+/**
+ * Snapshot of a project; the latest one per project id is its current state.
+ * Aggregate: "project", id = project_id.
+ *
+ * @generated from message maas.iam.v1.ProjectChanged
+ */
+export type ProjectChanged = Message<"maas.iam.v1.ProjectChanged"> & {
+  /**
+   * @generated from field: string project_id = 1;
+   */
+  projectId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string region = 3;
+   */
+  region: string;
+
+  /**
+   * True when the project no longer exists: forget it.
+   *
+   * @generated from field: bool deleted = 4;
+   */
+  deleted: boolean;
+
+  /**
+   * @generated from field: string name = 5;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.ProjectChanged.
+ * Use `create(ProjectChangedSchema)` to create a new message.
+ */
+export const ProjectChangedSchema: GenMessage<ProjectChanged> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 2);
 
 /**
  * A user of an account was created. Aggregate: "user", id = user_id.
@@ -77,7 +168,7 @@ export type UserCreated = Message<"maas.iam.v1.UserCreated"> & {
  * Use `create(UserCreatedSchema)` to create a new message.
  */
 export const UserCreatedSchema: GenMessage<UserCreated> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 1);
+  messageDesc(file_maas_iam_v1_iam, 3);
 
 /**
  * A user was deleted. Aggregate: "user", id = user_id.
@@ -106,7 +197,422 @@ export type UserDeleted = Message<"maas.iam.v1.UserDeleted"> & {
  * Use `create(UserDeletedSchema)` to create a new message.
  */
 export const UserDeletedSchema: GenMessage<UserDeleted> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 2);
+  messageDesc(file_maas_iam_v1_iam, 4);
+
+/**
+ * A user group was created. Aggregate: "group", id = group_id.
+ *
+ * @generated from message maas.iam.v1.GroupCreated
+ */
+export type GroupCreated = Message<"maas.iam.v1.GroupCreated"> & {
+  /**
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.GroupCreated.
+ * Use `create(GroupCreatedSchema)` to create a new message.
+ */
+export const GroupCreatedSchema: GenMessage<GroupCreated> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 5);
+
+/**
+ * A user group was deleted (its memberships and policy attachments went with it; each has
+ * its own event). Aggregate: "group", id = group_id.
+ *
+ * @generated from message maas.iam.v1.GroupDeleted
+ */
+export type GroupDeleted = Message<"maas.iam.v1.GroupDeleted"> & {
+  /**
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.GroupDeleted.
+ * Use `create(GroupDeletedSchema)` to create a new message.
+ */
+export const GroupDeletedSchema: GenMessage<GroupDeleted> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 6);
+
+/**
+ * A user joined or left a group. Aggregate: "group", id = group_id.
+ *
+ * @generated from message maas.iam.v1.GroupMembershipChanged
+ */
+export type GroupMembershipChanged = Message<"maas.iam.v1.GroupMembershipChanged"> & {
+  /**
+   * @generated from field: string group_id = 1;
+   */
+  groupId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string user_id = 3;
+   */
+  userId: string;
+
+  /**
+   * True: the user is now a member; false: the user left (or was removed).
+   *
+   * @generated from field: bool member = 4;
+   */
+  member: boolean;
+};
+
+/**
+ * Describes the message maas.iam.v1.GroupMembershipChanged.
+ * Use `create(GroupMembershipChangedSchema)` to create a new message.
+ */
+export const GroupMembershipChangedSchema: GenMessage<GroupMembershipChanged> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 7);
+
+/**
+ * A custom policy was created. Aggregate: "policy", id = policy_id.
+ *
+ * @generated from message maas.iam.v1.PolicyCreated
+ */
+export type PolicyCreated = Message<"maas.iam.v1.PolicyCreated"> & {
+  /**
+   * @generated from field: string policy_id = 1;
+   */
+  policyId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * The policy document, JSON: {"Version":"1.1","Statement":[{"Effect":..,"Action":[..]}]}.
+   *
+   * @generated from field: string document_json = 4;
+   */
+  documentJson: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.PolicyCreated.
+ * Use `create(PolicyCreatedSchema)` to create a new message.
+ */
+export const PolicyCreatedSchema: GenMessage<PolicyCreated> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 8);
+
+/**
+ * A custom policy's name, description or document changed. Aggregate: "policy",
+ * id = policy_id.
+ *
+ * @generated from message maas.iam.v1.PolicyUpdated
+ */
+export type PolicyUpdated = Message<"maas.iam.v1.PolicyUpdated"> & {
+  /**
+   * @generated from field: string policy_id = 1;
+   */
+  policyId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string document_json = 4;
+   */
+  documentJson: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.PolicyUpdated.
+ * Use `create(PolicyUpdatedSchema)` to create a new message.
+ */
+export const PolicyUpdatedSchema: GenMessage<PolicyUpdated> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 9);
+
+/**
+ * A custom policy was deleted (only possible once attached nowhere). Aggregate: "policy",
+ * id = policy_id.
+ *
+ * @generated from message maas.iam.v1.PolicyDeleted
+ */
+export type PolicyDeleted = Message<"maas.iam.v1.PolicyDeleted"> & {
+  /**
+   * @generated from field: string policy_id = 1;
+   */
+  policyId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.PolicyDeleted.
+ * Use `create(PolicyDeletedSchema)` to create a new message.
+ */
+export const PolicyDeletedSchema: GenMessage<PolicyDeleted> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 10);
+
+/**
+ * A policy was attached to a group or an agency, or its scope changed.
+ * Aggregate: the principal ("group" or "agency"), id = principal_id.
+ *
+ * @generated from message maas.iam.v1.PolicyAttached
+ */
+export type PolicyAttached = Message<"maas.iam.v1.PolicyAttached"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string policy_id = 2;
+   */
+  policyId: string;
+
+  /**
+   * @generated from field: string policy_name = 3;
+   */
+  policyName: string;
+
+  /**
+   * @generated from field: maas.iam.v1.PrincipalType principal_type = 4;
+   */
+  principalType: PrincipalType;
+
+  /**
+   * @generated from field: string principal_id = 5;
+   */
+  principalId: string;
+
+  /**
+   * True: applies in every project (and to global services).
+   *
+   * @generated from field: bool scope_global = 6;
+   */
+  scopeGlobal: boolean;
+
+  /**
+   * When not global: the projects it applies in.
+   *
+   * @generated from field: repeated string project_ids = 7;
+   */
+  projectIds: string[];
+};
+
+/**
+ * Describes the message maas.iam.v1.PolicyAttached.
+ * Use `create(PolicyAttachedSchema)` to create a new message.
+ */
+export const PolicyAttachedSchema: GenMessage<PolicyAttached> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 11);
+
+/**
+ * A policy was detached from a group or an agency. Aggregate: the principal, id =
+ * principal_id.
+ *
+ * @generated from message maas.iam.v1.PolicyDetached
+ */
+export type PolicyDetached = Message<"maas.iam.v1.PolicyDetached"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string policy_id = 2;
+   */
+  policyId: string;
+
+  /**
+   * @generated from field: string policy_name = 3;
+   */
+  policyName: string;
+
+  /**
+   * @generated from field: maas.iam.v1.PrincipalType principal_type = 4;
+   */
+  principalType: PrincipalType;
+
+  /**
+   * @generated from field: string principal_id = 5;
+   */
+  principalId: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.PolicyDetached.
+ * Use `create(PolicyDetachedSchema)` to create a new message.
+ */
+export const PolicyDetachedSchema: GenMessage<PolicyDetached> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 12);
+
+/**
+ * An agency: ModelArts (the trusted cloud service) acts on the account's resources with the
+ * agency's policies.
+ *
+ * @generated from message maas.iam.v1.Agency
+ */
+export type Agency = Message<"maas.iam.v1.Agency"> & {
+  /**
+   * @generated from field: string agency_id = 1;
+   */
+  agencyId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * Agency type; always "cloud_service".
+   *
+   * @generated from field: string type = 4;
+   */
+  type: string;
+
+  /**
+   * The trusted cloud service; always "ModelArts".
+   *
+   * @generated from field: string trusted_service = 5;
+   */
+  trustedService: string;
+
+  /**
+   * "unlimited", or a period such as "30d" or "12h".
+   *
+   * @generated from field: string validity_period = 6;
+   */
+  validityPeriod: string;
+
+  /**
+   * When the agency stops being valid; unset for unlimited.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 7;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message maas.iam.v1.Agency.
+ * Use `create(AgencySchema)` to create a new message.
+ */
+export const AgencySchema: GenMessage<Agency> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 13);
+
+/**
+ * An agency was created. Aggregate: "agency", id = agency.agency_id.
+ *
+ * @generated from message maas.iam.v1.AgencyCreated
+ */
+export type AgencyCreated = Message<"maas.iam.v1.AgencyCreated"> & {
+  /**
+   * @generated from field: maas.iam.v1.Agency agency = 1;
+   */
+  agency?: Agency | undefined;
+};
+
+/**
+ * Describes the message maas.iam.v1.AgencyCreated.
+ * Use `create(AgencyCreatedSchema)` to create a new message.
+ */
+export const AgencyCreatedSchema: GenMessage<AgencyCreated> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 14);
+
+/**
+ * An agency's description or validity period changed. Aggregate: "agency".
+ *
+ * @generated from message maas.iam.v1.AgencyUpdated
+ */
+export type AgencyUpdated = Message<"maas.iam.v1.AgencyUpdated"> & {
+  /**
+   * @generated from field: maas.iam.v1.Agency agency = 1;
+   */
+  agency?: Agency | undefined;
+};
+
+/**
+ * Describes the message maas.iam.v1.AgencyUpdated.
+ * Use `create(AgencyUpdatedSchema)` to create a new message.
+ */
+export const AgencyUpdatedSchema: GenMessage<AgencyUpdated> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 15);
+
+/**
+ * An agency was deleted (only possible once no authorization uses it). Aggregate: "agency".
+ *
+ * @generated from message maas.iam.v1.AgencyDeleted
+ */
+export type AgencyDeleted = Message<"maas.iam.v1.AgencyDeleted"> & {
+  /**
+   * @generated from field: string agency_id = 1;
+   */
+  agencyId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.AgencyDeleted.
+ * Use `create(AgencyDeletedSchema)` to create a new message.
+ */
+export const AgencyDeletedSchema: GenMessage<AgencyDeleted> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 16);
 
 /**
  * A ModelArts authorization was granted: the target may use ModelArts (deploy services)
@@ -150,6 +656,18 @@ export type AuthorizationGranted = Message<"maas.iam.v1.AuthorizationGranted"> &
    * @generated from field: string agency_name = 6;
    */
   agencyName: string;
+
+  /**
+   * @generated from field: string agency_id = 7;
+   */
+  agencyId: string;
+
+  /**
+   * When the agency (and so the authorization) stops being valid; unset for unlimited.
+   *
+   * @generated from field: google.protobuf.Timestamp expires_at = 8;
+   */
+  expiresAt?: Timestamp | undefined;
 };
 
 /**
@@ -157,7 +675,7 @@ export type AuthorizationGranted = Message<"maas.iam.v1.AuthorizationGranted"> &
  * Use `create(AuthorizationGrantedSchema)` to create a new message.
  */
 export const AuthorizationGrantedSchema: GenMessage<AuthorizationGranted> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 3);
+  messageDesc(file_maas_iam_v1_iam, 17);
 
 /**
  * A ModelArts authorization was deleted (one by one or by clearing all; one event each).
@@ -195,6 +713,11 @@ export type AuthorizationRevoked = Message<"maas.iam.v1.AuthorizationRevoked"> &
    * @generated from field: string agency_name = 6;
    */
   agencyName: string;
+
+  /**
+   * @generated from field: string agency_id = 7;
+   */
+  agencyId: string;
 };
 
 /**
@@ -202,7 +725,165 @@ export type AuthorizationRevoked = Message<"maas.iam.v1.AuthorizationRevoked"> &
  * Use `create(AuthorizationRevokedSchema)` to create a new message.
  */
 export const AuthorizationRevokedSchema: GenMessage<AuthorizationRevoked> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 4);
+  messageDesc(file_maas_iam_v1_iam, 18);
+
+/**
+ * One policy a user holds through one of their groups, with the attachment's scope.
+ *
+ * @generated from message maas.iam.v1.UserPolicy
+ */
+export type UserPolicy = Message<"maas.iam.v1.UserPolicy"> & {
+  /**
+   * @generated from field: string policy_id = 1;
+   */
+  policyId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * The policy document, JSON (see PolicyCreated).
+   *
+   * @generated from field: string document_json = 3;
+   */
+  documentJson: string;
+
+  /**
+   * True: applies in every project (and to global services).
+   *
+   * @generated from field: bool scope_global = 4;
+   */
+  scopeGlobal: boolean;
+
+  /**
+   * When not global: the projects it applies in.
+   *
+   * @generated from field: repeated string project_ids = 5;
+   */
+  projectIds: string[];
+
+  /**
+   * The group the user holds it through.
+   *
+   * @generated from field: string group_id = 6;
+   */
+  groupId: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.UserPolicy.
+ * Use `create(UserPolicySchema)` to create a new message.
+ */
+export const UserPolicySchema: GenMessage<UserPolicy> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 19);
+
+/**
+ * Snapshot of a user's effective permissions, published whenever they change (user created
+ * or deleted, group membership, attachments of the user's groups, policy documents,
+ * ModelArts authorizations covering the user). The latest one per user id is the truth; a
+ * service's guard evaluates requests from it (explicit Deny wins, then Allow, else deny).
+ * Aggregate: "user", id = user_id.
+ *
+ * @generated from message maas.iam.v1.UserPermissionsChanged
+ */
+export type UserPermissionsChanged = Message<"maas.iam.v1.UserPermissionsChanged"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string user_name = 3;
+   */
+  userName: string;
+
+  /**
+   * The account's root user: allowed everything in its account.
+   *
+   * @generated from field: bool root = 4;
+   */
+  root: boolean;
+
+  /**
+   * True when the user no longer exists: forget them (their tokens grant nothing).
+   *
+   * @generated from field: bool deleted = 5;
+   */
+  deleted: boolean;
+
+  /**
+   * @generated from field: repeated maas.iam.v1.UserPolicy policies = 6;
+   */
+  policies: UserPolicy[];
+
+  /**
+   * True when a ModelArts authorization covers the user (for them by name, or for all users
+   * of the account): they may deploy model services.
+   *
+   * @generated from field: bool modelarts_authorized = 7;
+   */
+  modelartsAuthorized: boolean;
+
+  /**
+   * The latest expiry among the covering authorizations' agencies; unset when one of them is
+   * unlimited (or none covers the user). Authorized = modelarts_authorized and (unset or in
+   * the future).
+   *
+   * @generated from field: google.protobuf.Timestamp modelarts_authorized_until = 8;
+   */
+  modelartsAuthorizedUntil?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string account_name = 9;
+   */
+  accountName: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.UserPermissionsChanged.
+ * Use `create(UserPermissionsChangedSchema)` to create a new message.
+ */
+export const UserPermissionsChangedSchema: GenMessage<UserPermissionsChanged> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 20);
+
+/**
+ * What a policy is attached to.
+ *
+ * @generated from enum maas.iam.v1.PrincipalType
+ */
+export enum PrincipalType {
+  /**
+   * @generated from enum value: PRINCIPAL_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A user group: its members get the policy.
+   *
+   * @generated from enum value: PRINCIPAL_TYPE_GROUP = 1;
+   */
+  GROUP = 1,
+
+  /**
+   * An agency: ModelArts acting through it gets the policy.
+   *
+   * @generated from enum value: PRINCIPAL_TYPE_AGENCY = 2;
+   */
+  AGENCY = 2,
+}
+
+/**
+ * Describes the enum maas.iam.v1.PrincipalType.
+ */
+export const PrincipalTypeSchema: GenEnum<PrincipalType> = /*@__PURE__*/
+  enumDesc(file_maas_iam_v1_iam, 0);
 
 /**
  * Who a ModelArts authorization is for (SPEC §3).
@@ -248,5 +929,5 @@ export enum AuthorizedUserType {
  * Describes the enum maas.iam.v1.AuthorizedUserType.
  */
 export const AuthorizedUserTypeSchema: GenEnum<AuthorizedUserType> = /*@__PURE__*/
-  enumDesc(file_maas_iam_v1_iam, 0);
+  enumDesc(file_maas_iam_v1_iam, 1);
 

@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '../../common/request-context.js';
+import { AccountsRepository } from '../accounts.repository.js';
+import { type ProjectEntity } from '../project.entity.js';
+
+@Injectable()
+export class ListProjects {
+  constructor(private readonly accounts: AccountsRepository) {}
+
+  execute({ caller }: RequestContext): Promise<ProjectEntity[]> {
+    return this.accounts.projectsOf(caller.accountId);
+  }
+}

@@ -1,0 +1,60 @@
+import { DomainError } from '@maas/errors';
+
+export enum AgencyErrorCode {
+  NotFound = 'IAM.0501',
+  NameTaken = 'IAM.0502',
+  QuotaExceeded = 'IAM.0503',
+  InUse = 'IAM.0504',
+  NoFreeName = 'IAM.0505',
+}
+
+/** Seed 002 section 2.2: "A maximum of 50 agencies can be created under an account." */
+export const MAX_AGENCIES_PER_ACCOUNT = 50;
+
+export class AgencyNotFoundError extends DomainError {
+  constructor(id: string) {
+    super(AgencyErrorCode.NotFound, 'not_found', `Agency ${id} does not exist`);
+  }
+}
+
+export class AgencyNameTakenError extends DomainError {
+  constructor(name: string) {
+    super(
+      AgencyErrorCode.NameTaken,
+      'conflict',
+      `An agency named ${name} already exists in the account`,
+    );
+  }
+}
+
+export class AgencyQuotaExceededError extends DomainError {
+  constructor() {
+    super(
+      AgencyErrorCode.QuotaExceeded,
+      'quota_exceeded',
+      `The account already has the maximum of ${MAX_AGENCIES_PER_ACCOUNT} agencies; delete one before creating another`,
+      { details: { limit: MAX_AGENCIES_PER_ACCOUNT } },
+    );
+  }
+}
+
+export class AgencyInUseError extends DomainError {
+  constructor(name: string, authorizations: number) {
+    super(
+      AgencyErrorCode.InUse,
+      'conflict',
+      `Agency ${name} is used by ${authorizations} ModelArts authorization(s); delete them first`,
+      { details: { authorizations } },
+    );
+  }
+}
+
+export class NoFreeAgencyNameError extends DomainError {
+  constructor(base: string) {
+    super(
+      AgencyErrorCode.NoFreeName,
+      'conflict',
+      `No free agency name based on ${base} was found; give the new agency a name`,
+    );
+  }
+}

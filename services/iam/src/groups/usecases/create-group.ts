@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { IamTransactions } from '../../common/iam-transactions.js';
+import { type RequestContext } from '../../common/request-context.js';
+import { type GroupEntity } from '../group.entity.js';
+import { groupCreated } from '../groups.events.js';
+import { GroupsRepository } from '../groups.repository.js';
+
+@Injectable()
+export class CreateGroup {
+  constructor(
+    private readonly transactions: IamTransactions,
+    private readonly groups: GroupsRepository,
+  ) {}
+
+  execute(
+    { caller, requestId }: RequestContext,
+    input: { name: string; description?: string },
+  ): Promise<GroupEntity> {
+    return this.transactions.run(caller.accountId, requestId, async (tx) => {
+      const group = await this.groups.insert(tx.manager, {
+        accountId: caller.accountId,
+        name: input.name,
+        description: input.description ?? '',
+      });
+      tx.emit(groupCreated(group));
+      return group;
+    });
+  }
+}

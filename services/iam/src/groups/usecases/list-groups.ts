@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '../../common/request-context.js';
+import { type GroupEntity } from '../group.entity.js';
+import { GroupsRepository } from '../groups.repository.js';
+
+@Injectable()
+export class ListGroups {
+  constructor(private readonly groups: GroupsRepository) {}
+
+  execute({ caller }: RequestContext): Promise<GroupEntity[]> {
+    return this.groups.list(caller.accountId);
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { IamTransactions } from '../../common/iam-transactions.js';
+import { type RequestContext } from '../../common/request-context.js';
+import { type ScopeRequest } from '../../common/scope.dto.js';
+import {
+  type AttachedPolicy,
+  AttachmentsRepository,
+  type Principal,
+} from '../attachments.repository.js';
+import { PolicyNotFoundError } from '../policies.errors.js';
+import { policyAttached } from '../policies.events.js';
+import { PoliciesRepository } from '../policies.repository.js';
+import { Principals } from '../principals.js';
+import { ScopeResolver } from '../scope.js';
+
+/** Attaches a policy to a group or an agency with a scope (again: changes the scope). */
+@Injectable()
+export class AttachPolicy {
+  constructor(
+    private readonly transactions: IamTransactions,
+    private readonly policies: PoliciesRepository,
+    private readonly attachments: AttachmentsRepository,
+    private readonly principals: Principals,
+    private readonly scopes: ScopeResolver,
+  ) {}
+
+  execute(
+    { caller, requestId }: RequestContext,
+    principal: Principal,
+    policyId: string,
+    scopeRequest: ScopeRequest,
+  ): Promise<AttachedPolicy> {
+    const { accountId } = caller;
+    return this.transactions.run(accountId, requestId, async (tx) => {
+      await this.principals.check(accountId, principal, tx.manager);
+      const policy = await this.policies.findVisible(accountId, policyId, tx.manager);
+      if (!policy) throw new PolicyNotFoundError(policyId);
+      const scope = await this.scopes.resolve(accountId, scopeRequest, tx.manager);
+      await this.attachments.upsert(tx.manager, principal, {
+        policyId: policy.id,
+        accountId,
+        ...scope,
+      });
+      tx.emit(policyAttached(accountId, policy, principal, scope));
+      tx.permissionsChanged(await this.principals.holders(principal, tx.manager));
+      return { policy, ...scope, updatedAt: new Date() };
+    });
+  }
+}

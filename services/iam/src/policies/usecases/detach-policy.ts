@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { IamTransactions } from '../../common/iam-transactions.js';
+import { type RequestContext } from '../../common/request-context.js';
+import { AttachmentsRepository, type Principal } from '../attachments.repository.js';
+import { AttachmentNotFoundError } from '../policies.errors.js';
+import { policyDetached } from '../policies.events.js';
+import { Principals } from '../principals.js';
+
+@Injectable()
+export class DetachPolicy {
+  constructor(
+    private readonly transactions: IamTransactions,
+    private readonly attachments: AttachmentsRepository,
+    private readonly principals: Principals,
+  ) {}
+
+  execute(
+    { caller, requestId }: RequestContext,
+    principal: Principal,
+    policyId: string,
+  ): Promise<void> {
+    const { accountId } = caller;
+    return this.transactions.run(accountId, requestId, async (tx) => {
+      await this.principals.check(accountId, principal, tx.manager);
+      const attached = await this.attachments.find(principal, policyId, tx.manager);
+      if (!attached)
+        throw new AttachmentNotFoundError(policyId, `${principal.kind} ${principal.id}`);
+      await this.attachments.delete(tx.manager, principal, attached.policy.id);
+      tx.emit(policyDetached(accountId, attached.policy, principal));
+      tx.permissionsChanged(await this.principals.holders(principal, tx.manager));
+    });
+  }
+}

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { TokensController } from './tokens.controller.js';
+import { IssueToken } from './usecases/issue-token.js';
+
+@Module({ controllers: [TokensController], providers: [IssueToken] })
+export class TokensModule {}

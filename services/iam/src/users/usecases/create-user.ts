@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { IamTransactions } from '../../common/iam-transactions.js';
+import { type RequestContext } from '../../common/request-context.js';
+import { PasswordHasher } from '../password-hasher.js';
+import { passwordProblem } from '../password-policy.js';
+import { type UserEntity } from '../user.entity.js';
+import { weakPassword } from '../users.errors.js';
+import { userCreated } from '../users.events.js';
+import { UsersRepository } from '../users.repository.js';
+
+@Injectable()
+export class CreateUser {
+  constructor(
+    private readonly transactions: IamTransactions,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async execute(
+    { caller, requestId }: RequestContext,
+    input: { name: string; password?: string; description?: string },
+  ): Promise<UserEntity> {
+    let passwordHash: string | null = null;
+    if (input.password !== undefined) {
+      const problem = passwordProblem(input.password, input.name);
+      if (problem) throw weakPassword('password', problem);
+      passwordHash = await this.hasher.hash(input.password);
+    }
+    return this.transactions.run(caller.accountId, requestId, async (tx) => {
+      const user = await this.users.insert(tx.manager, {
+        accountId: caller.accountId,
+        name: input.name,
+        root: false,
+        passwordHash,
+        description: input.description ?? '',
+      });
+      tx.emit(userCreated(user));
+      tx.permissionsChanged([user.id]);
+      return user;
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '../../common/request-context.js';
+import { AccessKeysRepository } from '../access-keys.repository.js';
+import { AccessKeyNotFoundError, UserNotFoundError } from '../users.errors.js';
+import { UsersRepository } from '../users.repository.js';
+
+@Injectable()
+export class DeleteAccessKey {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly keys: AccessKeysRepository,
+  ) {}
+
+  async execute({ caller }: RequestContext, userId: string, accessKey: string): Promise<void> {
+    const user = await this.users.findById(caller.accountId, userId);
+    if (!user) throw new UserNotFoundError(userId);
+    const key = await this.keys.findOfUser(user.id, accessKey);
+    if (!key || !(await this.keys.delete(key.accessKey)))
+      throw new AccessKeyNotFoundError(accessKey);
+  }
+}

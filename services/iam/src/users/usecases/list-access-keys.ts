@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '../../common/request-context.js';
+import { type AccessKeyEntity } from '../access-key.entity.js';
+import { AccessKeysRepository } from '../access-keys.repository.js';
+import { UserNotFoundError } from '../users.errors.js';
+import { UsersRepository } from '../users.repository.js';
+
+@Injectable()
+export class ListAccessKeys {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly keys: AccessKeysRepository,
+  ) {}
+
+  async execute({ caller }: RequestContext, userId: string): Promise<AccessKeyEntity[]> {
+    const user = await this.users.findById(caller.accountId, userId);
+    if (!user) throw new UserNotFoundError(userId);
+    return this.keys.listOfUser(user.id);
+  }
+}

@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '../../common/request-context.js';
+import { type UserEntity } from '../user.entity.js';
+import { UsersRepository } from '../users.repository.js';
+
+@Injectable()
+export class ListUsers {
+  constructor(private readonly users: UsersRepository) {}
+
+  execute({ caller }: RequestContext): Promise<UserEntity[]> {
+    return this.users.list(caller.accountId);
+  }
+}
