@@ -13,5 +13,6 @@ bash deploy/local/npm-install.sh
 bash deploy/local/stack.sh up
 npx nx run-many -t build --outputStyle=static >/dev/null
 bash deploy/local/services.sh up
+bash deploy/local/services.sh demo
 echo
 echo "Stack settings: bash deploy/local/stack.sh env    Stop: bash deploy/down.sh"

@@ -10,19 +10,39 @@ mkdir -p "$LOGS" "$RUN"
 # service name -> port (the gateway takes 3000, the admin services 3001..)
 declare -A PORTS=([gateway]=3000 [iam]=3001 [deployments]=3002 [keys]=3003 [quotas]=3004)
 
+# Local secrets, generated once per state dir (never committed, never printed).
+secrets() {
+  local f=$STATE/secrets.env
+  [ -f "$f" ] && return 0
+  local key; key=$(openssl genpkey -algorithm ed25519 2>/dev/null)
+  umask 077
+  {
+    printf "TOKEN_SIGNING_KEY='%s'\n" "$key"
+    printf "OPERATOR_TOKEN=%s\n" "$(openssl rand -hex 24)"
+    printf "API_KEY_PEPPER=%s\n" "$(openssl rand -hex 32)"
+    printf "WEBHOOK_SIGNING_SECRET=%s\n" "$(openssl rand -hex 32)"
+    printf "DEMO_ROOT_PASSWORD=%s\n" "Pw-$(openssl rand -hex 12)"
+  } > "$f"
+}
+
 alive() { [ -f "$RUN/svc-$1.pid" ] && kill -0 "$(cat "$RUN/svc-$1.pid")" 2>/dev/null; }
 built() { ls "$repo"/services/*/dist/main.js 2>/dev/null | sed -E 's#.*/services/([^/]+)/dist/main.js#\1#'; }
 
 up() {
   [ -f "$STATE/stack.env" ] || { echo "stack not running: bash deploy/local/stack.sh up" >&2; exit 1; }
-  set -a; source "$STATE/stack.env"; set +a
+  secrets
+  set -a; source "$STATE/stack.env"; source "$STATE/secrets.env"; set +a
+  export REGION=cn-southwest-2 REGIONS=cn-southwest-2
+  export IAM_JWKS_URL=http://127.0.0.1:${PORTS[iam]}/v3/auth/jwks
+  export PUBLIC_BASE_URL=http://127.0.0.1:${PORTS[gateway]}
   local s
   for s in $(built); do
     alive "$s" && continue
     local port=${PORTS[$s]:-0}
     echo "[services] starting $s on http://127.0.0.1:$port" >&2
-    (cd "$repo/services/$s" && HOST=127.0.0.1 PORT=$port LOG_LEVEL=${LOG_LEVEL:-info} \
-      nohup setsid node --enable-source-maps dist/main.js >>"$LOGS/svc-$s.log" 2>&1 </dev/null & echo $! > "$RUN/svc-$s.pid")
+    (cd "$repo/services/$s" && HOST=127.0.0.1 PORT=$port LOG_LEVEL=${LOG_LEVEL:-info} DB_SCHEMA=$s \
+      exec setsid node --enable-source-maps dist/main.js) >>"$LOGS/svc-$s.log" 2>&1 </dev/null &
+    echo $! > "$RUN/svc-$s.pid"
   done
   for s in $(built); do
     local port=${PORTS[$s]:-0} deadline=$((SECONDS + 60))
@@ -51,4 +71,12 @@ down() {
 
 status() { local s; for s in $(built); do alive "$s" && echo "$s running" || echo "$s stopped"; done; }
 
-case "${1:-}" in up) up ;; down) down ;; status) status ;; *) echo "usage: $0 up|down|status" >&2; exit 2 ;; esac
+# A demo account (root user "demo") so a newcomer can sign in right away.
+demo() {
+  set -a; source "$STATE/stack.env"; source "$STATE/secrets.env"; set +a
+  (cd "$repo/services/iam" && DB_SCHEMA=iam REGIONS=cn-southwest-2 \
+    node dist/bootstrap.js --account demo --root-password-env DEMO_ROOT_PASSWORD >/dev/null)
+  echo "[services] demo account: domain \"demo\", user \"demo\", password in $STATE/secrets.env (DEMO_ROOT_PASSWORD)" >&2
+}
+
+case "${1:-}" in up) up ;; demo) demo ;; down) down ;; status) status ;; *) echo "usage: $0 up|down|status|demo" >&2; exit 2 ;; esac
