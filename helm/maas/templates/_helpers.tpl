@@ -40,4 +40,23 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   value: {{ .root.Values.redis.url | quote }}
 - name: KAFKA_BROKERS
   value: {{ .root.Values.kafka.brokers | quote }}
+- name: REGION
+  value: {{ .root.Values.region | quote }}
+- name: IAM_JWKS_URL
+  value: {{ printf "http://%s-iam:%v/v3/auth/jwks" (include "maas.fullname" .root) .root.Values.services.iam.port | quote }}
+{{- range $k, $v := .svc.env }}
+- name: {{ $k }}
+  value: {{ $v | quote }}
+{{- end }}
+{{- range .svc.secretEnv }}
+- name: {{ . }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "maas.secretsName" $.root }}
+      key: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{- define "maas.secretsName" -}}
+{{ .Values.secrets.existingSecret | default (printf "%s-secrets" (include "maas.fullname" .)) }}
 {{- end -}}
