@@ -3,18 +3,20 @@ import {
   type NotificationEvent,
 } from '../../lifecycle/notification-events.js';
 import { type FieldProblem } from '../invalid-fields.error.js';
+import { notificationTopicProblem, type TopicRules } from './notification-topic.js';
 import { type Checked, invalid, valid } from './rule.js';
 
-/** Subscriber topic names: also legal Kafka topic names (≤ 249 of `[A-Za-z0-9._-]`). */
-export const NOTIFICATION_TOPIC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,248}$/;
-
 export interface EventNotification {
+  /** A Kafka topic name or a webhook URL (see notification-topic.ts). */
   readonly topic: string;
   readonly events: readonly NotificationEvent[];
 }
 
 /** Table 4-4: off by default; when on, a topic and a subset of the events. */
-export function checkEventNotification(value: unknown): Checked<EventNotification | null> {
+export function checkEventNotification(
+  value: unknown,
+  rules: TopicRules = {},
+): Checked<EventNotification | null> {
   if (value === undefined || value === null) return valid(null);
   if (typeof value !== 'object' || typeof (value as { enabled?: unknown }).enabled !== 'boolean')
     return invalid({ field: 'event_notification.enabled', problem: 'must be true or false' });
@@ -24,20 +26,13 @@ export function checkEventNotification(value: unknown): Checked<EventNotificatio
     events?: unknown;
   };
   if (!enabled) return valid(null);
-  const problems = [...topicProblems(topic), ...eventsProblems(events)];
+  const topicProblem = notificationTopicProblem(topic, rules);
+  const problems = [
+    ...(topicProblem ? [{ field: 'event_notification.topic', problem: topicProblem }] : []),
+    ...eventsProblems(events),
+  ];
   if (problems.length > 0) return invalid(...problems);
   return valid({ topic: topic as string, events: [...new Set(events as NotificationEvent[])] });
-}
-
-function topicProblems(topic: unknown): FieldProblem[] {
-  if (typeof topic === 'string' && NOTIFICATION_TOPIC_PATTERN.test(topic)) return [];
-  return [
-    {
-      field: 'event_notification.topic',
-      problem:
-        'is required when notification is enabled: 1 to 249 letters, digits, dots, hyphens and underscores, starting with a letter or digit',
-    },
-  ];
 }
 
 function eventsProblems(events: unknown): FieldProblem[] {

@@ -17,7 +17,15 @@ export {
   InvalidDeployRequestError,
 } from './deploy-validation.errors.js';
 export { MAX_DESCRIPTION_LENGTH } from './description.rule.js';
-export { type EventNotification, NOTIFICATION_TOPIC_PATTERN } from './event-notification.rule.js';
+export { type EventNotification } from './event-notification.rule.js';
+export {
+  KAFKA_TOPIC_PATTERN,
+  MAX_WEBHOOK_URL_LENGTH,
+  type NotificationTarget,
+  notificationTarget,
+  notificationTopicProblem,
+  RESERVED_TOPIC_PREFIXES,
+} from './notification-topic.js';
 export { SERVICE_NAME_PATTERN } from './service-name.rule.js';
 export {
   type DeploySpec,

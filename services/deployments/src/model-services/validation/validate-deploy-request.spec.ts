@@ -3,6 +3,7 @@ import { BUILT_IN_CATALOG } from '../../catalog/built-in-catalog.js';
 import { DEFAULT_QPS } from '../limits.js';
 import { type DeployServiceRequest, type PoolSnapshot } from './deploy-request.js';
 import { InvalidDeployRequestError } from './deploy-validation.errors.js';
+import { notificationTarget } from './notification-topic.js';
 import {
   type DeploySpec,
   type DeployValidationContext,
@@ -263,6 +264,38 @@ describe('event notification: off by default; topic + a subset of the events', (
   it.each([undefined, '', 'has space', 'x'.repeat(250), '-dash'])('refuses topic %j', (topic) => {
     const body = request({ event_notification: { enabled: true, topic, events: ['Running'] } });
     expect(refusedFields(body)).toEqual(['event_notification.topic']);
+  });
+
+  it.each(['maas.keys.v1', '__consumer_offsets'])('refuses the reserved topic %j', (topic) => {
+    const body = request({ event_notification: { enabled: true, topic, events: ['Running'] } });
+    expect(refusedFields(body)).toEqual(['event_notification.topic']);
+  });
+
+  it('accepts an https:// webhook URL as the topic', () => {
+    const topic = 'https://hooks.example.com/maas?team=ops';
+    const spec = accepted(
+      request({ event_notification: { enabled: true, topic, events: ['Running'] } }),
+    );
+    expect(spec.notification?.topic).toBe(topic);
+    expect(notificationTarget(topic)).toEqual({ kind: 'webhook', url: topic });
+    expect(notificationTarget('ops.alerts')).toEqual({ kind: 'kafka', topic: 'ops.alerts' });
+  });
+
+  it.each([
+    'http://127.0.0.1:9000/hook',
+    'ftp://example.com/x',
+    'https://user:secret@example.com/hook',
+    'https://example.com/hook#frag',
+    `https://example.com/${'x'.repeat(2048)}`,
+  ])('refuses the webhook %j by default', (topic) => {
+    const body = request({ event_notification: { enabled: true, topic, events: ['Running'] } });
+    expect(refusedFields(body)).toEqual(['event_notification.topic']);
+  });
+
+  it('accepts http:// webhooks where the installation allows them', () => {
+    const topic = 'http://127.0.0.1:9000/hook';
+    const body = request({ event_notification: { enabled: true, topic, events: ['Failed'] } });
+    expect(accepted(body, { ...context, allowHttpWebhooks: true }).notification?.topic).toBe(topic);
   });
 
   it.each([undefined, []])('refuses events %j', (events) => {

@@ -11,6 +11,8 @@ import { checkServiceName } from './service-name.rule.js';
 
 export interface DeployValidationContext extends PoolContext {
   readonly catalog: ModelCatalog;
+  /** Accept http:// webhook URLs as notification topics (https:// always). */
+  readonly allowHttpWebhooks?: boolean;
 }
 
 /** A deploy request that passed every rule, normalized (defaults filled in). */
@@ -40,7 +42,9 @@ export function validateDeployRequest(
   const description = checkDescription(body.description);
   const config = checkConfig(body.config, context.catalog, context);
   const qps = checkQps(body.qps);
-  const notification = checkEventNotification(body.event_notification);
+  const notification = checkEventNotification(body.event_notification, {
+    allowHttp: context.allowHttpWebhooks,
+  });
   const autoStop = checkAutoStop(body.schedule);
   const problems = [name, description, config, qps, notification, autoStop].flatMap(
     (checked) => checked.problems,

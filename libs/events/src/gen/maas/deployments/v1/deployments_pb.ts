@@ -3,20 +3,28 @@
 /* eslint-disable */
 
 // Events of the deployments context (topic maas.deployments.v1): model services and their
-// lifecycle (SPEC §5).
+// lifecycle (SPEC §5). Every message is keyed by the service id (aggregate "service"), so a
+// service's events stay in order. The messages of one change are written in one transaction
+// in this order: ServiceStateChanged, ServiceQpsChanged (if any), ServiceNotification (if
+// any), then ServiceChanged last; so the last message of any service on the topic is always
+// its full snapshot.
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file maas/deployments/v1/deployments.proto.
  */
 export const file_maas_deployments_v1_deployments: GenFile = /*@__PURE__*/
-  fileDesc("CiVtYWFzL2RlcGxveW1lbnRzL3YxL2RlcGxveW1lbnRzLnByb3RvEhNtYWFzLmRlcGxveW1lbnRzLnYxIrYBChNTZXJ2aWNlU3RhdGVDaGFuZ2VkEhIKCnNlcnZpY2VfaWQYASABKAkSNQoKZnJvbV9zdGF0ZRgCIAEoDjIhLm1hYXMuZGVwbG95bWVudHMudjEuU2VydmljZVN0YXRlEjMKCHRvX3N0YXRlGAMgASgOMiEubWFhcy5kZXBsb3ltZW50cy52MS5TZXJ2aWNlU3RhdGUSDgoGcmVhc29uGAQgASgJEg8KB21lc3NhZ2UYBSABKAkq5gIKDFNlcnZpY2VTdGF0ZRIdChlTRVJWSUNFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVU0VSVklDRV9TVEFURV9RVUVVSU5HEAESGwoXU0VSVklDRV9TVEFURV9ERVBMT1lJTkcQAhIaChZTRVJWSUNFX1NUQVRFX1NUQVJUSU5HEAMSGQoVU0VSVklDRV9TVEFURV9SVU5OSU5HEAQSFwoTU0VSVklDRV9TVEFURV9BTEFSTRAFEhoKFlNFUlZJQ0VfU1RBVEVfVVBEQVRJTkcQBhIbChdTRVJWSUNFX1NUQVRFX1VQR1JBRElORxAHEhoKFlNFUlZJQ0VfU1RBVEVfU1RPUFBJTkcQCBIZChVTRVJWSUNFX1NUQVRFX1NUT1BQRUQQCRIjCh9TRVJWSUNFX1NUQVRFX0RFUExPWU1FTlRfRkFJTEVEEAoSGgoWU0VSVklDRV9TVEFURV9ERUxFVElORxALYgZwcm90bzM");
+  fileDesc("CiVtYWFzL2RlcGxveW1lbnRzL3YxL2RlcGxveW1lbnRzLnByb3RvEhNtYWFzLmRlcGxveW1lbnRzLnYxIt0BChNTZXJ2aWNlU3RhdGVDaGFuZ2VkEhIKCnNlcnZpY2VfaWQYASABKAkSNQoKZnJvbV9zdGF0ZRgCIAEoDjIhLm1hYXMuZGVwbG95bWVudHMudjEuU2VydmljZVN0YXRlEjMKCHRvX3N0YXRlGAMgASgOMiEubWFhcy5kZXBsb3ltZW50cy52MS5TZXJ2aWNlU3RhdGUSDgoGcmVhc29uGAQgASgJEg8KB21lc3NhZ2UYBSABKAkSFAoMc2VydmljZV9uYW1lGAYgASgJEg8KB3ZlcnNpb24YByABKAQicAoRU2VydmljZVFwc0NoYW5nZWQSEgoKc2VydmljZV9pZBgBIAEoCRIUCgxzZXJ2aWNlX25hbWUYAiABKAkSDwoHb2xkX3FwcxgDIAEoDRIPCgduZXdfcXBzGAQgASgNEg8KB3ZlcnNpb24YBSABKAQi+gEKE1NlcnZpY2VOb3RpZmljYXRpb24SFwoPbm90aWZpY2F0aW9uX2lkGAEgASgJEhIKCnNlcnZpY2VfaWQYAiABKAkSFAoMc2VydmljZV9uYW1lGAMgASgJEg0KBXRvcGljGAQgASgJEg0KBWV2ZW50GAUgASgJEjAKBXN0YXRlGAYgASgOMiEubWFhcy5kZXBsb3ltZW50cy52MS5TZXJ2aWNlU3RhdGUSDgoGcmVhc29uGAcgASgJEg8KB21lc3NhZ2UYCCABKAkSLwoLb2NjdXJyZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIokECg5TZXJ2aWNlQ2hhbmdlZBISCgpzZXJ2aWNlX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSEgoKcHJvamVjdF9pZBgDIAEoCRIOCgZyZWdpb24YBCABKAkSDAoEbmFtZRgFIAEoCRIwCgVzdGF0ZRgGIAEoDjIhLm1hYXMuZGVwbG95bWVudHMudjEuU2VydmljZVN0YXRlEhAKCGNhbGxhYmxlGAcgASgIEgsKA3FwcxgIIAEoDRIRCglpbnN0YW5jZXMYCSABKA0SEAoIbW9kZWxfaWQYCiABKAkSEgoKbW9kZWxfbmFtZRgLIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAwgASgJEg8KB3ZhcmlhbnQYDSABKAkSFgoOY29udGV4dF9sZW5ndGgYDiABKA0SGAoQbWF4X2lucHV0X3Rva2VucxgPIAEoDRIZChFtYXhfb3V0cHV0X3Rva2VucxgQIAEoDRIPCgdwb29sX2lkGBEgASgJEhEKCWZsYXZvcl9pZBgSIAEoCRIZChFucHVzX3Blcl9pbnN0YW5jZRgTIAEoDRIVCg1rOHNfbmFtZXNwYWNlGBQgASgJEhgKEGs4c19zZXJ2aWNlX25hbWUYFSABKAkSDAoEcG9ydBgWIAEoDRIPCgdkZWxldGVkGBcgASgIEg8KB3ZlcnNpb24YGCABKAQq5gIKDFNlcnZpY2VTdGF0ZRIdChlTRVJWSUNFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVU0VSVklDRV9TVEFURV9RVUVVSU5HEAESGwoXU0VSVklDRV9TVEFURV9ERVBMT1lJTkcQAhIaChZTRVJWSUNFX1NUQVRFX1NUQVJUSU5HEAMSGQoVU0VSVklDRV9TVEFURV9SVU5OSU5HEAQSFwoTU0VSVklDRV9TVEFURV9BTEFSTRAFEhoKFlNFUlZJQ0VfU1RBVEVfVVBEQVRJTkcQBhIbChdTRVJWSUNFX1NUQVRFX1VQR1JBRElORxAHEhoKFlNFUlZJQ0VfU1RBVEVfU1RPUFBJTkcQCBIZChVTRVJWSUNFX1NUQVRFX1NUT1BQRUQQCRIjCh9TRVJWSUNFX1NUQVRFX0RFUExPWU1FTlRfRkFJTEVEEAoSGgoWU0VSVklDRV9TVEFURV9ERUxFVElORxALYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
- * A model service changed state (one event per transition, also the first one).
+ * A model service changed (one event per transition, also the first one and the QPS
+ * changes, where from_state == to_state). Mirrors the service event row of the
+ * `GET /v1/{project_id}/services/{service_id}/events` API: same event id.
  * Aggregate: "service", id = service_id.
  *
  * @generated from message maas.deployments.v1.ServiceStateChanged
@@ -38,7 +46,10 @@ export type ServiceStateChanged = Message<"maas.deployments.v1.ServiceStateChang
   toState: ServiceState;
 
   /**
-   * Machine-readable cause, e.g. "user_stop", "auto_stop", "instances_ready", "unschedulable".
+   * Machine-readable cause: one of Queued, StartRequested, Deploying, Starting, Deployed,
+   * Started, Unhealthy, Recovered, DeploymentFailed, StopRequested, AutoStopTriggered,
+   * Stopped, ScaleRequested, Scaled, ScaleFailed, QpsChanged, UpgradeRequested, Upgraded,
+   * UpgradeFailed, DeleteRequested, Deleted.
    *
    * @generated from field: string reason = 4;
    */
@@ -50,6 +61,21 @@ export type ServiceStateChanged = Message<"maas.deployments.v1.ServiceStateChang
    * @generated from field: string message = 5;
    */
   message: string;
+
+  /**
+   * The service's name (its served model name).
+   *
+   * @generated from field: string service_name = 6;
+   */
+  serviceName: string;
+
+  /**
+   * The service's version after this change: 1 for the creation, +1 per change. Gap-free per
+   * service, so a consumer can tell a missed event from a duplicate.
+   *
+   * @generated from field: uint64 version = 7;
+   */
+  version: bigint;
 };
 
 /**
@@ -58,6 +84,274 @@ export type ServiceStateChanged = Message<"maas.deployments.v1.ServiceStateChang
  */
 export const ServiceStateChangedSchema: GenMessage<ServiceStateChanged> = /*@__PURE__*/
   messageDesc(file_maas_deployments_v1_deployments, 0);
+
+/**
+ * The QPS limit of a service changed; the gateway applies it at once, without disruption.
+ * Aggregate: "service", id = service_id.
+ *
+ * @generated from message maas.deployments.v1.ServiceQpsChanged
+ */
+export type ServiceQpsChanged = Message<"maas.deployments.v1.ServiceQpsChanged"> & {
+  /**
+   * @generated from field: string service_id = 1;
+   */
+  serviceId: string;
+
+  /**
+   * @generated from field: string service_name = 2;
+   */
+  serviceName: string;
+
+  /**
+   * @generated from field: uint32 old_qps = 3;
+   */
+  oldQps: number;
+
+  /**
+   * @generated from field: uint32 new_qps = 4;
+   */
+  newQps: number;
+
+  /**
+   * Same as the ServiceStateChanged of this change.
+   *
+   * @generated from field: uint64 version = 5;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message maas.deployments.v1.ServiceQpsChanged.
+ * Use `create(ServiceQpsChangedSchema)` to create a new message.
+ */
+export const ServiceQpsChangedSchema: GenMessage<ServiceQpsChanged> = /*@__PURE__*/
+  messageDesc(file_maas_deployments_v1_deployments, 1);
+
+/**
+ * A notification a service subscribed to (event_notification of the deploy request).
+ * Published here for every subscribed event, and to the subscriber's own Kafka topic when
+ * `topic` is a topic name (a webhook URL topic is POSTed instead). Aggregate: "service".
+ *
+ * @generated from message maas.deployments.v1.ServiceNotification
+ */
+export type ServiceNotification = Message<"maas.deployments.v1.ServiceNotification"> & {
+  /**
+   * Unique per notification; also the webhook's X-MaaS-Notification-Id.
+   *
+   * @generated from field: string notification_id = 1;
+   */
+  notificationId: string;
+
+  /**
+   * @generated from field: string service_id = 2;
+   */
+  serviceId: string;
+
+  /**
+   * @generated from field: string service_name = 3;
+   */
+  serviceName: string;
+
+  /**
+   * The subscriber topic as given at deploy: a Kafka topic name or an http(s) URL.
+   *
+   * @generated from field: string topic = 4;
+   */
+  topic: string;
+
+  /**
+   * The subscribed event: Running, Alarm, Terminated, Failed or Deleted.
+   *
+   * @generated from field: string event = 5;
+   */
+  event: string;
+
+  /**
+   * The state entered and the transition's reason and message.
+   *
+   * @generated from field: maas.deployments.v1.ServiceState state = 6;
+   */
+  state: ServiceState;
+
+  /**
+   * @generated from field: string reason = 7;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: string message = 8;
+   */
+  message: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 9;
+   */
+  occurredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message maas.deployments.v1.ServiceNotification.
+ * Use `create(ServiceNotificationSchema)` to create a new message.
+ */
+export const ServiceNotificationSchema: GenMessage<ServiceNotification> = /*@__PURE__*/
+  messageDesc(file_maas_deployments_v1_deployments, 2);
+
+/**
+ * The full routing snapshot of a service, published last with every change: what the
+ * gateway (and quotas) keep in their projection. The latest snapshot per service id (highest
+ * version) is the state; a snapshot with deleted = true removes the service.
+ * Aggregate: "service", id = service_id.
+ *
+ * @generated from message maas.deployments.v1.ServiceChanged
+ */
+export type ServiceChanged = Message<"maas.deployments.v1.ServiceChanged"> & {
+  /**
+   * @generated from field: string service_id = 1;
+   */
+  serviceId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string project_id = 3;
+   */
+  projectId: string;
+
+  /**
+   * @generated from field: string region = 4;
+   */
+  region: string;
+
+  /**
+   * The service name, unique in its project; also the model name callers use.
+   *
+   * @generated from field: string name = 5;
+   */
+  name: string;
+
+  /**
+   * @generated from field: maas.deployments.v1.ServiceState state = 6;
+   */
+  state: ServiceState;
+
+  /**
+   * True in the states the gateway may route to: running, alarm, updating, upgrading.
+   *
+   * @generated from field: bool callable = 7;
+   */
+  callable: boolean;
+
+  /**
+   * QPS limit the gateway enforces for the service (ModelArts.4206 above it).
+   *
+   * @generated from field: uint32 qps = 8;
+   */
+  qps: number;
+
+  /**
+   * Desired number of instances.
+   *
+   * @generated from field: uint32 instances = 9;
+   */
+  instances: number;
+
+  /**
+   * @generated from field: string model_id = 10;
+   */
+  modelId: string;
+
+  /**
+   * Display name of the Model Square model, e.g. "DeepSeek-R1".
+   *
+   * @generated from field: string model_name = 11;
+   */
+  modelName: string;
+
+  /**
+   * @generated from field: string model_version = 12;
+   */
+  modelVersion: string;
+
+  /**
+   * Context-length variant id, e.g. "32k".
+   *
+   * @generated from field: string variant = 13;
+   */
+  variant: string;
+
+  /**
+   * Max input + output tokens the gateway enforces, and the default split.
+   *
+   * @generated from field: uint32 context_length = 14;
+   */
+  contextLength: number;
+
+  /**
+   * @generated from field: uint32 max_input_tokens = 15;
+   */
+  maxInputTokens: number;
+
+  /**
+   * @generated from field: uint32 max_output_tokens = 16;
+   */
+  maxOutputTokens: number;
+
+  /**
+   * @generated from field: string pool_id = 17;
+   */
+  poolId: string;
+
+  /**
+   * Flavor (instance specification) id and the NPUs one instance takes.
+   *
+   * @generated from field: string flavor_id = 18;
+   */
+  flavorId: string;
+
+  /**
+   * @generated from field: uint32 npus_per_instance = 19;
+   */
+  npusPerInstance: number;
+
+  /**
+   * The Kubernetes Service in front of the instances: namespace, name and port.
+   *
+   * @generated from field: string k8s_namespace = 20;
+   */
+  k8sNamespace: string;
+
+  /**
+   * @generated from field: string k8s_service_name = 21;
+   */
+  k8sServiceName: string;
+
+  /**
+   * @generated from field: uint32 port = 22;
+   */
+  port: number;
+
+  /**
+   * @generated from field: bool deleted = 23;
+   */
+  deleted: boolean;
+
+  /**
+   * Increases with every change (see ServiceStateChanged.version); keep the highest.
+   *
+   * @generated from field: uint64 version = 24;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message maas.deployments.v1.ServiceChanged.
+ * Use `create(ServiceChangedSchema)` to create a new message.
+ */
+export const ServiceChangedSchema: GenMessage<ServiceChanged> = /*@__PURE__*/
+  messageDesc(file_maas_deployments_v1_deployments, 3);
 
 /**
  * Lifecycle state of a model service; the API values are the lowercase names without the

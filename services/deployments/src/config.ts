@@ -1,0 +1,192 @@
+import { EnvError, makeValidator } from 'envalid';
+import {
+  bool,
+  brokerList,
+  type Config,
+  host,
+  httpUrl,
+  logLevel,
+  nodeEnv,
+  num,
+  port,
+  postgresUrl,
+  redisUrl,
+  secret,
+  sqlIdentifier,
+  str,
+} from '@maas/config';
+
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+
+/** A region id such as cn-southwest-2. */
+export const region = makeValidator<string>((input) => {
+  if (!REGION.test(input)) throw new EnvError('must be a region id such as cn-southwest-2');
+  return input;
+});
+
+/** An integer within bounds (envalid's num accepts any number). */
+const intBetween = (min: number, max: number) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new EnvError(`must be an integer from ${min} to ${max}`);
+    }
+    return value;
+  });
+
+/** Secrets too short to resist guessing are refused at start. */
+const longSecret = makeValidator<string>((input) => {
+  if (input.length < 24) throw new EnvError('must be at least 24 characters');
+  return input;
+});
+
+/** A public base URL without a trailing slash. */
+const baseUrl = makeValidator<string>((input) => {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new EnvError('must be an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new EnvError('must start with http:// or https://');
+  return input.replace(/\/+$/, '');
+});
+
+/** What the database half needs: the service and `migrate` share it. */
+export const databaseConfigSchema = {
+  DATABASE_URL: postgresUrl({ desc: 'PostgreSQL URL, e.g. postgres://user:pass@host:5432/maas' }),
+  DB_SCHEMA: sqlIdentifier({
+    default: 'deployments',
+    desc: "PostgreSQL schema of the deployments service's tables",
+  }),
+  LOG_LEVEL: logLevel({ default: 'info' }),
+};
+
+/** The deployments service's environment. */
+export const deploymentsConfigSchema = {
+  ...databaseConfigSchema,
+  NODE_ENV: nodeEnv({ default: 'production' }),
+  HOST: host({ default: '127.0.0.1', desc: 'Address to bind (0.0.0.0 in a container)' }),
+  PORT: port({ default: 8080 }),
+  REGION: region({
+    default: 'cn-southwest-2',
+    desc: 'The region this installation serves: pools are created in it and services must be deployed on a pool of it',
+  }),
+  PUBLIC_BASE_URL: baseUrl({
+    default: 'http://127.0.0.1:3000',
+    desc: "The inference gateway's public base URL, used in each service's call description",
+  }),
+  KAFKA_BROKERS: brokerList({ desc: 'Kafka bootstrap brokers, host:port,host:port' }),
+  KAFKA_TOPIC_PREFIX: str({
+    default: '',
+    desc: 'Prepended to topic names (isolates an environment or a test run on a shared cluster); also to notification topics',
+  }),
+  KAFKA_TOPIC_PARTITIONS: intBetween(
+    1,
+    1000,
+  )({
+    default: 3,
+    desc: 'Partitions of maas.deployments.v1 (and of notification topics) when this service creates them',
+  }),
+  KAFKA_REPLICATION_FACTOR: intBetween(
+    1,
+    10,
+  )({
+    default: 1,
+    desc: 'Replication factor of the topics this service creates (3 in production)',
+  }),
+  REDIS_URL: redisUrl({ desc: 'Redis URL for the BullMQ queues, e.g. redis://host:6379' }),
+  BULLMQ_PREFIX: str({
+    default: 'maas',
+    desc: 'Prefix of the BullMQ keys in Redis (isolates an environment or a test run)',
+  }),
+  IAM_JWKS_URL: httpUrl({
+    default: 'http://127.0.0.1:3001/v3/auth/jwks',
+    desc: "IAM's JWKS endpoint; tokens are verified locally against these public keys",
+  }),
+  WEBHOOK_SIGNING_SECRET: secret(
+    longSecret({
+      default: undefined,
+      desc:
+        'HMAC-SHA256 key of the X-MaaS-Signature header of webhook notifications; every replica needs ' +
+        'the same one. Unset: a random key per process (development only)',
+    }),
+  ),
+  WEBHOOK_ALLOW_HTTP: bool({
+    default: false,
+    desc: 'Accept http:// webhook URLs as notification topics (https:// only when false)',
+  }),
+  WEBHOOK_TIMEOUT_MS: intBetween(
+    100,
+    60_000,
+  )({
+    default: 5_000,
+    desc: 'Timeout of one webhook POST',
+  }),
+  NOTIFICATION_MAX_ATTEMPTS: intBetween(
+    1,
+    50,
+  )({
+    default: 10,
+    desc: 'Delivery attempts of a notification before it is marked failed',
+  }),
+  NOTIFICATION_BACKOFF_MS: intBetween(
+    10,
+    3_600_000,
+  )({
+    default: 2_000,
+    desc: 'First retry delay of a failed notification; doubles with each attempt',
+  }),
+  SERVICE_EVENTS_RETENTION_HOURS: intBetween(
+    1,
+    24 * 3650,
+  )({
+    default: 30 * 24,
+    desc: 'How long service events and notifications are kept (one month by default)',
+  }),
+  SERVICE_EVENTS_PURGE_EVERY_MS: intBetween(
+    1_000,
+    86_400_000,
+  )({
+    default: 3_600_000,
+    desc: 'How often the purge job of old service events runs',
+  }),
+  WORKERS: bool({
+    default: true,
+    desc: 'Run the BullMQ workers (notifications, purge) in this process',
+  }),
+  OUTBOX_RELAY: bool({
+    default: true,
+    desc: 'Relay the outbox to Kafka from this process (every replica may; they take turns)',
+  }),
+  IAM_PROJECTION: bool({
+    default: true,
+    desc: 'Consume maas.iam.v1 into the local projection of permissions and projects',
+  }),
+  KUBECONFIG: str({
+    default: undefined,
+    desc: 'Path of the kubeconfig of the cluster with the NPU pools; unset: in-cluster or ~/.kube/config',
+  }),
+  KUBE_REQUEST_TIMEOUT_MS: intBetween(
+    100,
+    60_000,
+  )({
+    default: 5_000,
+    desc: 'Timeout of the Kubernetes API reads behind pool capacity',
+  }),
+  MIGRATIONS_RUN: bool({
+    default: true,
+    desc: 'Run pending migrations at start, under a PostgreSQL advisory lock',
+  }),
+  SHUTDOWN_DELAY_MS: num({
+    default: 0,
+    desc: 'On SIGTERM, report not-ready this long before closing the server',
+  }),
+};
+
+export type DatabaseConfig = Config<typeof databaseConfigSchema>;
+export type DeploymentsConfig = Config<typeof deploymentsConfigSchema>;
+
+/** The injection token of the service's validated configuration. */
+export const DEPLOYMENTS_CONFIG = Symbol('DEPLOYMENTS_CONFIG');

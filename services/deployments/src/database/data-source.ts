@@ -1,0 +1,26 @@
+import { type DataSourceOptions } from 'typeorm';
+import { type DatabaseConfig } from '../config.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import { ModelServiceEntity } from '../model-services/model-service.entity.js';
+import { NotificationEntity } from '../notifications/notification.entity.js';
+import { PoolEntity } from '../pools/pool.entity.js';
+import { ServiceEventEntity } from '../service-events/service-event.entity.js';
+
+/** Every entity of the deployments schema; no other service's entity is ever listed here. */
+export const ENTITIES = [PoolEntity, ModelServiceEntity, ServiceEventEntity, NotificationEntity];
+
+/** The one DataSource definition, used by the app, the migrate entrypoint and tests. */
+export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    applicationName: 'maas-deployments',
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    poolSize: 20,
+  };
+}

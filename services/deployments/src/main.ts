@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { describeConfig, loadConfigOrExit } from '@maas/config';
+import { createFastifyAdapter, Logger } from '@maas/observability';
+import { AppModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
+import { deploymentsConfigSchema } from './config.js';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit(deploymentsConfigSchema);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createFastifyAdapter(),
+    { bufferLogs: true, abortOnError: false },
+  );
+  configureApp(app);
+  // SIGTERM: readiness goes 503, the server stops accepting and drains in-flight requests,
+  // the workers finish their jobs, the Kafka consumer commits, connections close, exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  const logger = app.get(Logger);
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    process.once(signal, () => logger.log({ msg: 'shutting down', signal }, 'Bootstrap'));
+  }
+  await app.listen(config.PORT, config.HOST);
+  logger.log({ msg: 'deployments listening', config: describeConfig(config) }, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `deployments failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});

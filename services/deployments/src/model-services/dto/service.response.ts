@@ -1,0 +1,205 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  displayName,
+  NOTIFICATION_EVENTS,
+  SERVICE_STATES,
+  type ServiceState,
+} from '../../lifecycle/index.js';
+import { autoStopDeadline } from '../auto-stop-budget.js';
+import { type CallDescription } from '../call-description.js';
+import { type InstanceStatus, type ModelServiceEntity } from '../model-service.entity.js';
+import { budgetOf } from '../service-row.js';
+
+export class ServiceConfigResponse {
+  @ApiProperty() model_id!: string;
+  @ApiProperty() model_name!: string;
+  @ApiProperty() model_version!: string;
+  @ApiProperty() variant!: string;
+  @ApiProperty({ description: 'Max input + output tokens the gateway enforces' })
+  context_length!: number;
+  @ApiProperty() max_input_tokens!: number;
+  @ApiProperty() max_output_tokens!: number;
+  @ApiProperty({ description: 'Flavor id' }) specification!: string;
+  @ApiProperty() npus_per_instance!: number;
+  @ApiProperty({ description: 'Desired instances' }) instance_count!: number;
+  @ApiProperty({ format: 'uuid', description: 'Pool id' }) cluster_id!: string;
+}
+
+export class EventNotificationResponse {
+  @ApiProperty() enabled!: boolean;
+  @ApiPropertyOptional() topic?: string;
+  @ApiProperty({ enum: NOTIFICATION_EVENTS, isArray: true }) events!: string[];
+}
+
+export class ScheduleResponse {
+  @ApiProperty({ enum: ['stop'] }) type!: 'stop';
+  @ApiProperty({ enum: ['HOURS', 'MINUTES'] }) time_unit!: 'HOURS' | 'MINUTES';
+  @ApiProperty() duration!: number;
+}
+
+export class AutoStopResponse {
+  @ApiProperty({ description: 'Running time left before the service stops' })
+  remaining_seconds!: number;
+  @ApiProperty({
+    nullable: true,
+    description: 'When it stops if it keeps running; null while the clock is paused',
+  })
+  stops_at!: string | null;
+}
+
+export class InstanceStatusResponse {
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true }) node!: string | null;
+  @ApiProperty() phase!: string;
+  @ApiProperty() ready!: boolean;
+  @ApiProperty() restarts!: number;
+}
+
+export class InstancesResponse {
+  @ApiProperty() desired!: number;
+  @ApiProperty({ description: 'Filled by the reconciler' }) ready!: number;
+  @ApiProperty({ type: [InstanceStatusResponse] }) details!: InstanceStatus[];
+}
+
+export class ResourcesResponse {
+  @ApiProperty({ description: 'NPUs the desired instances take' }) npus!: number;
+  @ApiProperty({ nullable: true, description: 'Compute usage, 0-1 (filled from metrics)' })
+  compute_usage!: number | null;
+  @ApiProperty({ nullable: true, description: 'Video memory usage, 0-1 (filled from metrics)' })
+  memory_usage!: number | null;
+  @ApiProperty({ nullable: true }) observed_at!: string | null;
+}
+
+export class CallEndpointResponse {
+  @ApiProperty() api!: string;
+  @ApiProperty() method!: string;
+  @ApiProperty() url!: string;
+  @ApiProperty() auth!: string;
+}
+
+export class CallDescriptionResponse {
+  @ApiProperty({ description: 'The `model` to send: the service name' }) model!: string;
+  @ApiProperty() callable!: boolean;
+  @ApiProperty({ type: [CallEndpointResponse] }) endpoints!: CallEndpointResponse[];
+  @ApiProperty() example!: string;
+}
+
+export class ServiceResponse {
+  @ApiProperty({ format: 'uuid' }) service_id!: string;
+  @ApiProperty() service_name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ format: 'uuid' }) project_id!: string;
+  @ApiProperty() region!: string;
+  @ApiProperty({ enum: SERVICE_STATES }) status!: ServiceState;
+  @ApiProperty({ example: 'Deployment Failed' }) status_display_name!: string;
+  @ApiProperty({ nullable: true, description: 'Why the service is in alarm or failed' })
+  status_reason!: string | null;
+  @ApiProperty() status_changed_at!: string;
+  @ApiProperty({ nullable: true, description: "Position in the pool's queue while queuing" })
+  queue_position!: number | null;
+  @ApiProperty({ description: 'Increases with every change (optimistic concurrency)' })
+  version!: number;
+  @ApiProperty({ type: [ServiceConfigResponse] }) config!: ServiceConfigResponse[];
+  @ApiProperty() qps!: number;
+  @ApiProperty({ type: EventNotificationResponse }) event_notification!: EventNotificationResponse;
+  @ApiProperty({ type: [ScheduleResponse] }) schedule!: ScheduleResponse[];
+  @ApiProperty({ type: AutoStopResponse, nullable: true }) auto_stop!: AutoStopResponse | null;
+  @ApiProperty({ type: InstancesResponse }) instances!: InstancesResponse;
+  @ApiProperty({ type: ResourcesResponse }) resources!: ResourcesResponse;
+  @ApiProperty({ type: CallDescriptionResponse }) call_description!: CallDescriptionResponse;
+  @ApiProperty() created_at!: string;
+  @ApiProperty() updated_at!: string;
+
+  static from(s: ModelServiceEntity, call: CallDescription, now = new Date()): ServiceResponse {
+    return {
+      service_id: s.id,
+      service_name: s.name,
+      description: s.description,
+      project_id: s.projectId,
+      region: s.region,
+      status: s.state,
+      status_display_name: displayName(s.state),
+      status_reason: s.stateReason,
+      status_changed_at: s.stateChangedAt.toISOString(),
+      queue_position: s.state === 'queuing' ? s.queuePosition : null,
+      version: s.version,
+      config: [
+        {
+          model_id: s.modelId,
+          model_name: s.modelName,
+          model_version: s.modelVersion,
+          variant: s.variantId,
+          context_length: s.contextLength,
+          max_input_tokens: s.maxInputTokens,
+          max_output_tokens: s.maxOutputTokens,
+          specification: s.flavorId,
+          npus_per_instance: s.npusPerInstance,
+          instance_count: s.instances,
+          cluster_id: s.poolId,
+        },
+      ],
+      qps: s.qps,
+      event_notification: s.notificationTopic
+        ? { enabled: true, topic: s.notificationTopic, events: s.notificationEvents }
+        : { enabled: false, events: [] },
+      schedule: s.autoStopMinutes === null ? [] : [scheduleOf(s.autoStopMinutes)],
+      auto_stop: autoStopOf(s, now),
+      instances: { desired: s.instances, ready: s.readyInstances, details: s.instanceStatuses },
+      resources: {
+        npus: s.instances * s.npusPerInstance,
+        compute_usage: s.computeUsage,
+        memory_usage: s.memoryUsage,
+        observed_at: s.observedAt?.toISOString() ?? null,
+      },
+      call_description: { ...call, endpoints: [...call.endpoints] },
+      created_at: s.createdAt.toISOString(),
+      updated_at: s.updatedAt.toISOString(),
+    };
+  }
+}
+
+function scheduleOf(minutes: number): ScheduleResponse {
+  return minutes % 60 === 0
+    ? { type: 'stop', time_unit: 'HOURS', duration: minutes / 60 }
+    : { type: 'stop', time_unit: 'MINUTES', duration: minutes };
+}
+
+function autoStopOf(s: ModelServiceEntity, now: Date): AutoStopResponse | null {
+  const budget = budgetOf(s);
+  if (budget.limitMs === null) return null;
+  const deadline = autoStopDeadline(budget);
+  const remaining = deadline
+    ? Math.max(0, deadline.getTime() - now.getTime())
+    : (budget.remainingMs ?? budget.limitMs);
+  return {
+    remaining_seconds: Math.round(remaining / 1000),
+    stops_at: deadline?.toISOString() ?? null,
+  };
+}
+
+export class ServiceListResponse {
+  @ApiProperty({ description: 'Services matching the filter, all pages' }) total!: number;
+  @ApiProperty({ description: 'Services on this page' }) count!: number;
+  @ApiProperty({ type: [ServiceResponse] }) services!: ServiceResponse[];
+}
+
+export class ServiceEventResponse {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'Also the id of the ServiceStateChanged event on Kafka',
+  })
+  event_id!: string;
+  @ApiProperty({ description: "The service's version after the change" }) version!: number;
+  @ApiProperty({ example: 'Deployed' }) reason!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ nullable: true, enum: SERVICE_STATES }) from_state!: ServiceState | null;
+  @ApiProperty({ enum: SERVICE_STATES }) to_state!: ServiceState;
+  @ApiProperty() occurred_at!: string;
+}
+
+export class ServiceEventListResponse {
+  @ApiProperty() total!: number;
+  @ApiProperty() count!: number;
+  @ApiProperty({ type: [ServiceEventResponse], description: 'Newest first; kept one month' })
+  events!: ServiceEventResponse[];
+}

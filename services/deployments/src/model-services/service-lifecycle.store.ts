@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError } from '@maas/errors';
+import { OutboxWriter } from '@maas/events';
+import {
+  type Command,
+  type Observation,
+  transition,
+  type TransitionResult,
+} from '../lifecycle/index.js';
+import { NotificationDispatcher } from '../notifications/notification-dispatcher.js';
+import { NotificationsRepository } from '../notifications/notifications.repository.js';
+import { ServiceEventsRepository } from '../service-events/service-events.repository.js';
+import { type ModelServiceEntity } from './model-service.entity.js';
+import { ServiceModifiedError, ServiceNotFoundError } from './model-services.errors.js';
+import { ModelServicesRepository } from './model-services.repository.js';
+import { LifecycleMetrics } from './lifecycle-metrics.js';
+import { changeMessages } from './service-messages.js';
+import { lifecycleOf, rowChanges } from './service-row.js';
+
+export interface ServiceTarget {
+  readonly serviceId: string;
+  /** The caller's project; absent on the reconciler's internal path. */
+  readonly projectId?: string;
+}
+
+export interface Outcome {
+  /** The service after the operation (as it was last, when removed). */
+  readonly service: ModelServiceEntity;
+  /** False when the input applied but changed nothing (idempotent repeat, level no-op). */
+  readonly changed: boolean;
+  readonly removed: boolean;
+}
+
+/**
+ * The one place a model service's lifecycle is written. Each change runs the state machine
+ * (`transition`) on the row as read, then in ONE transaction: the conditional update
+ * (`WHERE version = <read version>`: the loser of a race writes nothing and gets
+ * ServiceModifiedError), the service event row, the maas.deployments.v1 messages in the
+ * outbox, and the notification row when the service subscribed to the event. The
+ * notification is handed to its queue after the commit.
+ */
+@Injectable()
+export class ServiceLifecycleStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly services: ModelServicesRepository,
+    private readonly events: ServiceEventsRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly outbox: OutboxWriter,
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly metrics: LifecycleMetrics,
+  ) {}
+
+  /** Inserts a new service (version 1) with its creation event. */
+  async create(
+    row: ModelServiceEntity,
+    created: TransitionResult,
+    requestId?: string,
+  ): Promise<ModelServiceEntity> {
+    const notificationIds = await this.dataSource.transaction(async (manager) => {
+      await this.services.insert(manager, row);
+      return this.record(manager, row, created, row.qps, requestId);
+    });
+    await this.dispatcher.enqueue(notificationIds);
+    return row;
+  }
+
+  /** Applies a user command or a reconciler observation to an existing service. */
+  async apply(
+    target: ServiceTarget,
+    input: Command | Observation,
+    requestId?: string,
+  ): Promise<Outcome> {
+    const { outcome, notificationIds } = await this.dataSource
+      .transaction(async (manager) => {
+        const row = target.projectId
+          ? await this.services.find(target.projectId, target.serviceId, manager)
+          : await this.services.findById(target.serviceId, manager);
+        if (!row) throw new ServiceNotFoundError(target.serviceId);
+        const result = transition(lifecycleOf(row), input);
+        if (result instanceof DomainError) throw result;
+        if (!result.changed)
+          return { outcome: { service: row, changed: false, removed: false }, notificationIds: [] };
+        return this.commit(manager, row, result, requestId);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof DomainError && error.kind === 'conflict')
+          this.metrics.conflicts.inc({ code: error.code });
+        throw error;
+      });
+    await this.dispatcher.enqueue(notificationIds);
+    return outcome;
+  }
+
+  private async commit(
+    manager: EntityManager,
+    row: ModelServiceEntity,
+    result: TransitionResult,
+    requestId?: string,
+  ): Promise<{ outcome: Outcome; notificationIds: string[] }> {
+    const changes = rowChanges(row, result, new Date());
+    const written = result.removed
+      ? await this.services.deleteIfVersion(manager, row.id, row.version)
+      : await this.services.updateIfVersion(manager, row.id, row.version, changes);
+    if (!written) throw new ServiceModifiedError(row.id, row.version);
+    const after: ModelServiceEntity = result.removed
+      ? { ...row, version: changes.version }
+      : { ...row, ...changes };
+    const notificationIds = await this.record(manager, after, result, row.qps, requestId);
+    return { outcome: { service: after, changed: true, removed: result.removed }, notificationIds };
+  }
+
+  /** The event row, the notification row (if subscribed) and the outbox messages. */
+  private async record(
+    manager: EntityManager,
+    service: ModelServiceEntity,
+    result: TransitionResult,
+    qpsBefore: number,
+    requestId?: string,
+  ): Promise<string[]> {
+    const event = result.event;
+    if (!event) return [];
+    this.metrics.transitions.inc({ reason: event.reason, to_state: event.to });
+    const occurredAt = new Date();
+    const eventId = randomUUID();
+    await this.events.insert(manager, {
+      eventId,
+      serviceId: service.id,
+      accountId: service.accountId,
+      projectId: service.projectId,
+      version: service.version,
+      reason: event.reason,
+      message: event.message,
+      fromState: event.from,
+      toState: event.to,
+      occurredAt,
+    });
+    const subscribed =
+      result.notification !== null &&
+      service.notificationTopic !== null &&
+      service.notificationEvents.includes(result.notification);
+    const notification = subscribed
+      ? {
+          id: randomUUID(),
+          topic: service.notificationTopic as string,
+          event: result.notification as string,
+        }
+      : null;
+    if (notification)
+      await this.notifications.insert(manager, {
+        id: notification.id,
+        serviceId: service.id,
+        accountId: service.accountId,
+        projectId: service.projectId,
+        serviceName: service.name,
+        topic: notification.topic,
+        event: notification.event,
+        state: event.to,
+        reason: event.reason,
+        message: event.message,
+        occurredAt,
+        status: 'pending',
+        attempts: 0,
+        lastError: null,
+        deliveredAt: null,
+      });
+    await this.outbox.appendAll(
+      manager,
+      changeMessages({
+        service,
+        event,
+        eventId,
+        version: service.version,
+        occurredAt,
+        removed: result.removed,
+        qpsBefore,
+        notification,
+        requestId,
+      }),
+    );
+    return notification ? [notification.id] : [];
+  }
+}

@@ -1,0 +1,76 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { type Job, Worker } from 'bullmq';
+import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
+import { RedisConnections } from '../jobs/jobs.module.js';
+import { type DeliverNotificationJob, QueueName } from '../jobs/queues.js';
+import { notificationTarget } from '../model-services/validation/index.js';
+import { KafkaNotificationSender, WebhookNotificationSender } from './notification-senders.js';
+import { NotificationsRepository } from './notifications.repository.js';
+
+/**
+ * Delivers notifications: publishes to the subscriber's Kafka topic or POSTs the signed
+ * webhook. A failure throws, and BullMQ retries with exponential back-off up to
+ * NOTIFICATION_MAX_ATTEMPTS; each attempt is recorded on the notification row, which ends
+ * `delivered` or `failed`. Runs apart from the lifecycle: a failing webhook never blocks it.
+ */
+@Injectable()
+export class NotificationWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('NotificationWorker');
+  private worker?: Worker<DeliverNotificationJob>;
+
+  constructor(
+    private readonly notifications: NotificationsRepository,
+    private readonly kafka: KafkaNotificationSender,
+    private readonly webhooks: WebhookNotificationSender,
+    private readonly redis: RedisConnections,
+    @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.WORKERS) return;
+    this.worker = new Worker<DeliverNotificationJob>(
+      QueueName.Notifications,
+      (job) => this.deliver(job),
+      {
+        connection: this.redis.open('worker-notifications'),
+        prefix: this.redis.prefix,
+        concurrency: 8,
+      },
+    );
+    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', error: String(err) }));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.close(); // waits for the jobs in progress
+  }
+
+  async deliver(job: Job<DeliverNotificationJob>): Promise<void> {
+    const row = await this.notifications.find(job.data.notificationId);
+    if (!row || row.status !== 'pending') return; // purged, or done by an earlier run
+    const attempt = job.attemptsMade + 1;
+    const target = notificationTarget(row.topic);
+    try {
+      if (target.kind === 'kafka') await this.kafka.send(row, target.topic);
+      else await this.webhooks.send(row, target.url);
+    } catch (error) {
+      const final = attempt >= (job.opts.attempts ?? 1);
+      const message = error instanceof Error ? error.message : String(error);
+      await this.notifications.attemptFailed(row.id, attempt, message, final);
+      this.logger.warn({
+        msg: 'notification attempt failed',
+        id: row.id,
+        attempt,
+        final,
+        error: message,
+      });
+      throw error;
+    }
+    await this.notifications.delivered(row.id, attempt);
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ModelCatalog } from '../../catalog/index.js';
+import { type RequestContext } from '../../common/request-context.js';
+import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
+import { type CreatePoolRequest, type PoolResponse } from '../dto/pool.dto.js';
+import { checkPoolFields, DEFAULT_NPU_RESOURCE, POOL_LABEL_KEY } from '../pool-rules.js';
+import { InvalidPoolError } from '../pools.errors.js';
+import { PoolsRepository } from '../pools.repository.js';
+import { PoolView } from './pool-view.js';
+
+/**
+ * Creates a dedicated resource pool. Defaults: the installation's region, node selector
+ * `maas.io/pool=<name>`, taint `maas.io/pool=<name>:NoSchedule`, NPU resource
+ * `huawei.com/Ascend910`.
+ */
+@Injectable()
+export class CreatePool {
+  constructor(
+    private readonly pools: PoolsRepository,
+    private readonly catalog: ModelCatalog,
+    private readonly view: PoolView,
+    @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
+  ) {}
+
+  async execute(ctx: RequestContext, body: CreatePoolRequest): Promise<PoolResponse> {
+    const { value, problems } = checkPoolFields(body, this.catalog);
+    if (body.name === undefined) problems.unshift({ field: 'name', problem: 'is required' });
+    if (body.flavors === undefined)
+      problems.push({ field: 'flavors', problem: 'must list at least one Model Square flavor id' });
+    if (problems.length > 0) throw new InvalidPoolError(problems);
+    const name = value.name as string;
+    const pool = await this.pools.insert({
+      accountId: ctx.caller.accountId,
+      projectId: ctx.projectId,
+      name,
+      description: value.description ?? '',
+      region: value.region ?? this.config.REGION,
+      nodeSelector: value.nodeSelector ?? { [POOL_LABEL_KEY]: name },
+      taint:
+        value.taint === undefined
+          ? { key: POOL_LABEL_KEY, value: name, effect: 'NoSchedule' }
+          : value.taint,
+      npuResourceName: value.npuResourceName ?? DEFAULT_NPU_RESOURCE,
+      flavorIds: value.flavorIds as string[],
+    });
+    return this.view.of(pool);
+  }
+}
