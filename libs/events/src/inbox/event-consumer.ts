@@ -55,7 +55,7 @@ export interface EventConsumerStats {
   handled: number;
   /** Deliveries skipped because the inbox already had the event. */
   duplicates: number;
-  /** Events of a type with no handler here (acknowledged and skipped). */
+  /** Events of a type with no handler here, and tombstones (acknowledged and skipped). */
   ignored: number;
   /** Messages that cannot be decoded (logged, acknowledged and skipped). */
   malformed: number;
@@ -240,7 +240,8 @@ export class EventConsumer {
 
   private decode(value: Buffer | null, where: object): Envelope | undefined {
     if (!value) {
-      this.malformed(where, 'empty message');
+      // A tombstone (null value) of a compacted topic: the removal's event came before it.
+      this.counters.ignored += 1;
       return undefined;
     }
     let envelope: Envelope;

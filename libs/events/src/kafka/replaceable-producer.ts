@@ -63,14 +63,20 @@ export class ReplaceableProducer {
   }
 }
 
-/** Groups messages by topic, keeping their order within each topic. */
+/**
+ * Groups messages by topic, keeping their order within each topic. A `null` value is a
+ * tombstone (on a compacted topic, it removes the key).
+ */
 export function byTopic(
-  messages: { topic: string; key: string; value: Uint8Array }[],
+  messages: { topic: string; key: string; value: Uint8Array | null }[],
 ): TopicMessages[] {
-  const groups = new Map<string, { key: string; value: Buffer }[]>();
+  const groups = new Map<string, { key: string; value: Buffer | null }[]>();
   for (const { topic, key, value } of messages) {
     const list = groups.get(topic) ?? [];
-    list.push({ key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) });
+    list.push({
+      key,
+      value: value && Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+    });
     groups.set(topic, list);
   }
   return [...groups].map(([topic, list]) => ({ topic, messages: list }));

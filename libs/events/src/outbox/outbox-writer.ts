@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { type DescMessage } from '@bufbuild/protobuf';
 import { type EntityManager } from 'typeorm';
 import { buildEvent, type BuiltEvent, type EventInput } from '../envelope.js';
-import { topicName } from '../topics.js';
+import { type Topic, topicName } from '../topics.js';
 import { assertSchemaName } from './schema-name.js';
 
 export interface OutboxWriterOptions {
@@ -61,5 +62,23 @@ export class OutboxWriter {
       params,
     );
     return built;
+  }
+
+  /**
+   * Appends a tombstone: a Kafka message with this key and a null value, which removes the
+   * key from a compacted topic (after `delete.retention.ms`). It carries no envelope, so
+   * consumers that need to act on a removal also need an ordinary event before it (e.g. a
+   * `…Deleted` snapshot); EventConsumer skips tombstones. The row gets its own event id
+   * (the outbox's unique key) and an empty envelope, which the relay sends as null.
+   */
+  async appendTombstone(
+    manager: EntityManager,
+    target: { topic: Topic; key: string },
+  ): Promise<void> {
+    if (!target.key) throw new Error('a tombstone needs a key');
+    await manager.query(
+      `INSERT INTO ${this.table} (event_id, topic, key, envelope) VALUES ($1, $2, $3, $4)`,
+      [randomUUID(), topicName(target.topic, this.prefix), target.key, Buffer.alloc(0)],
+    );
   }
 }

@@ -3,22 +3,32 @@
 /* eslint-disable */
 
 // Events of the keys context (topic maas.keys.v1): API keys and application access
-// (SPEC §6). The key secret never appears here; only its hash.
+// (SPEC §6). The key secret never appears here; only its keyed hash.
+//
+// The topic is compacted and keyed by key id: the latest message of a key is its whole
+// state. ApiKeyChanged is that state while the key exists; deleting a key publishes
+// ApiKeyDeleted followed by a tombstone (a message with a null value), so compaction
+// eventually forgets the key. A consumer builds its projection from scratch by reading the
+// topic from the beginning: upsert on ApiKeyChanged, remove on ApiKeyDeleted or a tombstone.
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file maas/keys/v1/keys.proto.
  */
 export const file_maas_keys_v1_keys: GenFile = /*@__PURE__*/
-  fileDesc("ChdtYWFzL2tleXMvdjEva2V5cy5wcm90bxIMbWFhcy5rZXlzLnYxIpEBCg1BcGlLZXlDcmVhdGVkEg4KBmtleV9pZBgBIAEoCRILCgN0YWcYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSDgoGcHJlZml4GAQgASgJEhMKC3NlY3JldF9oYXNoGAUgASgJEhQKDGFsbF9zZXJ2aWNlcxgGIAEoCBITCgtzZXJ2aWNlX2lkcxgHIAMoCSI0Cg1BcGlLZXlEZWxldGVkEg4KBmtleV9pZBgBIAEoCRITCgtzZWNyZXRfaGFzaBgCIAEoCWIGcHJvdG8z");
+  fileDesc("ChdtYWFzL2tleXMvdjEva2V5cy5wcm90bxIMbWFhcy5rZXlzLnYxIpUBCg1BcGlLZXlDcmVhdGVkEg4KBmtleV9pZBgBIAEoCRILCgN0YWcYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSDgoGcHJlZml4GAQgASgJEhMKC3NlY3JldF9oYXNoGAUgASgJEhQKDGFsbF9zZXJ2aWNlcxgGIAEoCBITCgtzZXJ2aWNlX2lkcxgHIAMoCToCGAEiZwoLQXBpS2V5U2NvcGUSFAoMYWxsX3NlcnZpY2VzGAEgASgIEhMKC3NlcnZpY2VfaWRzGAIgAygJEhUKDWFsbG93ZWRfY2lkcnMYAyADKAkSFgoOYWxsb3dlZF9tb2RlbHMYBCADKAki3QMKDUFwaUtleUNoYW5nZWQSDgoGa2V5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSEgoKcHJvamVjdF9pZBgDIAEoCRIOCgZyZWdpb24YBCABKAkSCwoDdGFnGAUgASgJEhMKC2Rlc2NyaXB0aW9uGAYgASgJEioKBnN0YXR1cxgHIAEoDjIaLm1hYXMua2V5cy52MS5BcGlLZXlTdGF0dXMSEwoLc2VjcmV0X2hhc2gYCCABKAkSHAoUcHJldmlvdXNfc2VjcmV0X2hhc2gYCSABKAkSOAoUcHJldmlvdXNfdmFsaWRfdW50aWwYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEigKBXNjb3BlGAsgASgLMhkubWFhcy5rZXlzLnYxLkFwaUtleVNjb3BlEhYKDmRpc3BsYXlfcHJlZml4GAwgASgJEhYKDmRpc3BsYXlfc3VmZml4GA0gASgJEi4KCmNyZWF0ZWRfYXQYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnJvdGF0ZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YECABKAQiiwEKDUFwaUtleURlbGV0ZWQSDgoGa2V5X2lkGAEgASgJEhMKC3NlY3JldF9oYXNoGAIgASgJEhIKCmFjY291bnRfaWQYAyABKAkSEgoKcHJvamVjdF9pZBgEIAEoCRIcChRwcmV2aW91c19zZWNyZXRfaGFzaBgFIAEoCRIPCgd2ZXJzaW9uGAYgASgEKmUKDEFwaUtleVN0YXR1cxIeChpBUElfS0VZX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFUFQSV9LRVlfU1RBVFVTX0FDVElWRRABEhoKFkFQSV9LRVlfU1RBVFVTX0RFTEVURUQQAmIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
- * An API key was created. Aggregate: "api_key", id = key_id.
+ * Not published any more: ApiKeyChanged carries a key's whole state, also at creation.
+ * Kept so that older consumers keep decoding.
  *
  * @generated from message maas.keys.v1.ApiKeyCreated
+ * @deprecated
  */
 export type ApiKeyCreated = Message<"maas.keys.v1.ApiKeyCreated"> & {
   /**
@@ -46,8 +56,7 @@ export type ApiKeyCreated = Message<"maas.keys.v1.ApiKeyCreated"> & {
   prefix: string;
 
   /**
-   * Hash of the secret as stored by the keys service, "<algorithm>:<lowercase hex>"
-   * (e.g. "sha256:9f86…"). The gateway hashes a presented key the same way to look it up.
+   * Hash of the secret as stored by the keys service, "<algorithm>:<lowercase hex>".
    *
    * @generated from field: string secret_hash = 5;
    */
@@ -71,13 +80,176 @@ export type ApiKeyCreated = Message<"maas.keys.v1.ApiKeyCreated"> & {
 /**
  * Describes the message maas.keys.v1.ApiKeyCreated.
  * Use `create(ApiKeyCreatedSchema)` to create a new message.
+ * @deprecated
  */
 export const ApiKeyCreatedSchema: GenMessage<ApiKeyCreated> = /*@__PURE__*/
   messageDesc(file_maas_keys_v1_keys, 0);
 
 /**
- * An API key was deleted; it must stop working at once everywhere.
+ * What a key may call: its application access (seed 000) and optional allowlists.
+ *
+ * @generated from message maas.keys.v1.ApiKeyScope
+ */
+export type ApiKeyScope = Message<"maas.keys.v1.ApiKeyScope"> & {
+  /**
+   * True: every service of the key's project (and the preset services of its region).
+   * False: only the services in service_ids.
+   *
+   * @generated from field: bool all_services = 1;
+   */
+  allServices: boolean;
+
+  /**
+   * The services the key is bound to when all_services is false.
+   *
+   * @generated from field: repeated string service_ids = 2;
+   */
+  serviceIds: string[];
+
+  /**
+   * Client addresses the key may be used from, as CIDRs ("203.0.113.0/24", "2001:db8::/32");
+   * empty: any address.
+   *
+   * @generated from field: repeated string allowed_cidrs = 3;
+   */
+  allowedCidrs: string[];
+
+  /**
+   * Model names the key may ask for; empty: any model its services serve.
+   *
+   * @generated from field: repeated string allowed_models = 4;
+   */
+  allowedModels: string[];
+};
+
+/**
+ * Describes the message maas.keys.v1.ApiKeyScope.
+ * Use `create(ApiKeyScopeSchema)` to create a new message.
+ */
+export const ApiKeyScopeSchema: GenMessage<ApiKeyScope> = /*@__PURE__*/
+  messageDesc(file_maas_keys_v1_keys, 1);
+
+/**
+ * The whole state of an API key, published when it is created and whenever it changes
+ * (rotation). Self-contained: a consumer needs no earlier message of the key.
  * Aggregate: "api_key", id = key_id.
+ *
+ * @generated from message maas.keys.v1.ApiKeyChanged
+ */
+export type ApiKeyChanged = Message<"maas.keys.v1.ApiKeyChanged"> & {
+  /**
+   * @generated from field: string key_id = 1;
+   */
+  keyId: string;
+
+  /**
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
+
+  /**
+   * The project (the account's presence in one region) the key belongs to; the key works
+   * only there.
+   *
+   * @generated from field: string project_id = 3;
+   */
+  projectId: string;
+
+  /**
+   * The project's region, e.g. "cn-southwest-2".
+   *
+   * @generated from field: string region = 4;
+   */
+  region: string;
+
+  /**
+   * Unique in the account; 1-100 of [A-Za-z0-9_-]; never changes.
+   *
+   * @generated from field: string tag = 5;
+   */
+  tag: string;
+
+  /**
+   * @generated from field: string description = 6;
+   */
+  description: string;
+
+  /**
+   * @generated from field: maas.keys.v1.ApiKeyStatus status = 7;
+   */
+  status: ApiKeyStatus;
+
+  /**
+   * Keyed hash of the current secret, "hmac-sha256:<64 lowercase hex>": HMAC-SHA-256 of the
+   * whole secret (e.g. "sk-…") under the installation's API key pepper. A verifier computes
+   * the same for a presented secret and looks it up.
+   *
+   * @generated from field: string secret_hash = 8;
+   */
+  secretHash: string;
+
+  /**
+   * After a rotation with a grace period: the hash of the previous secret, which keeps
+   * working until previous_valid_until (exclusive); empty otherwise.
+   *
+   * @generated from field: string previous_secret_hash = 9;
+   */
+  previousSecretHash: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp previous_valid_until = 10;
+   */
+  previousValidUntil?: Timestamp | undefined;
+
+  /**
+   * @generated from field: maas.keys.v1.ApiKeyScope scope = 11;
+   */
+  scope?: ApiKeyScope | undefined;
+
+  /**
+   * Non-secret parts of the secret for display: its first 7 characters ("sk-" and 4 more)
+   * and its last 4.
+   *
+   * @generated from field: string display_prefix = 12;
+   */
+  displayPrefix: string;
+
+  /**
+   * @generated from field: string display_suffix = 13;
+   */
+  displaySuffix: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 14;
+   */
+  createdAt?: Timestamp | undefined;
+
+  /**
+   * When the secret was last replaced; unset if never.
+   *
+   * @generated from field: google.protobuf.Timestamp rotated_at = 15;
+   */
+  rotatedAt?: Timestamp | undefined;
+
+  /**
+   * Increases with every change of the key; a consumer ignores a message with a version
+   * lower than the one it holds.
+   *
+   * @generated from field: uint64 version = 16;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message maas.keys.v1.ApiKeyChanged.
+ * Use `create(ApiKeyChangedSchema)` to create a new message.
+ */
+export const ApiKeyChangedSchema: GenMessage<ApiKeyChanged> = /*@__PURE__*/
+  messageDesc(file_maas_keys_v1_keys, 2);
+
+/**
+ * An API key was deleted; it must stop working at once everywhere. A tombstone for the same
+ * key follows. Aggregate: "api_key", id = key_id.
  *
  * @generated from message maas.keys.v1.ApiKeyDeleted
  */
@@ -88,11 +260,35 @@ export type ApiKeyDeleted = Message<"maas.keys.v1.ApiKeyDeleted"> & {
   keyId: string;
 
   /**
-   * Same value as in ApiKeyCreated, so a projection keyed by hash can drop it.
+   * Same value as in ApiKeyChanged, so a projection keyed by hash can drop it.
    *
    * @generated from field: string secret_hash = 2;
    */
   secretHash: string;
+
+  /**
+   * @generated from field: string account_id = 3;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string project_id = 4;
+   */
+  projectId: string;
+
+  /**
+   * The previous secret's hash, if a rotation grace period was running; empty otherwise.
+   *
+   * @generated from field: string previous_secret_hash = 5;
+   */
+  previousSecretHash: string;
+
+  /**
+   * Higher than the version of the key's last ApiKeyChanged.
+   *
+   * @generated from field: uint64 version = 6;
+   */
+  version: bigint;
 };
 
 /**
@@ -100,5 +296,37 @@ export type ApiKeyDeleted = Message<"maas.keys.v1.ApiKeyDeleted"> & {
  * Use `create(ApiKeyDeletedSchema)` to create a new message.
  */
 export const ApiKeyDeletedSchema: GenMessage<ApiKeyDeleted> = /*@__PURE__*/
-  messageDesc(file_maas_keys_v1_keys, 1);
+  messageDesc(file_maas_keys_v1_keys, 3);
+
+/**
+ * Status of an API key.
+ *
+ * @generated from enum maas.keys.v1.ApiKeyStatus
+ */
+export enum ApiKeyStatus {
+  /**
+   * @generated from enum value: API_KEY_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The key works (within its scope).
+   *
+   * @generated from enum value: API_KEY_STATUS_ACTIVE = 1;
+   */
+  ACTIVE = 1,
+
+  /**
+   * The key was deleted; it never works again.
+   *
+   * @generated from enum value: API_KEY_STATUS_DELETED = 2;
+   */
+  DELETED = 2,
+}
+
+/**
+ * Describes the enum maas.keys.v1.ApiKeyStatus.
+ */
+export const ApiKeyStatusSchema: GenEnum<ApiKeyStatus> = /*@__PURE__*/
+  enumDesc(file_maas_keys_v1_keys, 0);
 

@@ -2,8 +2,13 @@
 // @generated from file maas/quotas/v1/quotas.proto (package maas.quotas.v1, syntax proto3)
 /* eslint-disable */
 
-// Events of the quotas context (topic maas.quotas.v1): quota limits and rate-limit
-// policies (SPEC §7).
+// Events of the quotas context (topic maas.quotas.v1): quota limits, rate-limit policies and
+// free token quotas (SPEC §7).
+//
+// The topic is compacted: the latest message of an aggregate is its whole state, and a
+// consumer (the gateway, the keys and deployments services) builds its projection by reading
+// the topic from the beginning. A removed rate-limit policy is RateLimitPolicyRemoved followed
+// by a tombstone.
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -13,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file maas/quotas/v1/quotas.proto.
  */
 export const file_maas_quotas_v1_quotas: GenFile = /*@__PURE__*/
-  fileDesc("ChttYWFzL3F1b3Rhcy92MS9xdW90YXMucHJvdG8SDm1hYXMucXVvdGFzLnYxIpABChJSYXRlTGltaXRQb2xpY3lTZXQSEQoJcG9saWN5X2lkGAEgASgJEhAKBmtleV9pZBgCIAEoCUgAEhQKCnNlcnZpY2VfaWQYAyABKAlIABINCgVtb2RlbBgEIAEoCRILCgNycG0YBSABKA0SCwoDdHBtGAYgASgNEgsKA3FwcxgHIAEoDUIJCgdzdWJqZWN0YgZwcm90bzM");
+  fileDesc("ChttYWFzL3F1b3Rhcy92MS9xdW90YXMucHJvdG8SDm1hYXMucXVvdGFzLnYxIskBChJSYXRlTGltaXRQb2xpY3lTZXQSEQoJcG9saWN5X2lkGAEgASgJEhAKBmtleV9pZBgCIAEoCUgAEhQKCnNlcnZpY2VfaWQYAyABKAlIABINCgVtb2RlbBgEIAEoCRILCgNycG0YBSABKA0SCwoDdHBtGAYgASgNEgsKA3FwcxgHIAEoDRISCgphY2NvdW50X2lkGAggASgJEhIKCnByb2plY3RfaWQYCSABKAkSDwoHdmVyc2lvbhgKIAEoBEIJCgdzdWJqZWN0IqYBChZSYXRlTGltaXRQb2xpY3lSZW1vdmVkEhEKCXBvbGljeV9pZBgBIAEoCRIQCgZrZXlfaWQYAiABKAlIABIUCgpzZXJ2aWNlX2lkGAMgASgJSAASDQoFbW9kZWwYBCABKAkSEgoKYWNjb3VudF9pZBgFIAEoCRISCgpwcm9qZWN0X2lkGAYgASgJEg8KB3ZlcnNpb24YByABKARCCQoHc3ViamVjdCJBCgxQb29sTnB1TGltaXQSEgoKcHJvamVjdF9pZBgBIAEoCRIPCgdwb29sX2lkGAIgASgJEgwKBG5wdXMYAyABKA0iQwoORnJlZVRva2VuTGltaXQSEgoKcHJvamVjdF9pZBgBIAEoCRINCgVtb2RlbBgCIAEoCRIOCgZ0b2tlbnMYAyABKAQigwIKElF1b3RhTGltaXRzQ2hhbmdlZBISCgphY2NvdW50X2lkGAEgASgJEhQKDG1heF9hcGlfa2V5cxgCIAEoDRIUCgxtYXhfYWdlbmNpZXMYAyABKA0SGQoRZGVmYXVsdF9wb29sX25wdXMYBCABKA0SGwoTZGVmYXVsdF9mcmVlX3Rva2VucxgFIAEoBBIvCglwb29sX25wdXMYBiADKAsyHC5tYWFzLnF1b3Rhcy52MS5Qb29sTnB1TGltaXQSMwoLZnJlZV90b2tlbnMYByADKAsyHi5tYWFzLnF1b3Rhcy52MS5GcmVlVG9rZW5MaW1pdBIPCgd2ZXJzaW9uGAggASgEInYKEkZyZWVRdW90YUV4aGF1c3RlZBISCgphY2NvdW50X2lkGAEgASgJEhIKCnByb2plY3RfaWQYAiABKAkSDQoFbW9kZWwYAyABKAkSFAoMcXVvdGFfdG9rZW5zGAQgASgEEhMKC3VzZWRfdG9rZW5zGAUgASgEInUKEUZyZWVRdW90YVJlc3RvcmVkEhIKCmFjY291bnRfaWQYASABKAkSEgoKcHJvamVjdF9pZBgCIAEoCRINCgVtb2RlbBgDIAEoCRIUCgxxdW90YV90b2tlbnMYBCABKAQSEwoLdXNlZF90b2tlbnMYBSABKARiBnByb3RvMw");
 
 /**
  * A rate-limit policy was set (created or replaced). Limits of 0 mean "no limit".
@@ -77,6 +82,23 @@ export type RateLimitPolicySet = Message<"maas.quotas.v1.RateLimitPolicySet"> & 
    * @generated from field: uint32 qps = 7;
    */
   qps: number;
+
+  /**
+   * @generated from field: string account_id = 8;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string project_id = 9;
+   */
+  projectId: string;
+
+  /**
+   * Increases with every change of the policy; older messages are ignored.
+   *
+   * @generated from field: uint64 version = 10;
+   */
+  version: bigint;
 };
 
 /**
@@ -85,4 +107,266 @@ export type RateLimitPolicySet = Message<"maas.quotas.v1.RateLimitPolicySet"> & 
  */
 export const RateLimitPolicySetSchema: GenMessage<RateLimitPolicySet> = /*@__PURE__*/
   messageDesc(file_maas_quotas_v1_quotas, 0);
+
+/**
+ * A rate-limit policy no longer applies (removed by an admin, or its key or service is gone).
+ * A tombstone for the same policy id follows. Aggregate: "rate_limit_policy", id = policy_id.
+ *
+ * @generated from message maas.quotas.v1.RateLimitPolicyRemoved
+ */
+export type RateLimitPolicyRemoved = Message<"maas.quotas.v1.RateLimitPolicyRemoved"> & {
+  /**
+   * @generated from field: string policy_id = 1;
+   */
+  policyId: string;
+
+  /**
+   * @generated from oneof maas.quotas.v1.RateLimitPolicyRemoved.subject
+   */
+  subject: {
+    /**
+     * @generated from field: string key_id = 2;
+     */
+    value: string;
+    case: "keyId";
+  } | {
+    /**
+     * @generated from field: string service_id = 3;
+     */
+    value: string;
+    case: "serviceId";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * @generated from field: string model = 4;
+   */
+  model: string;
+
+  /**
+   * @generated from field: string account_id = 5;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string project_id = 6;
+   */
+  projectId: string;
+
+  /**
+   * @generated from field: uint64 version = 7;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message maas.quotas.v1.RateLimitPolicyRemoved.
+ * Use `create(RateLimitPolicyRemovedSchema)` to create a new message.
+ */
+export const RateLimitPolicyRemovedSchema: GenMessage<RateLimitPolicyRemoved> = /*@__PURE__*/
+  messageDesc(file_maas_quotas_v1_quotas, 1);
+
+/**
+ * NPUs a project may use in one dedicated resource pool.
+ *
+ * @generated from message maas.quotas.v1.PoolNpuLimit
+ */
+export type PoolNpuLimit = Message<"maas.quotas.v1.PoolNpuLimit"> & {
+  /**
+   * @generated from field: string project_id = 1;
+   */
+  projectId: string;
+
+  /**
+   * @generated from field: string pool_id = 2;
+   */
+  poolId: string;
+
+  /**
+   * @generated from field: uint32 npus = 3;
+   */
+  npus: number;
+};
+
+/**
+ * Describes the message maas.quotas.v1.PoolNpuLimit.
+ * Use `create(PoolNpuLimitSchema)` to create a new message.
+ */
+export const PoolNpuLimitSchema: GenMessage<PoolNpuLimit> = /*@__PURE__*/
+  messageDesc(file_maas_quotas_v1_quotas, 2);
+
+/**
+ * Free tokens a project may use on one preset model.
+ *
+ * @generated from message maas.quotas.v1.FreeTokenLimit
+ */
+export type FreeTokenLimit = Message<"maas.quotas.v1.FreeTokenLimit"> & {
+  /**
+   * @generated from field: string project_id = 1;
+   */
+  projectId: string;
+
+  /**
+   * @generated from field: string model = 2;
+   */
+  model: string;
+
+  /**
+   * @generated from field: uint64 tokens = 3;
+   */
+  tokens: bigint;
+};
+
+/**
+ * Describes the message maas.quotas.v1.FreeTokenLimit.
+ * Use `create(FreeTokenLimitSchema)` to create a new message.
+ */
+export const FreeTokenLimitSchema: GenMessage<FreeTokenLimit> = /*@__PURE__*/
+  messageDesc(file_maas_quotas_v1_quotas, 3);
+
+/**
+ * The effective quota limits of an account (defaults with the admin's overrides applied),
+ * published when an override changes. Until an account has one, consumers use the
+ * installation's defaults. Aggregate: "quota_limits", id = account_id.
+ *
+ * @generated from message maas.quotas.v1.QuotaLimitsChanged
+ */
+export type QuotaLimitsChanged = Message<"maas.quotas.v1.QuotaLimitsChanged"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * API keys per account (default 30).
+   *
+   * @generated from field: uint32 max_api_keys = 2;
+   */
+  maxApiKeys: number;
+
+  /**
+   * IAM agencies per account (default 50).
+   *
+   * @generated from field: uint32 max_agencies = 3;
+   */
+  maxAgencies: number;
+
+  /**
+   * NPUs a project may use in a pool that pool_npus does not name.
+   *
+   * @generated from field: uint32 default_pool_npus = 4;
+   */
+  defaultPoolNpus: number;
+
+  /**
+   * Free tokens per preset model that free_tokens does not name.
+   *
+   * @generated from field: uint64 default_free_tokens = 5;
+   */
+  defaultFreeTokens: bigint;
+
+  /**
+   * @generated from field: repeated maas.quotas.v1.PoolNpuLimit pool_npus = 6;
+   */
+  poolNpus: PoolNpuLimit[];
+
+  /**
+   * @generated from field: repeated maas.quotas.v1.FreeTokenLimit free_tokens = 7;
+   */
+  freeTokens: FreeTokenLimit[];
+
+  /**
+   * @generated from field: uint64 version = 8;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message maas.quotas.v1.QuotaLimitsChanged.
+ * Use `create(QuotaLimitsChangedSchema)` to create a new message.
+ */
+export const QuotaLimitsChangedSchema: GenMessage<QuotaLimitsChanged> = /*@__PURE__*/
+  messageDesc(file_maas_quotas_v1_quotas, 4);
+
+/**
+ * A project used up its free token quota of a preset model: the gateway refuses further
+ * calls of that model in the project (ModelArts.81005) until the quota is raised.
+ * Published exactly once per exhaustion. Aggregate: "free_quota", id = "<project_id>:<model>".
+ *
+ * @generated from message maas.quotas.v1.FreeQuotaExhausted
+ */
+export type FreeQuotaExhausted = Message<"maas.quotas.v1.FreeQuotaExhausted"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string project_id = 2;
+   */
+  projectId: string;
+
+  /**
+   * @generated from field: string model = 3;
+   */
+  model: string;
+
+  /**
+   * The quota that was used up, and the tokens used (may exceed it by the last request).
+   *
+   * @generated from field: uint64 quota_tokens = 4;
+   */
+  quotaTokens: bigint;
+
+  /**
+   * @generated from field: uint64 used_tokens = 5;
+   */
+  usedTokens: bigint;
+};
+
+/**
+ * Describes the message maas.quotas.v1.FreeQuotaExhausted.
+ * Use `create(FreeQuotaExhaustedSchema)` to create a new message.
+ */
+export const FreeQuotaExhaustedSchema: GenMessage<FreeQuotaExhausted> = /*@__PURE__*/
+  messageDesc(file_maas_quotas_v1_quotas, 5);
+
+/**
+ * The free token quota of an exhausted model was raised above what the project used: calls
+ * work again. Aggregate: "free_quota", id = "<project_id>:<model>".
+ *
+ * @generated from message maas.quotas.v1.FreeQuotaRestored
+ */
+export type FreeQuotaRestored = Message<"maas.quotas.v1.FreeQuotaRestored"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string project_id = 2;
+   */
+  projectId: string;
+
+  /**
+   * @generated from field: string model = 3;
+   */
+  model: string;
+
+  /**
+   * @generated from field: uint64 quota_tokens = 4;
+   */
+  quotaTokens: bigint;
+
+  /**
+   * @generated from field: uint64 used_tokens = 5;
+   */
+  usedTokens: bigint;
+};
+
+/**
+ * Describes the message maas.quotas.v1.FreeQuotaRestored.
+ * Use `create(FreeQuotaRestoredSchema)` to create a new message.
+ */
+export const FreeQuotaRestoredSchema: GenMessage<FreeQuotaRestored> = /*@__PURE__*/
+  messageDesc(file_maas_quotas_v1_quotas, 6);
 

@@ -3,7 +3,8 @@
 /* eslint-disable */
 
 // Events of the usage context (topic maas.usage.v1): token usage of inference requests,
-// published by the gateway (SPEC §7, §8).
+// published by the gateway (SPEC §7, §8). The envelope carries the account and project; its
+// occurred_at (when the request finished) decides the minute and day the usage counts in.
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -13,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file maas/usage/v1/usage.proto.
  */
 export const file_maas_usage_v1_usage: GenFile = /*@__PURE__*/
-  fileDesc("ChltYWFzL3VzYWdlL3YxL3VzYWdlLnByb3RvEg1tYWFzLnVzYWdlLnYxIp4BCg1Vc2FnZVJlY29yZGVkEhIKCnJlcXVlc3RfaWQYASABKAkSDgoGa2V5X2lkGAIgASgJEhIKCnNlcnZpY2VfaWQYAyABKAkSDQoFbW9kZWwYBCABKAkSFQoNcHJvbXB0X3Rva2VucxgFIAEoDRIZChFjb21wbGV0aW9uX3Rva2VucxgGIAEoDRIUCgx0b3RhbF90b2tlbnMYByABKA1iBnByb3RvMw");
+  fileDesc("ChltYWFzL3VzYWdlL3YxL3VzYWdlLnByb3RvEg1tYWFzLnVzYWdlLnYxIrYBCg1Vc2FnZVJlY29yZGVkEhIKCnJlcXVlc3RfaWQYASABKAkSDgoGa2V5X2lkGAIgASgJEhIKCnNlcnZpY2VfaWQYAyABKAkSDQoFbW9kZWwYBCABKAkSFQoNcHJvbXB0X3Rva2VucxgFIAEoDRIZChFjb21wbGV0aW9uX3Rva2VucxgGIAEoDRIUCgx0b3RhbF90b2tlbnMYByABKA0SFgoOcHJlc2V0X3NlcnZpY2UYCCABKAhiBnByb3RvMw");
 
 /**
  * One inference request finished and used tokens. Aggregate: "request", id = request_id
@@ -62,6 +63,14 @@ export type UsageRecorded = Message<"maas.usage.v1.UsageRecorded"> & {
    * @generated from field: uint32 total_tokens = 7;
    */
   totalTokens: number;
+
+  /**
+   * True when the request went to a preset (built-in) service: its total_tokens count
+   * against the project's free token quota of that model (ModelArts.81005 once used up).
+   *
+   * @generated from field: bool preset_service = 8;
+   */
+  presetService: boolean;
 };
 
 /**

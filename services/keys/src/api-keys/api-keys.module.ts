@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysController } from './api-keys.controller.js';
+import { CreateApiKey } from './usecases/create-api-key.js';
+import { DeleteApiKey } from './usecases/delete-api-key.js';
+import { GetApiKey } from './usecases/get-api-key.js';
+import { ListApiKeys } from './usecases/list-api-keys.js';
+import { RotateApiKey } from './usecases/rotate-api-key.js';
+
+@Module({
+  controllers: [ApiKeysController],
+  providers: [CreateApiKey, ListApiKeys, GetApiKey, RotateApiKey, DeleteApiKey],
+})
+export class ApiKeysModule {}

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '../../common/request-context.js';
+import { type ApiKeyEntity } from '../api-key.entity.js';
+import { ApiKeyNotFoundError } from '../api-keys.errors.js';
+import { ApiKeysRepository } from '../api-keys.repository.js';
+
+/** One key of the project. */
+@Injectable()
+export class GetApiKey {
+  constructor(private readonly keys: ApiKeysRepository) {}
+
+  async execute({ caller }: RequestContext, projectId: string, id: string): Promise<ApiKeyEntity> {
+    const key = await this.keys.findInProject(caller.accountId, projectId, id);
+    if (!key) throw new ApiKeyNotFoundError(id);
+    return key;
+  }
+}

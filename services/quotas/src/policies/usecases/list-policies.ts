@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '../../common/request-context.js';
+import { PoliciesRepository, type Policy } from '../policies.repository.js';
+
+/** The project's rate-limit policies: keys' RPM/TPM and services' QPS. */
+@Injectable()
+export class ListPolicies {
+  constructor(private readonly policies: PoliciesRepository) {}
+
+  execute({ caller }: RequestContext, projectId: string): Promise<Policy[]> {
+    return this.policies.listOfProject(caller.accountId, projectId);
+  }
+}
