@@ -21,7 +21,7 @@ export {
   TokenVerifier,
   type TokenProblem,
 } from './token/token-verifier.js';
-export { AuthErrorCode } from './guard/auth.errors.js';
+export { AuthErrorCode, projectNotFound } from './guard/auth.errors.js';
 export { CurrentCaller } from './guard/current-caller.decorator.js';
 export { IamGuard, type AuthenticatedRequest } from './guard/iam.guard.js';
 export {
@@ -30,6 +30,22 @@ export {
   type CallerPermissions,
   type PermissionSource,
 } from './guard/permission-source.js';
+export { AUTH_TOKEN_SCHEME, Guarded, SelfService } from './guard/openapi.decorators.js';
+export {
+  OPERATOR_AUTH,
+  OPERATOR_SCHEME,
+  OPERATOR_TOKEN_HEADER,
+  OperatorAuthModule,
+  type OperatorAuthOptions,
+  OperatorGuard,
+  OperatorOnly,
+} from './guard/operator.guard.js';
+export { Ctx, RequestId, type RequestContext } from './guard/request-context.js';
 export { Authenticated, Public, RequireAction } from './guard/require-action.decorator.js';
 export { IamProjection, type IamProjectionOptions } from './projection/iam-projection.js';
+export {
+  IamProjectionConsumer,
+  IamProjectionModule,
+  type IamProjectionModuleOptions,
+} from './projection/iam-projection.module.js';
 export { iamProjectionMigration } from './projection/iam-projection.schema.js';

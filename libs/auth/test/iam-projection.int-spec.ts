@@ -135,6 +135,10 @@ describe('IamProjection', () => {
     });
     expect(await projection.projectBelongsTo(project, otherAccount)).toBe(false);
     expect(await projection.projectBelongsTo('not-a-uuid', account)).toBe(false);
+    // Operator routes have no caller: the project names its account.
+    expect(await projection.accountOfProject(project)).toBe(account);
+    expect(await projection.accountOfProject(randomUUID())).toBeUndefined();
+    expect(await projection.accountOfProject('not-a-uuid')).toBeUndefined();
   });
 
   it('serves the latest permissions snapshot to the guard’s evaluation', async () => {

@@ -11,10 +11,25 @@ export {
   type ConfigSchema,
 } from './config.js';
 export {
+  consumersConfig,
+  databaseConfig,
+  httpServerConfig,
+  iamClientConfig,
+  kafkaConfig,
+  kafkaTopicPrefixConfig,
+  logConfig,
+  migrationsConfig,
+  MIN_OPERATOR_TOKEN_LENGTH,
+  operatorConfig,
+  outboxRelayConfig,
+} from './fragments.js';
+export {
   brokerList,
   httpUrl,
+  intBetween,
   LOG_LEVELS,
   logLevel,
+  minLength,
   NODE_ENVS,
   nodeEnv,
   postgresUrl,

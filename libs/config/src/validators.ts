@@ -72,3 +72,20 @@ export const sqlIdentifier = makeValidator<string>((input) => {
     'must be a lower-case identifier: a-z, 0-9, _ (not starting with a digit), at most 63 characters',
   );
 });
+
+/** An integer from `min` to `max` (envalid's num accepts any number). */
+export const intBetween = (min: number, max: number) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new EnvError(`must be an integer from ${min} to ${max}`);
+    }
+    return value;
+  });
+
+/** A string of at least `min` characters: a secret too short to resist guessing is refused. */
+export const minLength = (min: number) =>
+  makeValidator<string>((input) => {
+    if (input.length < min) throw new EnvError(`must be at least ${min} characters`);
+    return input;
+  });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QueryFailedError } from 'typeorm';
+import { serviceDataSourceOptions } from './data-source.js';
 import { isUniqueViolation } from './errors.js';
 import { migrationLockName } from './run-migrations.js';
 import { quoteIdent } from './schema.js';
@@ -24,5 +25,25 @@ describe('@maas/database', () => {
 
   it('names one migration lock per schema', () => {
     expect(migrationLockName('iam')).toBe('maas:migrations:iam');
+  });
+
+  it("defines a service's DataSource: its schema, migrations run explicitly, never synchronized", () => {
+    const config = { DATABASE_URL: 'postgres://u@127.0.0.1/maas', DB_SCHEMA: 'keys' };
+    class Migration1 {}
+    expect(serviceDataSourceOptions({ config, service: 'keys', migrations: [Migration1] })).toEqual(
+      {
+        type: 'postgres',
+        url: config.DATABASE_URL,
+        schema: 'keys',
+        applicationName: 'maas-keys',
+        entities: [],
+        migrations: [Migration1],
+        migrationsTableName: 'migrations',
+        synchronize: false,
+        migrationsRun: false,
+      },
+    );
+    const pooled = serviceDataSourceOptions({ config, service: 'x', migrations: [], poolSize: 20 });
+    expect(pooled.poolSize).toBe(20);
   });
 });

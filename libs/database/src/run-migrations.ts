@@ -2,6 +2,9 @@ import { Client } from 'pg';
 import { type DataSource } from 'typeorm';
 import { quoteIdent } from './schema.js';
 
+/** Brings a schema up to date; returns the names of the migrations it ran. */
+export type PrepareDatabase = (dataSource: DataSource) => Promise<string[]>;
+
 /** The advisory lock's name for a schema: one migrator per schema at a time. */
 export function migrationLockName(schema: string): string {
   return `maas:migrations:${schema}`;

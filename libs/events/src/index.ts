@@ -25,6 +25,12 @@ export {
 } from './envelope.js';
 export { stderrLogger, type EventsLogger } from './logger.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
+export {
+  BackgroundConsumers,
+  retryInBackground,
+  type RetryInBackgroundOptions,
+  type Startable,
+} from './background.js';
 
 export { createIdempotentProducer, createKafka, type KafkaClientOptions } from './kafka/kafka.js';
 export { ensureTopics, type EnsureTopicsOptions, type TopicSpec } from './kafka/topics-admin.js';

@@ -43,11 +43,16 @@ export function maskUrlCredentials(text: string): string {
 
 /**
  * pino's error serializer, with credentials inside URLs in the message and stack masked.
- * pino-http hands it errors it has already serialized with pino's own.
+ * pino-http hands it errors it has already serialized with pino's own. A bare message (an
+ * `err` given as a string) becomes `{ message }`, not one field per character.
  */
 function errorSerializer(error: unknown): Record<string, unknown> {
   const serialized = (
-    error instanceof Error ? stdSerializers.err(error) : { ...(error as object) }
+    error instanceof Error
+      ? stdSerializers.err(error)
+      : typeof error === 'string'
+        ? { message: error }
+        : { ...(error as object) }
   ) as Record<string, unknown>;
   for (const key of ['message', 'stack']) {
     const value = serialized[key];

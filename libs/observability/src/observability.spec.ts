@@ -71,6 +71,17 @@ describe('error serialization', () => {
       'redis://:[redacted]@h:1 and amqp://u:[redacted]@x',
     );
   });
+
+  it('logs an err given as a string as its message, masked, not one field per character', () => {
+    const out = capture();
+    const log = pino(loggerOptions({ service: 'keys' }), out.stream);
+    log.warn({ err: 'KafkaJSConnectionError: kafka://u:hunter2@k:9092 refused' }, 'retrying');
+    const line = JSON.parse(out.lines[0]);
+    expect(line.err).toEqual({
+      message: 'KafkaJSConnectionError: kafka://u:[redacted]@k:9092 refused',
+    });
+    expect(out.text()).not.toContain('hunter2');
+  });
 });
 
 describe('requestIdFor', () => {

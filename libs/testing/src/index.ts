@@ -1,4 +1,5 @@
 export { eventually, type EventuallyOptions } from './eventually.js';
+export { newSigningKeyPem, quiet, withDb } from './helpers.js';
 export { uniqueName, uniqueTopicPrefix } from './isolation.js';
 export { hostPort, tcpReachable } from './probe.js';
 export {

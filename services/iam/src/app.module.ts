@@ -1,17 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { type DestinationStream } from 'pino';
-import { createValidationPipe, MaasExceptionFilter } from '@maas/errors';
+import { type AppOptions, errorHandlingProviders, ServiceConfigModule } from '@maas/app';
+import { OperatorAuthModule } from '@maas/auth';
+import { DatabaseModule } from '@maas/database';
 import { HealthModule, kafkaCheck, postgresCheck } from '@maas/health';
+import { KafkaModule, OutboxModule } from '@maas/nest-events';
 import { ObservabilityModule } from '@maas/observability';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthorizationsModule } from './authorizations/authorizations.module.js';
-import { IamConfigModule } from './common/config.module.js';
 import { CoreModule } from './common/core.module.js';
-import { type IamConfig } from './config.js';
-import { DatabaseModule } from './database/database.module.js';
-import { EventsModule } from './events/events.module.js';
+import { IAM_CONFIG, type IamConfig } from './config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { prepareDatabase } from './database/prepare-database.js';
+import { IAM_TOPIC } from './events/iam-topic.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
@@ -19,24 +20,23 @@ import { AuthModule } from './tokens/auth.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
 
-export interface AppOptions {
-  /** Where logs go (default stdout); tests pass a stream to read them. */
-  logDestination?: DestinationStream;
-}
-
 @Module({})
 export class AppModule {
   static forRoot(config: IamConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        IamConfigModule.forRoot(config),
+        ServiceConfigModule.forRoot(IAM_CONFIG, config),
         ObservabilityModule.forRoot({
           service: 'iam',
           level: config.LOG_LEVEL,
           destination: options.logDestination,
         }),
-        DatabaseModule.forRoot(config, { migrate: config.MIGRATIONS_RUN }),
+        DatabaseModule.forRoot({
+          dataSource: dataSourceOptions(config),
+          migrate: config.MIGRATIONS_RUN,
+          prepare: prepareDatabase,
+        }),
         HealthModule.forRoot({
           checks: [
             postgresCheck(),
@@ -44,8 +44,13 @@ export class AppModule {
           ],
           shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
         }),
+        KafkaModule.forRoot({ config, clientId: 'iam-outbox' }),
+        OutboxModule.forRoot({ config, topics: [IAM_TOPIC] }),
+        OperatorAuthModule.forRoot({
+          token: config.OPERATOR_TOKEN,
+          disabledHint: 'create accounts with the bootstrap command',
+        }),
         CoreModule,
-        EventsModule,
         AuthModule,
         AccountsModule,
         UsersModule,
@@ -56,10 +61,7 @@ export class AppModule {
         TokensModule,
         PermissionsModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: MaasExceptionFilter },
-        { provide: APP_PIPE, useFactory: () => createValidationPipe() },
-      ],
+      providers: errorHandlingProviders(),
     };
   }
 }

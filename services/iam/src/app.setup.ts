@@ -1,36 +1,15 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { apiReference } from '@scalar/nestjs-api-reference';
-import { Logger } from '@maas/observability';
-import { OPERATOR_SCHEME } from './accounts/accounts.controller.js';
-import { AUTH_TOKEN_SCHEME } from './common/action.decorator.js';
-
-/** Builds the OpenAPI document: JSON at /openapi.json, a reference UI at /docs. */
-function setupOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('MaaS IAM API')
-      .setDescription(
-        'Accounts, projects, users, groups, policies, tokens, agencies and ModelArts ' +
-          'authorizations of the MaaS control plane. Admin routes need a token from ' +
-          'POST /v3/auth/tokens in X-Auth-Token; each names the IAM action it requires.',
-      )
-      .setVersion('1')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, AUTH_TOKEN_SCHEME)
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Operator-Token' }, OPERATOR_SCHEME)
-      .build(),
-  );
-  SwaggerModule.setup('openapi', app, document, {
-    ui: false,
-    raw: ['json'],
-    jsonDocumentUrl: '/openapi.json',
-  });
-  app.use('/docs', apiReference({ content: document, withFastify: true }));
-}
+import { setupApp } from '@maas/app';
+import { AUTH_TOKEN_SCHEME, OPERATOR_SCHEME } from '@maas/auth';
 
 /** What main.ts and the tests both do to an application before it starts. */
 export function configureApp(app: NestFastifyApplication): void {
-  app.useLogger(app.get(Logger));
-  setupOpenApi(app);
+  setupApp(app, {
+    title: 'MaaS IAM API',
+    description:
+      'Accounts, projects, users, groups, policies, tokens, agencies and ModelArts ' +
+      'authorizations of the MaaS control plane. Admin routes need a token from ' +
+      'POST /v3/auth/tokens in X-Auth-Token; each names the IAM action it requires.',
+    apiKeyHeaders: [AUTH_TOKEN_SCHEME, OPERATOR_SCHEME],
+  });
 }

@@ -1,16 +1,16 @@
 import { EnvError, makeValidator } from 'envalid';
 import {
-  bool,
-  brokerList,
   type Config,
-  host,
-  logLevel,
-  nodeEnv,
-  num,
-  port,
-  postgresUrl,
+  databaseConfig,
+  httpServerConfig,
+  intBetween,
+  kafkaConfig,
+  kafkaTopicPrefixConfig,
+  logConfig,
+  migrationsConfig,
+  operatorConfig,
+  outboxRelayConfig,
   secret,
-  sqlIdentifier,
   str,
 } from '@maas/config';
 
@@ -35,27 +35,10 @@ const regionList = makeValidator<readonly string[]>((input) => {
   return Object.freeze(regions);
 });
 
-/** A number within bounds (envalid's num accepts any). */
-const intBetween = (min: number, max: number) =>
-  makeValidator<number>((input) => {
-    const value = Number(input);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new EnvError(`must be an integer from ${min} to ${max}`);
-    }
-    return value;
-  });
-
-/** Secrets too short to resist guessing are refused at start. */
-const longSecret = makeValidator<string>((input) => {
-  if (input.length < 24) throw new EnvError('must be at least 24 characters');
-  return input;
-});
-
 /** What the database half needs: the service, `migrate` and `bootstrap` share it. */
 export const databaseConfigSchema = {
-  DATABASE_URL: postgresUrl({ desc: 'PostgreSQL URL, e.g. postgres://user:pass@host:5432/maas' }),
-  DB_SCHEMA: sqlIdentifier({ default: 'iam', desc: "PostgreSQL schema of IAM's tables" }),
-  LOG_LEVEL: logLevel({ default: 'info' }),
+  ...databaseConfig('iam'),
+  ...logConfig,
 };
 
 /** What account creation needs (the service and the bootstrap command). */
@@ -64,46 +47,17 @@ export const accountConfigSchema = {
     default: Object.freeze(['cn-southwest-2']),
     desc: 'Regions of this installation, comma-separated; every account gets one project per region',
   }),
-  KAFKA_TOPIC_PREFIX: str({
-    default: '',
-    desc: 'Prepended to topic names (isolates an environment or a test run on a shared cluster)',
-  }),
+  ...kafkaTopicPrefixConfig,
 };
 
 /** The IAM service's environment. */
 export const iamConfigSchema = {
   ...databaseConfigSchema,
   ...accountConfigSchema,
-  NODE_ENV: nodeEnv({ default: 'production' }),
-  HOST: host({ default: '127.0.0.1', desc: 'Address to bind (0.0.0.0 in a container)' }),
-  PORT: port({ default: 8080 }),
-  KAFKA_BROKERS: brokerList({ desc: 'Kafka bootstrap brokers, host:port,host:port' }),
-  KAFKA_TOPIC_PARTITIONS: intBetween(
-    1,
-    1000,
-  )({
-    default: 3,
-    desc: 'Partitions of maas.iam.v1 when IAM creates it',
-  }),
-  KAFKA_REPLICATION_FACTOR: intBetween(
-    1,
-    10,
-  )({
-    default: 1,
-    desc: 'Replication factor of maas.iam.v1 when IAM creates it (3 in production)',
-  }),
-  OUTBOX_RELAY: bool({
-    default: true,
-    desc: 'Relay the outbox to Kafka from this process (every replica may; they take turns)',
-  }),
-  MIGRATIONS_RUN: bool({
-    default: true,
-    desc: 'Run pending migrations at start, under a PostgreSQL advisory lock',
-  }),
-  SHUTDOWN_DELAY_MS: num({
-    default: 0,
-    desc: 'On SIGTERM, report not-ready this long before closing the server',
-  }),
+  ...httpServerConfig,
+  ...kafkaConfig('maas.iam.v1'),
+  ...outboxRelayConfig,
+  ...migrationsConfig,
   TOKEN_SIGNING_KEY: secret(
     str({
       default: undefined,
@@ -123,13 +77,8 @@ export const iamConfigSchema = {
     default: 86_400,
     desc: 'Lifetime of issued tokens, in seconds',
   }),
-  OPERATOR_TOKEN: secret(
-    longSecret({
-      default: undefined,
-      desc:
-        'Shared secret of the operator API (POST /v3/accounts, GET /v3/accounts/{id}) in the ' +
-        'X-Operator-Token header. Unset: that API is disabled (use the bootstrap command)',
-    }),
+  ...operatorConfig(
+    'POST /v3/accounts, GET /v3/accounts/{id}; without it, create accounts with the bootstrap command',
   ),
 };
 

@@ -1,32 +1,15 @@
 import 'reflect-metadata';
-import { pino } from 'pino';
-import { DataSource } from 'typeorm';
-import { loadConfigOrExit } from '@maas/config';
-import { loggerOptions } from '@maas/observability';
+import { runMigrateCommand } from '@maas/app';
 import { databaseConfigSchema } from './config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { prepareDatabase } from './database/prepare-database.js';
 
-/**
- * Runs IAM's pending migrations (and refreshes the system policies) and exits: the Helm
- * pre-upgrade Job and `npm run migrate`. Safe to run while replicas boot: all of them take
- * the same advisory lock.
- */
-async function migrate(): Promise<void> {
-  const config = loadConfigOrExit(databaseConfigSchema);
-  const log = pino(loggerOptions({ service: 'iam-migrate', level: config.LOG_LEVEL }));
-  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
-  try {
-    const ran = await prepareDatabase(dataSource);
-    log.info({ ran, schema: config.DB_SCHEMA }, 'migrations up to date');
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-migrate().catch((error: unknown) => {
-  process.stderr.write(
-    `migration failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  process.exit(1);
+// Runs IAM's pending migrations (and refreshes the system policies) and exits: the Helm
+// pre-upgrade Job and `npm run migrate`. Safe to run while replicas boot: all of them take
+// the same advisory lock.
+runMigrateCommand({
+  service: 'iam',
+  schema: databaseConfigSchema,
+  dataSourceOptions,
+  prepare: prepareDatabase,
 });

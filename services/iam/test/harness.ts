@@ -1,27 +1,20 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { type Consumer, type Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
+import { type DestinationStream } from 'pino';
 import { loadConfig } from '@maas/config';
-import { createKafka, type DecodedEvent, parseEvent, Topic, topicName } from '@maas/events';
-import { createFastifyAdapter } from '@maas/observability';
-import { loadStackEnv, uniqueName, uniqueTopicPrefix } from '@maas/testing';
+import { type DecodedEvent, parseEvent, Topic } from '@maas/events';
+import { type Method, type Reply, ServiceTestWorld } from '@maas/service-testing';
+import { loadStackEnv, newSigningKeyPem, uniqueName } from '@maas/testing';
 import { AGENCY_NAME_SUFFIX, type AgencyNameSuffix } from '../src/agencies/agency-naming.js';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
 import { iamConfigSchema, type IamConfig } from '../src/config.js';
 
+export { type Reply } from '@maas/service-testing';
+export { newSigningKeyPem, withDb } from '@maas/testing';
+
 export const stack = loadStackEnv();
 
 export const OPERATOR_TOKEN = 'operator-secret-for-tests-0123456789';
-
-/** A fresh Ed25519 signing key (PKCS#8 PEM), as an operator would configure it. */
-export function newSigningKeyPem(): string {
-  return generateKeyPairSync('ed25519')
-    .privateKey.export({ type: 'pkcs8', format: 'pem' })
-    .toString();
-}
 
 export interface WorldOptions {
   /** Extra environment for the service's configuration. */
@@ -41,113 +34,42 @@ export interface TestAccount {
 }
 
 type Json = Record<string, unknown>;
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** A response with its JSON body typed loosely (tests read what they assert). */
-export interface Reply {
-  statusCode: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  body: string;
-  json: <T = Json>() => T;
-}
 
 /**
  * One isolated IAM per test file: its own PostgreSQL schema and Kafka topic prefix, one app
  * (relaying its outbox to the prefixed maas.iam.v1), the log lines it wrote, and helpers to
  * drive it. `close` drops the schema, the topics and the consumer groups.
  */
-export class IamWorld {
-  readonly schema = uniqueName('iam');
-  readonly prefix = uniqueTopicPrefix('t');
+export class IamWorld extends ServiceTestWorld {
   readonly signingKey = newSigningKeyPem();
-  readonly logs: string[] = [];
   readonly config: IamConfig;
-  readonly kafka: Kafka;
-  readonly groups: string[] = [];
-  app!: NestFastifyApplication;
-  private readonly consumers: Consumer[] = [];
 
   constructor(private readonly options: WorldOptions = {}) {
+    super('iam');
     this.config = loadConfig(iamConfigSchema, {
-      DATABASE_URL: stack.DATABASE_URL,
-      KAFKA_BROKERS: stack.KAFKA_BROKERS,
-      DB_SCHEMA: this.schema,
-      KAFKA_TOPIC_PREFIX: this.prefix,
+      ...this.stackEnv(),
       KAFKA_TOPIC_PARTITIONS: '3',
-      LOG_LEVEL: 'debug',
       TOKEN_SIGNING_KEY: this.signingKey,
       OPERATOR_TOKEN,
       ...options.env,
     });
-    this.kafka = createKafka({
-      brokers: stack.KAFKA_BROKERS,
-      clientId: `iam-test-${this.schema}`,
-      logLevel: logLevel.ERROR,
-      logger: {
-        debug: () => undefined,
-        info: () => undefined,
-        warn: () => undefined,
-        error: () => undefined,
-      },
-    });
   }
 
   get topic(): string {
-    return topicName(Topic.Iam, this.prefix);
+    return this.topicNameOf(Topic.Iam);
   }
 
-  async start(): Promise<this> {
-    let builder = Test.createTestingModule({
-      imports: [
-        AppModule.forRoot(this.config, {
-          logDestination: { write: (line: string) => void this.logs.push(line) },
-        }),
-      ],
-    });
-    if (this.options.agencySuffix) {
-      builder = builder.overrideProvider(AGENCY_NAME_SUFFIX).useValue(this.options.agencySuffix);
-    }
-    const moduleRef = await builder.compile();
-    this.app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
-      bufferLogs: true,
-    });
-    configureApp(this.app);
-    await this.app.init();
-    await this.app.getHttpAdapter().getInstance().ready();
-    return this;
+  protected appModule(logDestination: DestinationStream) {
+    return AppModule.forRoot(this.config, { logDestination });
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
-    await this.app?.close();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      if (this.groups.length > 0) await admin.deleteGroups(this.groups).catch(() => undefined);
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(this.prefix));
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-    } finally {
-      await admin.disconnect();
-    }
-    await withDb((db) => db.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`));
+  protected configure(app: NestFastifyApplication): void {
+    configureApp(app);
   }
 
-  async request(
-    method: Method,
-    url: string,
-    {
-      token,
-      body,
-      headers = {},
-    }: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<Reply> {
-    const res = await this.app.inject({
-      method,
-      url,
-      headers: { ...(token ? { 'x-auth-token': token } : {}), ...headers },
-      ...(body === undefined ? {} : { payload: body as Json }),
-    });
-    return res;
+  protected override overrides(): [symbol, unknown][] {
+    const { agencySuffix } = this.options;
+    return agencySuffix ? [[AGENCY_NAME_SUFFIX, agencySuffix]] : [];
   }
 
   /** Creates an account through the operator API and signs its root user in. */
@@ -235,24 +157,15 @@ export class IamWorld {
    * group); the array fills as events arrive.
    */
   async collect(): Promise<{ events: (DecodedEvent & { receivedAt: number; raw: Buffer })[] }> {
-    const groupId = `${this.prefix}collector-${this.consumers.length}`;
-    this.groups.push(groupId);
-    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-    this.consumers.push(consumer);
     const out = { events: [] as (DecodedEvent & { receivedAt: number; raw: Buffer })[] };
-    await consumer.connect();
-    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        if (message.value) {
-          out.events.push({
-            ...parseEvent(message.value),
-            receivedAt: Date.now(),
-            raw: message.value,
-          });
-        }
-        return Promise.resolve();
-      },
+    await this.subscribe([this.topic], ({ message }) => {
+      if (message.value) {
+        out.events.push({
+          ...parseEvent(message.value),
+          receivedAt: Date.now(),
+          raw: message.value,
+        });
+      }
     });
     return out;
   }
@@ -273,16 +186,6 @@ export function tokenBody(
       ...(projectId ? { scope: { project: { id: projectId } } } : {}),
     },
   };
-}
-
-export async function withDb<T>(fn: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: stack.DATABASE_URL });
-  await db.connect();
-  try {
-    return await fn(db);
-  } finally {
-    await db.end();
-  }
 }
 
 /** System policy ids (the same in every installation). */

@@ -1,21 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { type DestinationStream } from 'pino';
-import { createValidationPipe, MaasExceptionFilter } from '@maas/errors';
+import { type AppOptions, errorHandlingProviders, ServiceConfigModule } from '@maas/app';
+import { IamProjectionModule } from '@maas/auth';
+import { DatabaseModule } from '@maas/database';
 import { HealthModule, kafkaCheck, postgresCheck } from '@maas/health';
+import { KafkaModule, OutboxModule } from '@maas/nest-events';
 import { ObservabilityModule } from '@maas/observability';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
-import { AuthModule } from './auth/auth.module.js';
-import { KeysConfigModule } from './common/config.module.js';
 import { CoreModule } from './common/core.module.js';
-import { type KeysConfig } from './config.js';
-import { DatabaseModule } from './database/database.module.js';
-import { EventsModule } from './events/events.module.js';
-
-export interface AppOptions {
-  /** Where logs go (default stdout); tests pass a stream to read them. */
-  logDestination?: DestinationStream;
-}
+import { KEYS_CONFIG, type KeysConfig } from './config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { ConsumersService } from './events/consumers.service.js';
+import { KEYS_TOPIC } from './events/keys-topic.js';
 
 @Module({})
 export class AppModule {
@@ -23,13 +18,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        KeysConfigModule.forRoot(config),
+        ServiceConfigModule.forRoot(KEYS_CONFIG, config),
         ObservabilityModule.forRoot({
           service: 'keys',
           level: config.LOG_LEVEL,
           destination: options.logDestination,
         }),
-        DatabaseModule.forRoot(config, { migrate: config.MIGRATIONS_RUN }),
+        DatabaseModule.forRoot({
+          dataSource: dataSourceOptions(config),
+          migrate: config.MIGRATIONS_RUN,
+        }),
         HealthModule.forRoot({
           checks: [
             postgresCheck(),
@@ -37,15 +35,17 @@ export class AppModule {
           ],
           shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
         }),
+        KafkaModule.forRoot({ config, clientId: 'keys' }),
+        OutboxModule.forRoot({ config, topics: [KEYS_TOPIC] }),
+        IamProjectionModule.forRoot({
+          config,
+          consumerName: 'keys.iam-projection',
+          consume: config.CONSUMERS_RUN,
+        }),
         CoreModule,
-        AuthModule,
-        EventsModule,
         ApiKeysModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: MaasExceptionFilter },
-        { provide: APP_PIPE, useFactory: () => createValidationPipe() },
-      ],
+      providers: [ConsumersService, ...errorHandlingProviders()],
     };
   }
 }

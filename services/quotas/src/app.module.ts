@@ -1,23 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { type DestinationStream } from 'pino';
-import { createValidationPipe, MaasExceptionFilter } from '@maas/errors';
+import { type AppOptions, errorHandlingProviders, ServiceConfigModule } from '@maas/app';
+import { IamProjectionModule, OperatorAuthModule } from '@maas/auth';
+import { DatabaseModule } from '@maas/database';
 import { HealthModule, kafkaCheck, postgresCheck } from '@maas/health';
+import { KafkaModule, OutboxModule } from '@maas/nest-events';
 import { ObservabilityModule } from '@maas/observability';
-import { AuthModule } from './auth/auth.module.js';
-import { QuotasConfigModule } from './common/config.module.js';
 import { CoreModule } from './common/core.module.js';
-import { type QuotasConfig } from './config.js';
-import { DatabaseModule } from './database/database.module.js';
-import { EventsModule } from './events/events.module.js';
+import { QUOTAS_CONFIG, type QuotasConfig } from './config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { ConsumersService } from './events/consumers.service.js';
+import { QUOTAS_TOPIC } from './events/quotas-topic.js';
 import { QuotasModule } from './limits/quotas.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { UsageModule } from './usage/usage.module.js';
-
-export interface AppOptions {
-  /** Where logs go (default stdout); tests pass a stream to read them. */
-  logDestination?: DestinationStream;
-}
 
 @Module({})
 export class AppModule {
@@ -25,13 +20,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        QuotasConfigModule.forRoot(config),
+        ServiceConfigModule.forRoot(QUOTAS_CONFIG, config),
         ObservabilityModule.forRoot({
           service: 'quotas',
           level: config.LOG_LEVEL,
           destination: options.logDestination,
         }),
-        DatabaseModule.forRoot(config, { migrate: config.MIGRATIONS_RUN }),
+        DatabaseModule.forRoot({
+          dataSource: dataSourceOptions(config),
+          migrate: config.MIGRATIONS_RUN,
+        }),
         HealthModule.forRoot({
           checks: [
             postgresCheck(),
@@ -39,17 +37,20 @@ export class AppModule {
           ],
           shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
         }),
+        KafkaModule.forRoot({ config, clientId: 'quotas' }),
+        OutboxModule.forRoot({ config, topics: [QUOTAS_TOPIC] }),
+        IamProjectionModule.forRoot({
+          config,
+          consumerName: 'quotas.iam-projection',
+          consume: config.CONSUMERS_RUN,
+        }),
+        OperatorAuthModule.forRoot({ token: config.OPERATOR_TOKEN }),
         CoreModule,
-        AuthModule,
-        EventsModule,
         QuotasModule,
         PoliciesModule,
         UsageModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: MaasExceptionFilter },
-        { provide: APP_PIPE, useFactory: () => createValidationPipe() },
-      ],
+      providers: [ConsumersService, ...errorHandlingProviders()],
     };
   }
 }

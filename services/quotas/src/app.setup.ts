@@ -1,35 +1,17 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { apiReference } from '@scalar/nestjs-api-reference';
-import { Logger } from '@maas/observability';
-import { AUTH_TOKEN_SCHEME } from './common/guarded.decorator.js';
-
-/** Builds the OpenAPI document: JSON at /openapi.json, a reference UI at /docs. */
-function setupOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('MaaS quotas, rate limits and usage')
-      .setDescription(
-        'Quotas (API keys and agencies per account, NPUs per pool, free tokens per preset model), ' +
-          'rate-limit policies (RPM/TPM per key and model; QPS per service from the deployments ' +
-          'service) and the usage ledger of the MaaS control plane (SPEC §7). Routes need an IAM ' +
-          'token in X-Auth-Token; each names the action it requires.',
-      )
-      .setVersion('1')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, AUTH_TOKEN_SCHEME)
-      .build(),
-  );
-  SwaggerModule.setup('openapi', app, document, {
-    ui: false,
-    raw: ['json'],
-    jsonDocumentUrl: '/openapi.json',
-  });
-  app.use('/docs', apiReference({ content: document, withFastify: true }));
-}
+import { setupApp } from '@maas/app';
+import { AUTH_TOKEN_SCHEME, OPERATOR_SCHEME } from '@maas/auth';
 
 /** What main.ts and the tests both do to an application before it starts. */
 export function configureApp(app: NestFastifyApplication): void {
-  app.useLogger(app.get(Logger));
-  setupOpenApi(app);
+  setupApp(app, {
+    title: 'MaaS quotas, rate limits and usage',
+    description:
+      'Quotas (API keys and agencies per account, NPUs per pool, free tokens per preset model), ' +
+      'rate-limit policies (RPM/TPM per key and model; QPS per service from the deployments ' +
+      'service) and the usage ledger of the MaaS control plane (SPEC §7). Routes need an IAM ' +
+      'token in X-Auth-Token and name the action they require; quota overrides are the ' +
+      "platform operator's, with X-Operator-Token.",
+    apiKeyHeaders: [AUTH_TOKEN_SCHEME, OPERATOR_SCHEME],
+  });
 }

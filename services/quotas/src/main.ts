@@ -1,37 +1,12 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { describeConfig, loadConfigOrExit } from '@maas/config';
-import { createFastifyAdapter, Logger } from '@maas/observability';
+import { bootstrapService } from '@maas/app';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { quotasConfigSchema } from './config.js';
 
-async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit(quotasConfigSchema);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
-    createFastifyAdapter(),
-    {
-      bufferLogs: true,
-      abortOnError: false,
-    },
-  );
-  configureApp(app);
-  // SIGTERM: readiness goes 503, the server drains in-flight requests, consumers commit and
-  // leave their groups, the outbox relay stops, connections close, then the process exits 0.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  const logger = app.get(Logger);
-  for (const signal of ['SIGTERM', 'SIGINT']) {
-    process.once(signal, () => logger.log({ msg: 'shutting down', signal }, 'Bootstrap'));
-  }
-  await app.listen(config.PORT, config.HOST);
-  logger.log({ msg: 'quotas listening', config: describeConfig(config) }, 'Bootstrap');
-}
-
-bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `quotas failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  process.exit(1);
+bootstrapService({
+  name: 'quotas',
+  schema: quotasConfigSchema,
+  module: (config) => AppModule.forRoot(config),
+  configure: configureApp,
 });

@@ -1,31 +1,8 @@
 import 'reflect-metadata';
-import { pino } from 'pino';
-import { DataSource } from 'typeorm';
-import { loadConfigOrExit } from '@maas/config';
-import { runMigrationsLocked } from '@maas/database';
-import { loggerOptions } from '@maas/observability';
+import { runMigrateCommand } from '@maas/app';
 import { databaseConfigSchema } from './config.js';
 import { dataSourceOptions } from './database/data-source.js';
 
-/**
- * Runs the quotas service's pending migrations and exits: the Helm pre-upgrade Job and
- * `npm run migrate`. Safe while replicas boot: all of them take the same advisory lock.
- */
-async function migrate(): Promise<void> {
-  const config = loadConfigOrExit(databaseConfigSchema);
-  const log = pino(loggerOptions({ service: 'quotas-migrate', level: config.LOG_LEVEL }));
-  const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
-  try {
-    const ran = await runMigrationsLocked(dataSource);
-    log.info({ ran, schema: config.DB_SCHEMA }, 'migrations up to date');
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-migrate().catch((error: unknown) => {
-  process.stderr.write(
-    `migration failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  process.exit(1);
-});
+// Runs the quotas service's pending migrations and exits: the Helm pre-upgrade Job and
+// `npm run migrate`. Safe while replicas boot: all of them take the same advisory lock.
+runMigrateCommand({ service: 'quotas', schema: databaseConfigSchema, dataSourceOptions });

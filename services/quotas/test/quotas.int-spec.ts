@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_POLICIES } from '@maas/auth';
 import {
   ApiKeyChangedSchema,
   ApiKeyDeletedSchema,
@@ -239,7 +240,7 @@ describe('usage ledger', () => {
 
     // Raised above what was used: restored (once); used up again: exhausted once more.
     const raised = deepseek.used! + 1_000;
-    const put = await world.request('PUT', `/v1/${acct.projectId}/quotas`, acct.rootToken, {
+    const put = await world.asOperator('PUT', `/v1/${acct.projectId}/quotas`, {
       resources: [{ type: 'free_tokens', model: 'DeepSeek-R1', quota: raised }],
     });
     expect(put.statusCode).toBe(200);
@@ -270,7 +271,7 @@ describe('usage ledger', () => {
 });
 
 describe('quotas', () => {
-  it('shows the defaults, takes an admin’s overrides and publishes the account’s limits', async () => {
+  it('shows the defaults, takes the operator’s overrides and publishes the account’s limits', async () => {
     const a = await world.account();
     const get = await world.request('GET', `/v1/${a.projectId}/quotas`, a.rootToken);
     expect(get.json<{ quotas: { resources: ResourceJson[] } }>().quotas.resources).toEqual([
@@ -279,8 +280,7 @@ describe('quotas', () => {
       { type: 'pool_npus', pool_id: '*', quota: 64, default: 64 },
       { type: 'free_tokens', model: '*', quota: FREE_TOKENS, default: FREE_TOKENS },
     ]);
-    const admin = await world.user(a, { policies: [world.fullAccess()] });
-    const put = await world.request('PUT', `/v1/${a.projectId}/quotas`, admin, {
+    const put = await world.asOperator('PUT', `/v1/${a.projectId}/quotas`, {
       resources: [
         { type: 'api_keys', quota: 40 },
         { type: 'pool_npus', pool_id: 'pool-a', quota: 16 },
@@ -318,7 +318,7 @@ describe('quotas', () => {
       version: 1n,
     });
     // Back to the default.
-    await world.request('PUT', `/v1/${a.projectId}/quotas`, admin, {
+    await world.asOperator('PUT', `/v1/${a.projectId}/quotas`, {
       resources: [{ type: 'api_keys', quota: null }],
     });
     await eventually(
@@ -329,7 +329,8 @@ describe('quotas', () => {
     expect(last.payload).toMatchObject({ maxApiKeys: 30, version: 2n });
   });
 
-  it('refuses bad overrides and callers without the action', async () => {
+  it('refuses bad overrides, and overrides by any tenant however privileged', async () => {
+    const url = `/v1/${acct.projectId}/quotas`;
     for (const resources of [
       [{ type: 'pool_npus', quota: 1 }],
       [{ type: 'api_keys', model: 'x', quota: 1 }],
@@ -339,9 +340,7 @@ describe('quotas', () => {
       [{ type: 'api_keys', quota: 1.5 }],
       [],
     ]) {
-      const res = await world.request('PUT', `/v1/${acct.projectId}/quotas`, acct.rootToken, {
-        resources,
-      });
+      const res = await world.asOperator('PUT', url, { resources });
       expect(res.statusCode, JSON.stringify(resources)).toBe(400);
     }
     const reader = await world.user(acct, {
@@ -352,17 +351,39 @@ describe('quotas', () => {
         },
       ],
     });
-    expect((await world.request('GET', `/v1/${acct.projectId}/quotas`, reader)).statusCode).toBe(
-      200,
-    );
+    expect((await world.request('GET', url, reader)).statusCode).toBe(200);
     expect((await world.request('GET', `/v1/${acct.projectId}/usage`, reader)).statusCode).toBe(
       200,
     );
-    const refused = await world.request('PUT', `/v1/${acct.projectId}/quotas`, reader, {
-      resources: [{ type: 'api_keys', quota: 99 }],
+    // Quota overrides are the platform operator's: no tenant token raises a limit, not even
+    // the root user's or one whose policies allow modelarts:quota:update (FullAccess,
+    // CommonOperations: modelarts:*:*).
+    const tenants = [
+      reader,
+      acct.rootToken,
+      await world.user(acct, { policies: [world.fullAccess()] }),
+      await world.user(acct, { policies: [SYSTEM_POLICIES['ModelArts CommonOperations']] }),
+    ];
+    const raise = { resources: [{ type: 'api_keys', quota: 99 }] };
+    for (const token of tenants) {
+      const refused = await world.request('PUT', url, token, raise);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json<{ error_code: string }>().error_code).toBe('IAM.0104');
+    }
+    const guessed = await world.request('PUT', url, {
+      headers: { 'x-operator-token': 'guess-guess-guess-guess-guess' },
+      body: raise,
     });
-    expect(refused.statusCode).toBe(403);
-    expect((await world.request('GET', `/v1/${acct.projectId}/quotas`)).statusCode).toBe(401);
+    expect(guessed.statusCode).toBe(401);
+    const apiKeys = (await world.request('GET', url, reader))
+      .json<{ quotas: { resources: ResourceJson[] } }>()
+      .quotas.resources.find((r) => r.type === 'api_keys');
+    expect(apiKeys).toMatchObject({ quota: 30, default: 30 });
+    // The operator names a project the service knows (from maas.iam.v1).
+    const unknown = await world.asOperator('PUT', `/v1/${randomUUID()}/quotas`, raise);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json<{ error_code: string }>().error_code).toBe('IAM.0004');
+    expect((await world.request('GET', url)).statusCode).toBe(401);
   });
 });
 
@@ -546,6 +567,13 @@ describe('operating it', () => {
         '/v1/{project_id}/usage',
       ]),
     );
+    const quotas = (
+      doc as unknown as {
+        paths: Record<string, Record<string, { security?: Record<string, unknown>[] }>>;
+      }
+    ).paths['/v1/{project_id}/quotas'];
+    expect(quotas.get.security).toEqual([{ 'X-Auth-Token': [] }]);
+    expect(quotas.put.security).toEqual([{ 'X-Operator-Token': [] }]);
     expect((await world.request('GET', '/metrics')).body).toContain('http_request');
   });
 });

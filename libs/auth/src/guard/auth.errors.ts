@@ -5,6 +5,9 @@ export enum AuthErrorCode {
   InvalidToken = 'IAM.0002',
   ActionDenied = 'IAM.0003',
   ProjectNotFound = 'IAM.0004',
+  // The operator API (X-Operator-Token); numbered where IAM's accounts API introduced them.
+  OperatorApiDisabled = 'IAM.0103',
+  OperatorTokenInvalid = 'IAM.0104',
 }
 
 export const missingToken = () =>
@@ -39,4 +42,19 @@ export const projectNotFound = (projectId: string) =>
     AuthErrorCode.ProjectNotFound,
     'not_found',
     `Project ${projectId} does not exist.`,
+  );
+
+/** No OPERATOR_TOKEN is configured: the operator API is off (`hint`: what to do instead). */
+export const operatorApiDisabled = (hint?: string) =>
+  new DomainError(
+    AuthErrorCode.OperatorApiDisabled,
+    'forbidden',
+    `The operator API is disabled: set OPERATOR_TOKEN${hint ? `, or ${hint}` : ''}`,
+  );
+
+export const operatorTokenInvalid = () =>
+  new DomainError(
+    AuthErrorCode.OperatorTokenInvalid,
+    'unauthorized',
+    'The X-Operator-Token header is missing or wrong',
   );

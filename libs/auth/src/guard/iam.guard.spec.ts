@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Controller, Get, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { MaasExceptionFilter } from '@maas/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,9 @@ import { SYSTEM_POLICIES } from '../policy/system-policies.js';
 import { loadSigningKey, TokenSigner } from '../token/token-signer.js';
 import { TokenVerifier } from '../token/token-verifier.js';
 import { IamGuard } from './iam.guard.js';
+import { AUTH_TOKEN_SCHEME, Guarded } from './openapi.decorators.js';
 import { PERMISSION_SOURCE, type PermissionSource, TOKEN_VERIFIER } from './permission-source.js';
+import { Ctx, type RequestContext } from './request-context.js';
 import { Authenticated, Public, RequireAction } from './require-action.decorator.js';
 
 @Controller()
@@ -38,6 +41,12 @@ class ProbeController {
   @Authenticated()
   me() {
     return { ok: true };
+  }
+
+  @Get('/v1/:project_id/whoami')
+  @Guarded(Actions.serviceList, 'Who am I', 'The caller.')
+  whoami(@Ctx() ctx: RequestContext) {
+    return { userId: ctx.caller.userId, requestId: ctx.requestId };
   }
 
   @Get('/undeclared')
@@ -172,5 +181,20 @@ describe('IamGuard', () => {
   it('public routes need no token; undeclared routes are refused', async () => {
     expect((await get('/open')).statusCode).toBe(200);
     expect((await get('/undeclared', await tokenFor('full'))).statusCode).toBe(403);
+  });
+
+  it('Guarded requires its action and documents it; Ctx hands the caller and request id over', async () => {
+    const ok = await get('/v1/p-a/whoami', await tokenFor('common'));
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ userId: 'common', requestId: expect.any(String) });
+    expect((await get('/v1/p-a/whoami', await tokenFor('nothing'))).statusCode).toBe(403);
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    const operation = document.paths['/v1/{project_id}/whoami'].get!;
+    expect(operation.summary).toBe('Who am I');
+    expect(operation.description).toBe(
+      'The caller.\n\nRequires the action `modelarts:service:list`.',
+    );
+    expect(operation.security).toEqual([{ [AUTH_TOKEN_SCHEME]: [] }]);
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
   });
 });

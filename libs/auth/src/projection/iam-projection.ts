@@ -66,6 +66,17 @@ export class IamProjection implements PermissionSource {
     return rows.length > 0;
   }
 
+  /** The account an existing project belongs to (for operator routes, which have no caller). */
+  async accountOfProject(projectId: string): Promise<string | undefined> {
+    if (!UUID.test(projectId)) return undefined;
+    const rows: { account_id: string }[] = await this.options.dataSource.query(
+      `SELECT "account_id" FROM "${this.schema}"."iam_projects"
+        WHERE "project_id" = $1 AND NOT "deleted"`,
+      [projectId],
+    );
+    return rows[0]?.account_id;
+  }
+
   /** Whether a ModelArts authorization (not expired) covers the user: they may deploy. */
   async isModelArtsAuthorized(accountId: string, userId: string): Promise<boolean> {
     const rows: { modelarts_authorized: boolean; modelarts_authorized_until: Date | null }[] =

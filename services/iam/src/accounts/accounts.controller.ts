@@ -1,44 +1,23 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { OperatorOnly, RequestId } from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { RequestId } from '../common/request-context.js';
 import { AccountResponse } from './dto/account.response.js';
 import { CreateAccountRequest } from './dto/create-account.request.js';
-import { OperatorGuard } from './operator.guard.js';
 import { CreateAccount } from './usecases/create-account.js';
 import { GetAccount } from './usecases/get-account.js';
 
-export const OPERATOR_SCHEME = 'X-Operator-Token';
-
 /** The operator API: accounts are created by the platform operator, not by tenants. */
 @ApiTags('accounts (operator)')
-@ApiSecurity(OPERATOR_SCHEME)
-@ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'Missing or wrong X-Operator-Token' })
-@ApiForbiddenResponse({
-  type: ErrorBodyDto,
-  description: 'Operator API disabled (no OPERATOR_TOKEN)',
-})
-@UseGuards(OperatorGuard)
+@OperatorOnly()
 @Controller('v3/accounts')
 export class AccountsController {
   constructor(

@@ -4,8 +4,8 @@ import { fieldError } from '../common/field-error.js';
 export enum AccountErrorCode {
   NotFound = 'IAM.0101',
   NameTaken = 'IAM.0102',
-  OperatorApiDisabled = 'IAM.0103',
-  OperatorTokenInvalid = 'IAM.0104',
+  // IAM.0103 (operator API disabled) and IAM.0104 (operator token missing or wrong) are the
+  // operator guard's, in @maas/auth's AuthErrorCode.
   WeakRootPassword = 'IAM.0105',
 }
 
@@ -18,26 +18,6 @@ export class AccountNotFoundError extends DomainError {
 export class AccountNameTakenError extends DomainError {
   constructor(name: string) {
     super(AccountErrorCode.NameTaken, 'conflict', `An account named ${name} already exists`);
-  }
-}
-
-export class OperatorApiDisabledError extends DomainError {
-  constructor() {
-    super(
-      AccountErrorCode.OperatorApiDisabled,
-      'forbidden',
-      'The operator API is disabled: set OPERATOR_TOKEN, or create accounts with the bootstrap command',
-    );
-  }
-}
-
-export class OperatorTokenInvalidError extends DomainError {
-  constructor() {
-    super(
-      AccountErrorCode.OperatorTokenInvalid,
-      'unauthorized',
-      'The X-Operator-Token header is missing or wrong',
-    );
   }
 }
 

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AccountsController } from './accounts.controller.js';
-import { OperatorGuard } from './operator.guard.js';
 import { ProjectsController } from './projects.controller.js';
 import { RegionProjectsOnBoot } from './region-projects.service.js';
 import { CreateAccount } from './usecases/create-account.js';
@@ -12,7 +11,6 @@ import { SyncRegionProjects } from './usecases/sync-region-projects.js';
 @Module({
   controllers: [AccountsController, ProjectsController],
   providers: [
-    OperatorGuard,
     CreateAccount,
     EnsureAccount,
     GetAccount,

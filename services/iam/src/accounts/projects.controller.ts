@@ -1,8 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
-import { Guarded } from '../common/action.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
+import { Actions, Ctx, Guarded, IamGuard, type RequestContext } from '@maas/auth';
 import { ProjectListResponse, ProjectResponse } from './dto/account.response.js';
 import { ListProjects } from './usecases/list-projects.js';
 

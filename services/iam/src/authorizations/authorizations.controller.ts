@@ -18,11 +18,9 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import { Actions, Ctx, Guarded, IamGuard, type RequestContext } from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { Guarded } from '../common/action.decorator.js';
 import { ConfirmDeleteRequest } from '../common/confirm.dto.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import {
   AuthorizationListResponse,
   AuthorizationResponse,

@@ -1,4 +1,5 @@
 import { type DataSourceOptions } from 'typeorm';
+import { serviceDataSourceOptions } from '@maas/database';
 import { AccountEntity } from '../accounts/account.entity.js';
 import { ProjectEntity } from '../accounts/project.entity.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
@@ -29,15 +30,10 @@ export const ENTITIES = [
 
 /** The one DataSource definition, used by the app, the migrate entrypoint and tests. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url: config.DATABASE_URL,
-    schema: config.DB_SCHEMA,
-    applicationName: 'maas-iam',
+  return serviceDataSourceOptions({
+    config,
+    service: 'iam',
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsTableName: 'migrations',
-    synchronize: false,
-    migrationsRun: false,
-  };
+  });
 }

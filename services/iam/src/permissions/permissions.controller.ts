@@ -1,9 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { IamGuard } from '@maas/auth';
+import { Ctx, IamGuard, type RequestContext, SelfService } from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { SelfService } from '../common/action.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import {
   CheckActionRequest,
   CheckActionResponse,

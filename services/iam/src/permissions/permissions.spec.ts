@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Caller, type PermissionSource, SYSTEM_POLICIES } from '@maas/auth';
-import { type RequestContext } from '../common/request-context.js';
+import {
+  type Caller,
+  type PermissionSource,
+  type RequestContext,
+  SYSTEM_POLICIES,
+} from '@maas/auth';
 import { SYSTEM_POLICY_IDS } from '../policies/system-policies.js';
 import { toScopedPolicy } from './iam-permission-source.js';
 import { ProjectNotFoundError } from './permissions.errors.js';

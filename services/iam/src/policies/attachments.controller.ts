@@ -16,10 +16,8 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import { Actions, Ctx, Guarded, IamGuard, type RequestContext } from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { Guarded } from '../common/action.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import { ScopeRequest } from '../common/scope.dto.js';
 import { AttachedPolicyListResponse, AttachedPolicyResponse } from './dto/attachment.dto.js';
 import { AttachPolicy } from './usecases/attach-policy.js';

@@ -19,10 +19,8 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import { Actions, Ctx, Guarded, IamGuard, type RequestContext } from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { Guarded } from '../common/guarded.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import {
   ApiKeyListResponse,
   ApiKeyResponse,

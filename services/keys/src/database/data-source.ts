@@ -1,4 +1,5 @@
 import { type DataSourceOptions } from 'typeorm';
+import { serviceDataSourceOptions } from '@maas/database';
 import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
 import { type DatabaseConfig } from '../config.js';
 import { MIGRATIONS } from '../migrations/index.js';
@@ -8,15 +9,10 @@ export const ENTITIES = [ApiKeyEntity];
 
 /** The one DataSource definition, used by the app, the migrate entrypoint and tests. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url: config.DATABASE_URL,
-    schema: config.DB_SCHEMA,
-    applicationName: 'maas-keys',
+  return serviceDataSourceOptions({
+    config,
+    service: 'keys',
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsTableName: 'migrations',
-    synchronize: false,
-    migrationsRun: false,
-  };
+  });
 }

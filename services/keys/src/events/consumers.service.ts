@@ -6,37 +6,25 @@ import {
 } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { IamProjection } from '@maas/auth';
-import { EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
+import { BackgroundConsumers, EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
+import { eventsLogger, KAFKA } from '@maas/nest-events';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { KEYS_CONFIG, type KeysConfig } from '../config.js';
 import { LastUsedConsumer } from '../last-used/last-used.consumer.js';
 import { QuotaLimitsRepository } from '../quota-limits/quota-limits.repository.js';
-import { startWithRetry } from './background.js';
-import { eventsLogger } from './events-logger.js';
-import { KAFKA } from './kafka.provider.js';
-
-/** Stoppable consumers this service runs. */
-interface Runnable {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
 
 /**
- * What the keys service consumes: maas.iam.v1 (its IAM projection: permissions and projects,
- * for IamGuard and the project's region), maas.quotas.v1 (the accounts' max API keys) and
- * maas.usage.v1 (keys' last use, batched). Started in the background once the app is up;
- * stopped (offsets committed) on shutdown.
+ * What the keys service consumes besides its IAM projection (IamProjectionModule):
+ * maas.quotas.v1 (the accounts' max API keys) and maas.usage.v1 (keys' last use, batched).
+ * Started in the background once the app is up; stopped (offsets committed) on shutdown.
  */
 @Injectable()
 export class ConsumersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly stopping = new AbortController();
-  private readonly consumers: Runnable[] = [];
-  private starting: Promise<unknown> = Promise.resolve();
+  private readonly logger = eventsLogger('Consumers');
+  private readonly consumers = new BackgroundConsumers(this.logger);
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly projection: IamProjection,
     private readonly quotas: QuotaLimitsRepository,
     private readonly keys: ApiKeysRepository,
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -46,17 +34,8 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
   onApplicationBootstrap(): void {
     if (!this.config.CONSUMERS_RUN) return;
     const topicPrefix = this.config.KAFKA_TOPIC_PREFIX;
-    const logger = eventsLogger('Consumers');
-    const named: [string, Runnable][] = [
-      [
-        'keys.iam-projection',
-        this.projection.consumer({
-          kafka: this.kafka,
-          name: 'keys.iam-projection',
-          topicPrefix,
-          logger,
-        }),
-      ],
+    const logger = this.logger;
+    this.consumers.start([
       [
         'keys.quotas',
         new EventConsumer({
@@ -83,16 +62,10 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
           logger,
         }),
       ],
-    ];
-    this.consumers.push(...named.map(([, c]) => c));
-    this.starting = Promise.all(
-      named.map(([name, c]) => startWithRetry(name, () => c.start(), this.stopping.signal, logger)),
-    );
+    ]);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
-    await this.starting;
-    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await this.consumers.stop();
   }
 }

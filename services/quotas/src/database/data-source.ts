@@ -1,4 +1,5 @@
 import { type DataSourceOptions } from 'typeorm';
+import { serviceDataSourceOptions } from '@maas/database';
 import { type DatabaseConfig } from '../config.js';
 import { MIGRATIONS } from '../migrations/index.js';
 
@@ -7,15 +8,5 @@ import { MIGRATIONS } from '../migrations/index.js';
  * repositories speak SQL (upserts, aggregates), so no entity is mapped.
  */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url: config.DATABASE_URL,
-    schema: config.DB_SCHEMA,
-    applicationName: 'maas-quotas',
-    entities: [],
-    migrations: MIGRATIONS,
-    migrationsTableName: 'migrations',
-    synchronize: false,
-    migrationsRun: false,
-  };
+  return serviceDataSourceOptions({ config, service: 'quotas', migrations: MIGRATIONS });
 }

@@ -6,44 +6,35 @@ import {
 } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { IamProjection } from '@maas/auth';
 import {
   ApiKeyChangedSchema,
   ApiKeyDeletedSchema,
+  BackgroundConsumers,
   EventConsumer,
   ServiceChangedSchema,
 } from '@maas/events';
+import { eventsLogger, KAFKA } from '@maas/nest-events';
 import { QUOTAS_CONFIG, type QuotasConfig } from '../config.js';
 import { FreeQuotaTracker } from '../free-quota/free-quota.tracker.js';
 import { ApplyKeyEvent } from '../policies/usecases/apply-key-event.js';
 import { ApplyServiceChanged } from '../policies/usecases/apply-service-changed.js';
 import { UsageLedgerConsumer } from '../usage/usage-ledger.consumer.js';
 import { UsageRepository } from '../usage/usage.repository.js';
-import { startWithRetry } from './background.js';
-import { eventsLogger } from './events-logger.js';
-import { KAFKA } from './kafka.provider.js';
-
-interface Runnable {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
 
 /**
- * What the quotas service consumes: maas.usage.v1 (the usage ledger, batched, idempotent),
- * maas.deployments.v1 (services' QPS), maas.keys.v1 (whose key is which; deleted keys'
- * policies) and maas.iam.v1 (its IAM projection for IamGuard). Started in the background
+ * What the quotas service consumes besides its IAM projection (IamProjectionModule):
+ * maas.usage.v1 (the usage ledger, batched, idempotent), maas.deployments.v1 (services' QPS)
+ * and maas.keys.v1 (whose key is which; deleted keys' policies). Started in the background
  * once the app is up; stopped (offsets committed) on shutdown.
  */
 @Injectable()
 export class ConsumersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly stopping = new AbortController();
-  private readonly consumers: Runnable[] = [];
-  private starting: Promise<unknown> = Promise.resolve();
+  private readonly logger = eventsLogger('Consumers');
+  private readonly consumers = new BackgroundConsumers(this.logger);
   private ledger?: UsageLedgerConsumer;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly projection: IamProjection,
     private readonly usage: UsageRepository,
     private readonly freeQuota: FreeQuotaTracker,
     private readonly keyEvents: ApplyKeyEvent,
@@ -60,7 +51,7 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
   onApplicationBootstrap(): void {
     if (!this.config.CONSUMERS_RUN) return;
     const topicPrefix = this.config.KAFKA_TOPIC_PREFIX;
-    const logger = eventsLogger('Consumers');
+    const logger = this.logger;
     const inbox = (name: string) =>
       new EventConsumer({
         kafka: this.kafka,
@@ -78,7 +69,7 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
       topicPrefix,
       logger,
     });
-    const named: [string, Runnable][] = [
+    this.consumers.start([
       [UsageLedgerConsumer.NAME, this.ledger],
       [
         'quotas.deployments',
@@ -92,25 +83,10 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
           .on(ApiKeyChangedSchema, (e, m) => this.keyEvents.changed(e, m))
           .on(ApiKeyDeletedSchema, (e, m) => this.keyEvents.deleted(e, m)),
       ],
-      [
-        'quotas.iam-projection',
-        this.projection.consumer({
-          kafka: this.kafka,
-          name: 'quotas.iam-projection',
-          topicPrefix,
-          logger,
-        }),
-      ],
-    ];
-    this.consumers.push(...named.map(([, c]) => c));
-    this.starting = Promise.all(
-      named.map(([name, c]) => startWithRetry(name, () => c.start(), this.stopping.signal, logger)),
-    );
+    ]);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
-    await this.starting;
-    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await this.consumers.stop();
   }
 }

@@ -1,6 +1,6 @@
 import { type DefaultQuotas } from '../config.js';
 
-/** The quotas an admin can override (SPEC §7). */
+/** The quotas the platform operator can override (SPEC §7). */
 export const RESOURCE_TYPES = ['api_keys', 'agencies', 'pool_npus', 'free_tokens'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 

@@ -17,10 +17,8 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import { Actions, Ctx, Guarded, IamGuard, type RequestContext } from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { Guarded } from '../common/guarded.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import { PolicyListResponse, PolicyResponse, SetKeyPolicyRequest } from './dto/policy.dto.js';
 import { DeletePolicy } from './usecases/delete-policy.js';
 import { ListPolicies } from './usecases/list-policies.js';

@@ -1,9 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import { Actions, Ctx, Guarded, IamGuard, type RequestContext } from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { Guarded } from '../common/guarded.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import { UsageQueryRequest, UsageResponse } from './dto/usage.dto.js';
 import { QueryUsage } from './usecases/query-usage.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { AccountsRepository } from '../accounts.repository.js';
 import { type ProjectEntity } from '../project.entity.js';
 

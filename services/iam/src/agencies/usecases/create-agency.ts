@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { AgencyProvisioner } from '../agency-provisioner.js';
 import { type AgencyEntity } from '../agency.entity.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { AuthorizationsRepository } from '../../authorizations/authorizations.repository.js';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { AttachmentsRepository } from '../../policies/attachments.repository.js';
 import { policyDetached } from '../../policies/policies.events.js';
 import { AgencyInUseError, AgencyNotFoundError } from '../agencies.errors.js';

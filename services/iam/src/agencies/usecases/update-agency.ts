@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { PermissionsRepository } from '../../permissions/permissions.repository.js';
 import { AgencyNotFoundError } from '../agencies.errors.js';
 import { agencyUpdated } from '../agencies.events.js';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { AgenciesRepository } from '../../agencies/agencies.repository.js';
 import { AgencyProvisioner } from '../../agencies/agency-provisioner.js';
 import { type AgencyEntity } from '../../agencies/agency.entity.js';
@@ -7,7 +8,6 @@ import { isExpired } from '../../agencies/validity-period.js';
 import { fieldError } from '../../common/field-error.js';
 import { type IamTransaction } from '../../common/iam-transaction.js';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { COMMON_AGENCY_POLICIES, SYSTEM_POLICY_IDS } from '../../policies/system-policies.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { type AuthorizedUserType } from '../authorization.entity.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { IamTransactions } from '../../common/iam-transactions.js';
 import { type IamTransaction } from '../../common/iam-transaction.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { AuthorizationNotFoundError } from '../authorizations.errors.js';
 import { authorizationRevoked } from '../authorizations.events.js';
 import {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { UserNotFoundError } from '../../users/users.errors.js';
 import { UsersRepository } from '../../users/users.repository.js';
 import { GroupNotFoundError, MembershipNotFoundError } from '../groups.errors.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { AttachmentsRepository } from '../../policies/attachments.repository.js';
 import { policyDetached } from '../../policies/policies.events.js';
 import { GroupNotFoundError } from '../groups.errors.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { type GroupEntity } from '../group.entity.js';
 import { GroupsRepository } from '../groups.repository.js';
 

@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Decision, evaluate, PERMISSION_SOURCE, type PermissionSource } from '@maas/auth';
-import { type RequestContext } from '../../common/request-context.js';
+import {
+  type Decision,
+  evaluate,
+  PERMISSION_SOURCE,
+  type PermissionSource,
+  type RequestContext,
+} from '@maas/auth';
 import { ProjectNotFoundError } from '../permissions.errors.js';
 
 export interface CheckResult {

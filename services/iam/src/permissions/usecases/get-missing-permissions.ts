@@ -4,9 +4,9 @@ import {
   MAAS_REQUIRED_IAM_ACTIONS,
   PERMISSION_SOURCE,
   type PermissionSource,
+  type RequestContext,
 } from '@maas/auth';
 import { isExpired } from '../../agencies/validity-period.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { DEPENDENCY_POLICIES, SYSTEM_POLICY_IDS } from '../../policies/system-policies.js';
 import { PermissionsRepository } from '../permissions.repository.js';
 

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type PolicyDocument, SYSTEM_POLICY_NAMES, validatePolicyDocument } from '@maas/auth';
+import {
+  type PolicyDocument,
+  type RequestContext,
+  SYSTEM_POLICY_NAMES,
+  validatePolicyDocument,
+} from '@maas/auth';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { invalidPolicyDocument, PolicyNameTakenError } from '../policies.errors.js';
 import { policyCreated } from '../policies.events.js';
 import { PoliciesRepository } from '../policies.repository.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
+import { type RequestContext } from '@maas/auth';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { PermissionsRepository } from '../../permissions/permissions.repository.js';
 import { PolicyNotFoundError, SystemPolicyReadOnlyError } from '../policies.errors.js';
 import { policyUpdated } from '../policies.events.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { PasswordHasher } from '../password-hasher.js';
 import { passwordProblem } from '../password-policy.js';
 import { type UserEntity } from '../user.entity.js';

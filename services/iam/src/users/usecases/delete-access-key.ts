@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { AccessKeysRepository } from '../access-keys.repository.js';
 import { AccessKeyNotFoundError, UserNotFoundError } from '../users.errors.js';
 import { UsersRepository } from '../users.repository.js';

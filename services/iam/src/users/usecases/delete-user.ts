@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { type RequestContext } from '@maas/auth';
 import { authorizationRevoked } from '../../authorizations/authorizations.events.js';
 import { AuthorizationsRepository } from '../../authorizations/authorizations.repository.js';
 import { IamTransactions } from '../../common/iam-transactions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { membershipChanged } from '../../groups/groups.events.js';
 import { GroupsRepository } from '../../groups/groups.repository.js';
 import { RootUserProtectedError, UserNotFoundError } from '../users.errors.js';

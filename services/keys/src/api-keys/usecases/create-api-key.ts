@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiKeyHasher, displayParts, generateApiKeySecret } from '@maas/api-keys';
 import { OutboxWriter } from '@maas/events';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { QuotaLimitsRepository } from '../../quota-limits/quota-limits.repository.js';
 import { ApiKeyEntity } from '../api-key.entity.js';
 import { apiKeyChanged } from '../api-key-events.js';

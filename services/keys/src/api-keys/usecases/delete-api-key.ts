@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxWriter, Topic } from '@maas/events';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { apiKeyDeleted } from '../api-key-events.js';
 import { ApiKeyNotFoundError } from '../api-keys.errors.js';
 import { ApiKeysRepository } from '../api-keys.repository.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { QuotaLimitsRepository } from '../../quota-limits/quota-limits.repository.js';
 import { type ApiKeyEntity } from '../api-key.entity.js';
 import { ApiKeysRepository } from '../api-keys.repository.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeyHasher, displayParts, generateApiKeySecret } from '@maas/api-keys';
 import { OutboxWriter } from '@maas/events';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { KEYS_CONFIG, type KeysConfig } from '../../config.js';
 import { type ApiKeyEntity } from '../api-key.entity.js';
 import { apiKeyChanged } from '../api-key-events.js';

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
 import { QUOTAS_CONFIG, type QuotasConfig } from '../../config.js';
 import { FreeQuotaRepository } from '../../free-quota/free-quota.repository.js';
 import { KnownKeysRepository } from '../../policies/known-keys.repository.js';
@@ -7,7 +6,7 @@ import { type QuotaResourceResponse } from '../dto/quotas.dto.js';
 import { effectiveLimits, freeTokenQuota } from '../quota-limits.js';
 import { QuotaOverridesRepository } from '../quota-overrides.repository.js';
 
-/** The quotas in force for the caller's account and this project, with what is used. */
+/** The quotas in force for an account and its project, with what is used. */
 @Injectable()
 export class GetQuotas {
   constructor(
@@ -17,8 +16,7 @@ export class GetQuotas {
     @Inject(QUOTAS_CONFIG) private readonly config: QuotasConfig,
   ) {}
 
-  async execute({ caller }: RequestContext, projectId: string): Promise<QuotaResourceResponse[]> {
-    const accountId = caller.accountId;
+  async execute(accountId: string, projectId: string): Promise<QuotaResourceResponse[]> {
     const [overrides, keysUsed, usage] = await Promise.all([
       this.overrides.ofAccount(accountId),
       this.keys.countActive(accountId),

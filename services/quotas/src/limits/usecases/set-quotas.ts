@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { IamProjection, projectNotFound } from '@maas/auth';
 import { type FieldError, RequestValidationError } from '@maas/errors';
 import { OutboxWriter } from '@maas/events';
-import { type RequestContext } from '../../common/request-context.js';
 import { QUOTAS_CONFIG, type QuotasConfig } from '../../config.js';
 import { FreeQuotaTracker } from '../../free-quota/free-quota.tracker.js';
 import { type QuotaChangeRequest } from '../dto/quotas.dto.js';
@@ -46,9 +46,11 @@ function problemsOf(change: QuotaChangeRequest, i: number): FieldError[] {
 }
 
 /**
- * Applies an admin's quota overrides (or resets them to the defaults), under the account's
- * lock; publishes the account's quotas in force (QuotaLimitsChanged) and re-evaluates its
- * free token quotas (a raised quota ends an exhaustion; a lowered one may start one).
+ * Applies the operator's quota overrides (or resets them to the defaults) for a project and
+ * its account, under the account's lock; publishes the account's quotas in force
+ * (QuotaLimitsChanged) and re-evaluates its free token quotas (a raised quota ends an
+ * exhaustion; a lowered one may start one). The operator names the project; its account
+ * comes from the IAM projection (an unknown project is a 404).
  */
 @Injectable()
 export class SetQuotas {
@@ -56,23 +58,26 @@ export class SetQuotas {
     private readonly overrides: QuotaOverridesRepository,
     private readonly freeQuota: FreeQuotaTracker,
     private readonly outbox: OutboxWriter,
+    private readonly projection: IamProjection,
     @Inject(QUOTAS_CONFIG) private readonly config: QuotasConfig,
   ) {}
 
+  /** Returns the project's account. */
   async execute(
-    { caller, requestId }: RequestContext,
     projectId: string,
     changes: QuotaChangeRequest[],
-  ): Promise<void> {
+    requestId: string,
+  ): Promise<string> {
     const problems = changes.flatMap(problemsOf);
     if (problems.length > 0) throw new RequestValidationError(problems);
+    const accountId = await this.projection.accountOfProject(projectId);
+    if (!accountId) throw projectNotFound(projectId);
     const rows: Change[] = changes.map((c) => ({
       projectId: ACCOUNT_RESOURCES.has(c.type) ? '' : projectId,
       resource: c.type,
       subject: c.pool_id ?? c.model ?? '',
       value: c.quota ?? null,
     }));
-    const accountId = caller.accountId;
     await this.overrides.inAccount(accountId, async (manager) => {
       for (const row of rows) await this.overrides.put(manager, accountId, row);
       const limits = effectiveLimits(
@@ -83,5 +88,6 @@ export class SetQuotas {
       await this.outbox.append(manager, quotaLimitsChanged(accountId, limits, version, requestId));
       await this.freeQuota.reconcile(manager, accountId, limits);
     });
+    return accountId;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { PoliciesRepository, type Policy } from '../policies.repository.js';
 
 /** The project's rate-limit policies: keys' RPM/TPM and services' QPS. */

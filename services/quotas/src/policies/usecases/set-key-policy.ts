@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OutboxWriter } from '@maas/events';
-import { type RequestContext } from '../../common/request-context.js';
+import { type RequestContext } from '@maas/auth';
 import { PolicyKeyNotFoundError } from '../policies.errors.js';
 import { policySet } from '../policies.events.js';
 import { PoliciesRepository, type Policy } from '../policies.repository.js';

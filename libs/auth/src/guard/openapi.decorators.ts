@@ -1,0 +1,46 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ErrorBodyDto } from '@maas/errors';
+import type { Action } from '../policy/actions.js';
+import { Authenticated, RequireAction } from './require-action.decorator.js';
+
+/** The OpenAPI security scheme of routes that take an IAM token (see setupOpenApi in @maas/app). */
+export const AUTH_TOKEN_SCHEME = 'X-Auth-Token';
+
+const withNote = (description: string | undefined, note: string) =>
+  `${description ? `${description}\n\n` : ''}${note}`;
+
+/**
+ * A guarded admin route: requires `action` (IamGuard), and documents it in OpenAPI with the
+ * token header and the 401/403 answers.
+ */
+export function Guarded(action: Action, summary: string, description?: string) {
+  return applyDecorators(
+    RequireAction(action),
+    ApiOperation({
+      summary,
+      description: withNote(description, `Requires the action \`${action}\`.`),
+    }),
+    ApiSecurity(AUTH_TOKEN_SCHEME),
+    ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'No or invalid X-Auth-Token' }),
+    ApiForbiddenResponse({ type: ErrorBodyDto, description: `Policy does not allow ${action}` }),
+  );
+}
+
+/** A route any authenticated caller may call about itself. */
+export function SelfService(summary: string, description?: string) {
+  return applyDecorators(
+    Authenticated(),
+    ApiOperation({
+      summary,
+      description: withNote(description, 'Any valid token; no action required.'),
+    }),
+    ApiSecurity(AUTH_TOKEN_SCHEME),
+    ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'No or invalid X-Auth-Token' }),
+  );
+}

@@ -1,0 +1,21 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Caller } from '../token/claims.js';
+import type { AuthenticatedRequest } from './iam.guard.js';
+
+/** Who asks, and the request id that every event of the change carries. */
+export interface RequestContext {
+  caller: Caller;
+  requestId: string;
+}
+
+/** The verified caller (set by IamGuard) and the request id, for a use case. */
+export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.caller) throw new Error('Ctx used on a route without IamGuard');
+  return { caller: request.caller, requestId: String(request.id) };
+});
+
+/** The request id alone (routes without a caller, e.g. operator routes). */
+export const RequestId = createParamDecorator((_: unknown, ctx: ExecutionContext): string =>
+  String(ctx.switchToHttp().getRequest<AuthenticatedRequest>().id),
+);

@@ -1,0 +1,17 @@
+import { Logger } from '@nestjs/common';
+import { type EventsLogger } from '@maas/events';
+
+/**
+ * @maas/events' logging through the application's logger (pino, from ObservabilityModule),
+ * under `context`. The events lib reports failures as `err: "<message>"`; the app logger's
+ * `err` serializer logs such a string as `{ message }` (credentials in URLs masked).
+ */
+export function eventsLogger(context: string): EventsLogger {
+  const logger = new Logger(context);
+  return {
+    debug: (ctx, msg) => logger.debug({ msg, ...ctx }),
+    info: (ctx, msg) => logger.log({ msg, ...ctx }),
+    warn: (ctx, msg) => logger.warn({ msg, ...ctx }),
+    error: (ctx, msg) => logger.error({ msg, ...ctx }),
+  };
+}

@@ -1,0 +1,22 @@
+// @maas/service-testing: the harness of a service's integration tests on the real stack —
+// one isolated app per test file (schema, topic prefix, captured logs, cleanup), and for
+// services that are IAM's clients, IAM played by its snapshot events and a test signer.
+// Kept apart from @maas/testing, which the libs' own tests use (no cycle with them).
+export {
+  IamClientWorld,
+  OTHER_REGION,
+  projectChanged,
+  type ProjectedAccount,
+  REGION,
+  type SnapshotPolicy,
+  testTokenSigner,
+  userPermissionsChanged,
+} from './iam-client-world.js';
+export {
+  type Method,
+  type RawMessage,
+  type Reply,
+  type RequestOptions,
+  ServiceTestWorld,
+  type ServiceTestWorldOptions,
+} from './service-world.js';
