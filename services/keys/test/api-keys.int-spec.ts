@@ -407,30 +407,34 @@ describe('what a gateway sees (maas.keys.v1 → KeyProjection)', () => {
 
   it('records last use asynchronously from maas.usage.v1', async () => {
     const key = await createKey(acct, { tag: 'used', description: 'called below' });
+    const marker = await createKey(acct, { tag: 'marker', description: 'proves the batch ran' });
     const at = new Date(Date.now() - 5_000);
-    await world.producer.publishAll(
-      [at, new Date(at.getTime() - 60_000)].map((occurredAt) => ({
-        schema: UsageRecordedSchema,
-        payload: create(UsageRecordedSchema, {
-          requestId: randomUUID(),
-          keyId: key.id,
-          model: 'm',
-          totalTokens: 3,
-        }),
-        accountId: acct.id,
-        projectId: acct.projectId,
-        aggregateType: 'request',
-        aggregateId: randomUUID(),
-        occurredAt,
-      })),
-    );
-    const shown = await eventually(async () => {
-      const k = (
-        await world.request('GET', `${base(acct)}/${key.id}`, acct.rootToken)
-      ).json<KeyJson>();
-      return k.last_used_at ? k : false;
+    // One aggregate id: one partition, so the newer use arrives first, then an older one,
+    // then the marker's. The older use must not move last_used_at back.
+    const partitionKey = randomUUID();
+    const usage = (keyId: string, occurredAt: Date) => ({
+      schema: UsageRecordedSchema,
+      payload: create(UsageRecordedSchema, {
+        requestId: randomUUID(),
+        keyId,
+        model: 'm',
+        totalTokens: 3,
+      }),
+      accountId: acct.id,
+      projectId: acct.projectId,
+      aggregateType: 'request',
+      aggregateId: partitionKey,
+      occurredAt,
     });
-    expect(Date.parse(shown.last_used_at!)).toBe(at.getTime());
+    await world.producer.publishAll([
+      usage(key.id, at),
+      usage(key.id, new Date(at.getTime() - 60_000)),
+      usage(marker.id, new Date()),
+    ]);
+    const show = async (id: string) =>
+      (await world.request('GET', `${base(acct)}/${id}`, acct.rootToken)).json<KeyJson>();
+    await eventually(async () => Boolean((await show(marker.id)).last_used_at));
+    expect(Date.parse((await show(key.id)).last_used_at!)).toBe(at.getTime());
   });
 
   it('bootstraps a new projection from scratch from the compacted topic', async () => {
