@@ -11,10 +11,13 @@ import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
+import { AutoStopModule } from './auto-stop/auto-stop.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import { ModelServicesModule } from './model-services/model-services.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoolsModule } from './pools/pools.module.js';
+import { ReconcilerModule } from './reconciler/reconciler.module.js';
+import { ServiceLogsModule } from './service-logs/service-logs.module.js';
 
 export interface AppOptions {
   /** Where logs go (default stdout); tests pass a stream to read them. */
@@ -51,6 +54,9 @@ export class AppModule {
         NotificationsModule,
         ModelServicesModule,
         MaintenanceModule,
+        AutoStopModule,
+        ServiceLogsModule,
+        ReconcilerModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: MaasExceptionFilter },

@@ -34,6 +34,20 @@ const intBetween = (min: number, max: number) =>
     return value;
   });
 
+/** A Kubernetes label value (also a DNS-1123-ish name part): 1-63 of [A-Za-z0-9._-]. */
+const labelValue = makeValidator<string>((input) => {
+  if (/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/.test(input)) return input;
+  throw new EnvError(
+    'must be a Kubernetes label value: 1-63 of A-Z a-z 0-9 . _ - (alphanumeric at both ends)',
+  );
+});
+
+/** A DNS-1123 label (namespace, object name): 1-63 of a-z, 0-9, -. */
+const dnsLabel = makeValidator<string>((input) => {
+  if (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(input)) return input;
+  throw new EnvError('must be a DNS label: 1-63 of a-z 0-9 - (alphanumeric at both ends)');
+});
+
 /** Secrets too short to resist guessing are refused at start. */
 const longSecret = makeValidator<string>((input) => {
   if (input.length < 24) throw new EnvError('must be at least 24 characters');
@@ -173,7 +187,145 @@ export const deploymentsConfigSchema = {
     60_000,
   )({
     default: 5_000,
-    desc: 'Timeout of the Kubernetes API reads behind pool capacity',
+    desc: 'Timeout of one Kubernetes API request (pool capacity reads, the reconciler; watches excepted)',
+  }),
+  KUBE_QPS: intBetween(
+    1,
+    10_000,
+  )({
+    default: 100,
+    desc: "Steady rate of the reconciler's Kubernetes API requests per second (client-side token bucket, like client-go's QPS)",
+  }),
+  KUBE_BURST: intBetween(
+    1,
+    10_000,
+  )({
+    default: 200,
+    desc: 'Requests the reconciler may send at once above KUBE_QPS (the bucket size, like client-go Burst)',
+  }),
+  RECONCILER: bool({
+    default: true,
+    desc: 'Run the Kubernetes reconciler in this process (it runs only while this replica holds the leader Lease)',
+  }),
+  RECONCILER_INSTALLATION: labelValue({
+    default: undefined,
+    desc:
+      'Value of the maas.io/installation label on every object the reconciler creates; it only ever watches, ' +
+      'adopts or deletes objects with its own value (several installations may share a cluster). Default: DB_SCHEMA',
+  }),
+  RECONCILER_LEASE_NAMESPACE: dnsLabel({
+    default: 'default',
+    desc: 'Namespace of the leader-election Lease (the Helm chart sets its release namespace)',
+  }),
+  RECONCILER_LEASE_NAME: dnsLabel({
+    default: 'maas-deployments-reconciler',
+    desc: 'Name of the coordination.k8s.io/v1 Lease the replicas compete for',
+  }),
+  RECONCILER_IDENTITY: str({
+    default: '',
+    desc: 'Holder identity in the Lease; default: the host name (the pod name in Kubernetes) plus a random suffix',
+  }),
+  RECONCILER_LEASE_DURATION_MS: intBetween(
+    1_000,
+    600_000,
+  )({
+    default: 15_000,
+    desc: 'How long a Lease is valid after its last renewal: a standby takes over this long after a leader died',
+  }),
+  RECONCILER_RENEW_DEADLINE_MS: intBetween(
+    500,
+    600_000,
+  )({
+    default: 10_000,
+    desc: 'The leader steps down (stops reconciling) when it could not renew for this long; < lease duration',
+  }),
+  RECONCILER_RETRY_PERIOD_MS: intBetween(
+    100,
+    60_000,
+  )({
+    default: 2_000,
+    desc: 'How often the leader renews and a standby tries to acquire the Lease',
+  }),
+  RECONCILER_WORKERS: intBetween(
+    1,
+    64,
+  )({
+    default: 32,
+    desc: 'Reconcile passes run at once (never two for one key); they mostly wait on the API and the database',
+  }),
+  RECONCILER_RESYNC_MS: intBetween(
+    1_000,
+    86_400_000,
+  )({
+    default: 300_000,
+    desc: 'Full resync period: every service (and every object found) gets a pass, from the caches, without listing the API',
+  }),
+  RECONCILER_POLL_MS: intBetween(
+    200,
+    3_600_000,
+  )({
+    default: 10_000,
+    desc: 'Safety-net poll of the database for services not settled yet (LISTEN/NOTIFY wakes the reconciler at once)',
+  }),
+  RECONCILER_BACKOFF_MIN_MS: intBetween(
+    10,
+    600_000,
+  )({
+    default: 500,
+    desc: 'First retry delay of a failed pass; doubles per consecutive failure of the key',
+  }),
+  RECONCILER_BACKOFF_MAX_MS: intBetween(
+    100,
+    3_600_000,
+  )({
+    default: 120_000,
+    desc: 'Longest retry delay of a failed pass (also the retry period after a terminal error)',
+  }),
+  RECONCILER_NODE_SELECTOR: str({
+    default: 'maas.io/pool',
+    desc: 'Label selector of the nodes the reconciler watches for capacity; every pool must select nodes within it ("" = all nodes)',
+  }),
+  SCHEDULING_DEADLINE_SECONDS: intBetween(
+    1,
+    86_400,
+  )({
+    default: 300,
+    desc: 'An instance that cannot be scheduled for this long fails the deployment (deploying, starting, scaling, upgrading)',
+  }),
+  START_TIMEOUT_SECONDS: intBetween(
+    1,
+    86_400,
+  )({
+    default: 1_800,
+    desc: 'Deploying/starting/scaling/upgrading that has not reached the ready count within this long fails',
+  }),
+  CRASH_LOOP_FAILURES: intBetween(
+    1,
+    100,
+  )({
+    default: 3,
+    desc: 'Failed pods or container restarts of the current spec that make a crash loop (deployment failed)',
+  }),
+  RESTART_WINDOW_SECONDS: intBetween(
+    1,
+    86_400,
+  )({
+    default: 300,
+    desc: 'A running service with an instance that failed or restarted within this window is in alarm, never running',
+  }),
+  AUTO_STOP_MINUTE_MS: intBetween(
+    1,
+    60_000,
+  )({
+    default: 60_000,
+    desc: 'Length of one minute of the auto-stop schedule in ms (60000; tests shorten it to run a "3 minute" limit in 3 s)',
+  }),
+  LOGS_MAX_LINES: intBetween(
+    1,
+    100_000,
+  )({
+    default: 1_000,
+    desc: 'Most log lines one GET …/logs returns (the limit parameter is capped to it)',
   }),
   MIGRATIONS_RUN: bool({
     default: true,

@@ -8,6 +8,7 @@ import { Test } from '@nestjs/testing';
 import { type LightMyRequestResponse } from 'fastify';
 import { logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { DataSource } from 'typeorm';
 import {
   IamProjection,
@@ -73,18 +74,28 @@ export class Harness {
   });
   app!: NestFastifyApplication;
   config!: DeploymentsConfig;
-  private signer!: TokenSigner;
+  private signer?: TokenSigner;
   private readonly extraTopics: string[] = [];
 
-  async start(env: Record<string, string> = {}): Promise<void> {
-    await this.db.initialize();
+  /**
+   * Boots the app. The reconciler is off unless `env` turns it on (RECONCILER=true): the
+   * API tests drive the lifecycle through ServiceObservations instead. `overrides` replace
+   * providers (e.g. the POD_TEMPLATE_HOOK).
+   */
+  async start(
+    env: Record<string, string> = {},
+    overrides: { token: unknown; value: unknown }[] = [],
+  ): Promise<void> {
+    if (!this.db.isInitialized) await this.db.initialize();
     const admin = this.kafka.admin();
     await admin.connect();
     await ensureTopics(admin, ALL_TOPICS, { prefix: this.prefix, partitions: 3 });
     await admin.disconnect();
-    const { privateKey } = generateKeyPairSync('ed25519');
-    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    this.signer = new TokenSigner(await loadSigningKey(pem, 'test-key'), 3600);
+    if (!this.signer) {
+      const { privateKey } = generateKeyPairSync('ed25519');
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      this.signer = new TokenSigner(await loadSigningKey(pem, 'test-key'), 3600);
+    }
     this.config = loadConfig(deploymentsConfigSchema, {
       DATABASE_URL: stack.DATABASE_URL,
       DB_SCHEMA: this.schema,
@@ -95,18 +106,28 @@ export class Harness {
       KUBECONFIG: stack.KUBECONFIG,
       REGION,
       PUBLIC_BASE_URL: 'https://maas.example.com',
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
       WEBHOOK_SIGNING_SECRET: WEBHOOK_SECRET,
       WEBHOOK_ALLOW_HTTP: 'true',
       NOTIFICATION_BACKOFF_MS: '50',
+      RECONCILER: 'false',
       ...env,
     });
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(this.config)],
+    // TEST_LOG_FILE=/tmp/x.log (with TEST_LOG_LEVEL=debug…) keeps the app's logs for a look.
+    const logFile = process.env.TEST_LOG_FILE;
+    let builder = Test.createTestingModule({
+      imports: [
+        AppModule.forRoot(
+          this.config,
+          logFile ? { logDestination: pino.destination({ dest: logFile, sync: true }) } : {},
+        ),
+      ],
     })
       .overrideProvider(TOKEN_VERIFIER)
-      .useValue(TokenVerifier.local(this.signer.jwks()))
-      .compile();
+      .useValue(TokenVerifier.local(this.signer.jwks()));
+    for (const { token, value } of overrides)
+      builder = builder.overrideProvider(token as string).useValue(value);
+    const moduleRef = await builder.compile();
     this.app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
       bufferLogs: true,
     });
@@ -186,7 +207,7 @@ export class Harness {
         description: 'the user in the projection',
       },
     );
-    const { token } = await this.signer.issue({
+    const { token } = await (this.signer as TokenSigner).issue({
       accountId,
       accountName: `acc-${accountId.slice(0, 6)}`,
       userId,

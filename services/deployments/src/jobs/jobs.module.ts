@@ -10,7 +10,12 @@ import {
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
-import { type DeliverNotificationJob, type MaintenanceJob, QueueName } from './queues.js';
+import {
+  type AutoStopJob,
+  type DeliverNotificationJob,
+  type MaintenanceJob,
+  QueueName,
+} from './queues.js';
 
 /** Opens Redis connections for BullMQ and closes them all on shutdown. */
 @Injectable()
@@ -41,9 +46,11 @@ export class RedisConnections implements OnApplicationShutdown {
 
 export const NOTIFICATIONS_QUEUE = Symbol('NOTIFICATIONS_QUEUE');
 export const MAINTENANCE_QUEUE = Symbol('MAINTENANCE_QUEUE');
+export const AUTO_STOP_QUEUE = Symbol('AUTO_STOP_QUEUE');
 
 export type NotificationsQueue = Queue<DeliverNotificationJob>;
 export type MaintenanceQueue = Queue<MaintenanceJob>;
+export type AutoStopQueue = Queue<AutoStopJob>;
 
 function queueProvider(token: symbol, name: QueueName): Provider {
   return {
@@ -60,10 +67,15 @@ class QueueCloser implements BeforeApplicationShutdown {
   constructor(
     @Inject(NOTIFICATIONS_QUEUE) private readonly notifications: NotificationsQueue,
     @Inject(MAINTENANCE_QUEUE) private readonly maintenance: MaintenanceQueue,
+    @Inject(AUTO_STOP_QUEUE) private readonly autoStop: AutoStopQueue,
   ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.notifications.close(), this.maintenance.close()]);
+    await Promise.allSettled([
+      this.notifications.close(),
+      this.maintenance.close(),
+      this.autoStop.close(),
+    ]);
   }
 }
 
@@ -74,8 +86,9 @@ class QueueCloser implements BeforeApplicationShutdown {
     RedisConnections,
     queueProvider(NOTIFICATIONS_QUEUE, QueueName.Notifications),
     queueProvider(MAINTENANCE_QUEUE, QueueName.Maintenance),
+    queueProvider(AUTO_STOP_QUEUE, QueueName.AutoStop),
     QueueCloser,
   ],
-  exports: [RedisConnections, NOTIFICATIONS_QUEUE, MAINTENANCE_QUEUE],
+  exports: [RedisConnections, NOTIFICATIONS_QUEUE, MAINTENANCE_QUEUE, AUTO_STOP_QUEUE],
 })
 export class JobsModule {}

@@ -1,4 +1,5 @@
 import { type V1Node, type V1Pod } from '@kubernetes/client-node';
+import { type NodeNpus } from '../admission/index.js';
 import { parseQuantity } from './quantity.js';
 
 /** Whole NPUs in a quantity (a malformed value counts as none). */
@@ -42,4 +43,30 @@ export function labelSelector(labels: Readonly<Record<string, string>>): string 
   return Object.entries(labels)
     .map(([key, value]) => `${key}=${value}`)
     .join(',');
+}
+
+/**
+ * NPU figures of nodes: each one's Ready condition and allocatable NPUs, and the requests
+ * of the non-terminated pods (of `pods`) bound to it.
+ */
+export function nodeNpus(
+  nodes: readonly V1Node[],
+  resource: string,
+  pods: Iterable<V1Pod>,
+): NodeNpus[] {
+  const requested = new Map<string, number>();
+  for (const pod of pods) {
+    const node = pod.spec?.nodeName;
+    if (!node || !isNonTerminated(pod)) continue;
+    requested.set(node, (requested.get(node) ?? 0) + podNpuRequest(pod, resource));
+  }
+  return nodes.map((node) => {
+    const name = node.metadata?.name ?? '';
+    return {
+      name,
+      ready: isNodeReady(node),
+      allocatable: allocatableNpus(node, resource),
+      requested: requested.get(name) ?? 0,
+    };
+  });
 }

@@ -1,13 +1,7 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { DomainError } from '@maas/errors';
 import { type NodeNpus } from '../admission/index.js';
-import {
-  allocatableNpus,
-  isNodeReady,
-  isNonTerminated,
-  labelSelector,
-  podNpuRequest,
-} from './pod-npus.js';
+import { allocatableNpus, isNodeReady, labelSelector, nodeNpus } from './pod-npus.js';
 
 /** How a pool's nodes are found and which extended resource counts as an NPU. */
 export interface PoolNodeSelection {
@@ -34,8 +28,9 @@ export class KubernetesUnavailableError extends DomainError {
 /**
  * Reads the NPU figures of a pool's nodes, live, from the Kubernetes API: each node's
  * Ready condition and allocatable NPUs, and the NPU requests of the non-terminated pods
- * bound to it (one field-selected list per node, the way `kubectl describe node` does).
- * The pure arithmetic (capacity, free, fit) is in `admission/`.
+ * bound to it — two requests whatever the pool's size: the pool's nodes (label selector),
+ * and the non-terminated pods of the cluster (field selector), grouped by node. The pure
+ * arithmetic (capacity, free, fit) is in `admission/`.
  */
 export class PoolNodesReader {
   private readonly core: CoreV1Api;
@@ -55,25 +50,32 @@ export class PoolNodesReader {
     }
   }
 
+  /** Only the nodes' allocatable NPUs (one request): enough to tell what could ever fit. */
+  async allocatableOf(pool: PoolNodeSelection): Promise<NodeNpus[]> {
+    try {
+      const { items } = await withTimeout(
+        this.core.listNode({ labelSelector: labelSelector(pool.nodeSelector) }),
+        this.timeoutMs,
+      );
+      return items.map((node) => ({
+        name: node.metadata?.name ?? '',
+        ready: isNodeReady(node),
+        allocatable: allocatableNpus(node, pool.npuResourceName),
+        requested: 0,
+      }));
+    } catch (error) {
+      throw new KubernetesUnavailableError(error);
+    }
+  }
+
   private async read(pool: PoolNodeSelection): Promise<NodeNpus[]> {
-    const { items } = await this.core.listNode({ labelSelector: labelSelector(pool.nodeSelector) });
-    return Promise.all(
-      items.map(async (node) => {
-        const name = node.metadata?.name ?? '';
-        const pods = await this.core.listPodForAllNamespaces({
-          fieldSelector: `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed`,
-        });
-        const requested = pods.items
-          .filter(isNonTerminated)
-          .reduce((sum, pod) => sum + podNpuRequest(pod, pool.npuResourceName), 0);
-        return {
-          name,
-          ready: isNodeReady(node),
-          allocatable: allocatableNpus(node, pool.npuResourceName),
-          requested,
-        };
+    const [nodes, pods] = await Promise.all([
+      this.core.listNode({ labelSelector: labelSelector(pool.nodeSelector) }),
+      this.core.listPodForAllNamespaces({
+        fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed',
       }),
-    );
+    ]);
+    return nodeNpus(nodes.items, pool.npuResourceName, pods.items);
   }
 }
 

@@ -80,6 +80,7 @@ export class MaintenanceWorker implements OnApplicationBootstrap, BeforeApplicat
       case JobName.RequeueNotifications:
         return { requeued: await this.requeue() };
       case JobName.DeliverNotification:
+      case JobName.AutoStop:
         return {};
     }
   }

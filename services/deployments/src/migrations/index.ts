@@ -1,4 +1,5 @@
 import { CreateDeployments1764000000000 } from './1764000000000-create-deployments.js';
+import { ReconcilerNotify1765000000000 } from './1765000000000-reconciler-notify.js';
 
 /** Every migration, oldest first. Listed, not globbed, so bundles and tests see the same set. */
-export const MIGRATIONS = [CreateDeployments1764000000000];
+export const MIGRATIONS = [CreateDeployments1764000000000, ReconcilerNotify1765000000000];

@@ -32,6 +32,6 @@ import { UpgradeService } from './usecases/upgrade-service.js';
     UpgradeService,
     DeleteService,
   ],
-  exports: [ServiceObservations, ModelServicesRepository],
+  exports: [ServiceObservations, ModelServicesRepository, ServiceLifecycleStore],
 })
 export class ModelServicesModule {}

@@ -25,6 +25,35 @@ export interface ObservedStatus {
   readonly queuePosition?: number | null;
 }
 
+/** A queued service as admission reads it. */
+export interface QueuedRow {
+  readonly id: string;
+  readonly queuedAt: Date;
+  readonly instances: number;
+  readonly npusPerInstance: number;
+  readonly nodesPerInstance: number;
+}
+
+/** An admitted service that should run, as admission's reservations read it. */
+export interface AdmittedRow {
+  readonly id: string;
+  readonly state: ServiceState;
+  readonly instances: number;
+  readonly npusPerInstance: number;
+  readonly nodesPerInstance: number;
+}
+
+/** States the reconciler keeps looking at until they settle. */
+const UNSETTLED_STATES: readonly ServiceState[] = [
+  'queuing',
+  'deploying',
+  'starting',
+  'updating',
+  'upgrading',
+  'stopping',
+  'deleting',
+];
+
 /** Every query on model services lives here. */
 @Injectable()
 export class ModelServicesRepository {
@@ -110,6 +139,70 @@ export class ModelServicesRepository {
       .where('id = :id AND version = :version', { id, version })
       .execute();
     return result.affected === 1;
+  }
+
+  /** The pool's queued services (admission; any order: planAdmission sorts them). */
+  async queuedOn(poolId: string): Promise<QueuedRow[]> {
+    const rows = await this.db().find(ModelServiceEntity, {
+      select: {
+        id: true,
+        queuedAt: true,
+        instances: true,
+        npusPerInstance: true,
+        nodesPerInstance: true,
+      },
+      where: { poolId, state: 'queuing' },
+    });
+    return rows.map((r) => ({ ...r, queuedAt: r.queuedAt ?? new Date(0) }));
+  }
+
+  /** Services of the pool admitted and meant to run (their pods hold or will hold NPUs). */
+  admittedOn(poolId: string): Promise<AdmittedRow[]> {
+    return this.db()
+      .createQueryBuilder(ModelServiceEntity, 's')
+      .select(['s.id', 's.state', 's.instances', 's.npusPerInstance', 's.nodesPerInstance'])
+      .where("s.poolId = :poolId AND s.desiredStatus = 'running' AND s.state <> 'queuing'", {
+        poolId,
+      })
+      .getMany();
+  }
+
+  /** Pools with at least one queued service. */
+  async poolsWithQueue(): Promise<string[]> {
+    const rows: { pool_id: string }[] = await this.db()
+      .createQueryBuilder(ModelServiceEntity, 's')
+      .select('DISTINCT s.poolId', 'pool_id')
+      .where("s.state = 'queuing'")
+      .getRawMany();
+    return rows.map((r) => r.pool_id);
+  }
+
+  /**
+   * Services whose desired state was not acted on yet, or that are still changing, with
+   * their versions (the reconciler drops cached rows that are behind).
+   */
+  unsettled(): Promise<{ id: string; version: number }[]> {
+    return this.db()
+      .createQueryBuilder(ModelServiceEntity, 's')
+      .select(['s.id', 's.version'])
+      .where('s.observedGeneration <> s.generation OR s.state IN (:...states)', {
+        states: UNSETTLED_STATES,
+      })
+      .getMany();
+  }
+
+  /** Every service, whole (the reconciler's resync reloads its row cache in one query). */
+  all(): Promise<ModelServiceEntity[]> {
+    return this.db().find(ModelServiceEntity);
+  }
+
+  /** Every service id (the periodic resync). */
+  async allIds(poolId?: string): Promise<string[]> {
+    const rows = await this.db().find(ModelServiceEntity, {
+      select: { id: true },
+      where: poolId ? { poolId } : {},
+    });
+    return rows.map((r) => r.id);
   }
 
   /**

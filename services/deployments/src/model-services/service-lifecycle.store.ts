@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '@maas/errors';
 import { OutboxWriter } from '@maas/events';
@@ -9,6 +9,7 @@ import {
   transition,
   type TransitionResult,
 } from '../lifecycle/index.js';
+import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.js';
 import { NotificationsRepository } from '../notifications/notifications.repository.js';
 import { ServiceEventsRepository } from '../service-events/service-events.repository.js';
@@ -23,6 +24,11 @@ export interface ServiceTarget {
   readonly serviceId: string;
   /** The caller's project; absent on the reconciler's internal path. */
   readonly projectId?: string;
+  /**
+   * Apply only if the service is still at this version (the reconciler passes the version
+   * its observation was computed from: a change meanwhile makes it stale, ServiceModifiedError).
+   */
+  readonly ifVersion?: number;
 }
 
 export interface Outcome {
@@ -51,6 +57,7 @@ export class ServiceLifecycleStore {
     private readonly outbox: OutboxWriter,
     private readonly dispatcher: NotificationDispatcher,
     private readonly metrics: LifecycleMetrics,
+    @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
   ) {}
 
   /** Inserts a new service (version 1) with its creation event. */
@@ -79,6 +86,8 @@ export class ServiceLifecycleStore {
           ? await this.services.find(target.projectId, target.serviceId, manager)
           : await this.services.findById(target.serviceId, manager);
         if (!row) throw new ServiceNotFoundError(target.serviceId);
+        if (target.ifVersion !== undefined && row.version !== target.ifVersion)
+          throw new ServiceModifiedError(row.id, target.ifVersion);
         const result = transition(lifecycleOf(row), input);
         if (result instanceof DomainError) throw result;
         if (!result.changed)
@@ -100,7 +109,7 @@ export class ServiceLifecycleStore {
     result: TransitionResult,
     requestId?: string,
   ): Promise<{ outcome: Outcome; notificationIds: string[] }> {
-    const changes = rowChanges(row, result, new Date());
+    const changes = rowChanges(row, result, new Date(), this.config.AUTO_STOP_MINUTE_MS);
     const written = result.removed
       ? await this.services.deleteIfVersion(manager, row.id, row.version)
       : await this.services.updateIfVersion(manager, row.id, row.version, changes);

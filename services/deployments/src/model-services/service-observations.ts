@@ -23,8 +23,15 @@ export class ServiceObservations {
     private readonly services: ModelServicesRepository,
   ) {}
 
-  apply(serviceId: string, observation: Observation): Promise<Outcome> {
-    return this.store.apply({ serviceId }, observation);
+  /**
+   * @param ifVersion the version of the row the observation was computed from; when given, a
+   *   service changed meanwhile is not touched (ServiceModifiedError: the pass was stale).
+   */
+  apply(serviceId: string, observation: Observation, ifVersion?: number): Promise<Outcome> {
+    return this.store.apply(
+      { serviceId, ...(ifVersion === undefined ? {} : { ifVersion }) },
+      observation,
+    );
   }
 
   record(serviceId: string, observed: ObservedStatus): Promise<boolean> {

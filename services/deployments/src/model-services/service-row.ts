@@ -38,9 +38,12 @@ export function lifecycleOf(row: ModelServiceEntity): ServiceLifecycle {
   };
 }
 
-export function budgetOf(row: ModelServiceEntity): AutoStopBudget {
+/** Length of one minute of the auto-stop schedule (AUTO_STOP_MINUTE_MS; shorter in tests). */
+export const MINUTE_MS = 60_000;
+
+export function budgetOf(row: ModelServiceEntity, minuteMs = MINUTE_MS): AutoStopBudget {
   return {
-    limitMs: row.autoStopMinutes === null ? null : row.autoStopMinutes * 60_000,
+    limitMs: row.autoStopMinutes === null ? null : row.autoStopMinutes * minuteMs,
     remainingMs: row.autoStopRemainingMs === null ? null : Number(row.autoStopRemainingMs),
     resumedAt: row.autoStopResumedAt,
   };
@@ -74,6 +77,7 @@ export function rowChanges(
   row: ModelServiceEntity,
   result: TransitionResult,
   now: Date,
+  minuteMs = MINUTE_MS,
 ): RowChanges {
   const next = result.lifecycle;
   const entered = next.state !== row.state;
@@ -82,7 +86,7 @@ export function rowChanges(
     next.instances !== row.instances ||
     next.modelVersion !== row.modelVersion ||
     desiredStatus !== row.desiredStatus;
-  const budget = applyAutoStop(budgetOf(row), result.autoStop, now);
+  const budget = applyAutoStop(budgetOf(row, minuteMs), result.autoStop, now);
   const queuing = next.state === 'queuing';
   return {
     state: next.state,

@@ -51,7 +51,7 @@ export class PoolCapacityService {
   ): Promise<{ fits: boolean; npus: number; nodes: number } | null> {
     let nodes: NodeNpus[];
     try {
-      nodes = await this.reader.nodesOf(pool);
+      nodes = await this.reader.allocatableOf(pool);
     } catch (error) {
       this.logger.warn({ msg: 'cannot check the pool size', pool: pool.id, error: String(error) });
       return null;

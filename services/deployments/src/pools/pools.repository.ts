@@ -49,6 +49,12 @@ export class PoolsRepository {
     return this.db(manager).findOneBy(PoolEntity, { id, projectId });
   }
 
+  /** Any pool by id (the reconciler's internal path). */
+  async findById(id: string): Promise<PoolEntity | null> {
+    if (!isUUID(id)) return null;
+    return this.db().findOneBy(PoolEntity, { id });
+  }
+
   listOf(projectId: string): Promise<PoolEntity[]> {
     return this.db().find(PoolEntity, { where: { projectId }, order: { createdAt: 'ASC' } });
   }

@@ -8,7 +8,7 @@ import {
 import { autoStopDeadline } from '../auto-stop-budget.js';
 import { type CallDescription } from '../call-description.js';
 import { type InstanceStatus, type ModelServiceEntity } from '../model-service.entity.js';
-import { budgetOf } from '../service-row.js';
+import { budgetOf, MINUTE_MS } from '../service-row.js';
 
 export class ServiceConfigResponse {
   @ApiProperty() model_id!: string;
@@ -67,8 +67,17 @@ export class ResourcesResponse {
   compute_usage!: number | null;
   @ApiProperty({ nullable: true, description: 'Video memory usage, 0-1 (filled from metrics)' })
   memory_usage!: number | null;
+  @ApiProperty({
+    nullable: true,
+    description: 'Why compute/video memory usage is null (no NPU metrics source configured)',
+  })
+  usage_note!: string | null;
   @ApiProperty({ nullable: true }) observed_at!: string | null;
 }
+
+/** Said while usage cannot be measured (no NPU metrics source is wired into the reconciler). */
+export const USAGE_NOT_MEASURED =
+  'Not measured: no NPU metrics source (e.g. the Ascend npu-exporter via Prometheus) is configured';
 
 export class CallEndpointResponse {
   @ApiProperty() api!: string;
@@ -110,7 +119,12 @@ export class ServiceResponse {
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
 
-  static from(s: ModelServiceEntity, call: CallDescription, now = new Date()): ServiceResponse {
+  static from(
+    s: ModelServiceEntity,
+    call: CallDescription,
+    now = new Date(),
+    minuteMs = MINUTE_MS,
+  ): ServiceResponse {
     return {
       service_id: s.id,
       service_name: s.name,
@@ -143,12 +157,13 @@ export class ServiceResponse {
         ? { enabled: true, topic: s.notificationTopic, events: s.notificationEvents }
         : { enabled: false, events: [] },
       schedule: s.autoStopMinutes === null ? [] : [scheduleOf(s.autoStopMinutes)],
-      auto_stop: autoStopOf(s, now),
+      auto_stop: autoStopOf(s, now, minuteMs),
       instances: { desired: s.instances, ready: s.readyInstances, details: s.instanceStatuses },
       resources: {
         npus: s.instances * s.npusPerInstance,
         compute_usage: s.computeUsage,
         memory_usage: s.memoryUsage,
+        usage_note: s.computeUsage === null && s.memoryUsage === null ? USAGE_NOT_MEASURED : null,
         observed_at: s.observedAt?.toISOString() ?? null,
       },
       call_description: { ...call, endpoints: [...call.endpoints] },
@@ -164,8 +179,8 @@ function scheduleOf(minutes: number): ScheduleResponse {
     : { type: 'stop', time_unit: 'MINUTES', duration: minutes };
 }
 
-function autoStopOf(s: ModelServiceEntity, now: Date): AutoStopResponse | null {
-  const budget = budgetOf(s);
+function autoStopOf(s: ModelServiceEntity, now: Date, minuteMs: number): AutoStopResponse | null {
+  const budget = budgetOf(s, minuteMs);
   if (budget.limitMs === null) return null;
   const deadline = autoStopDeadline(budget);
   const remaining = deadline

@@ -127,7 +127,9 @@ export class DeployService {
       notificationTopic: spec.notification?.topic ?? null,
       notificationEvents: [...(spec.notification?.events ?? [])],
       autoStopMinutes: spec.autoStop?.durationMinutes ?? null,
-      autoStopRemainingMs: spec.autoStop ? String(spec.autoStop.durationMinutes * 60_000) : null,
+      autoStopRemainingMs: spec.autoStop
+        ? String(spec.autoStop.durationMinutes * this.config.AUTO_STOP_MINUTE_MS)
+        : null,
       autoStopResumedAt: null,
       k8sNamespace: k8s.namespace,
       k8sName: k8s.name,

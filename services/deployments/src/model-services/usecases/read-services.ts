@@ -25,7 +25,12 @@ export class ReadServices {
   ) {}
 
   view(service: ModelServiceEntity): ServiceResponse {
-    return ServiceResponse.from(service, callDescription(this.config.PUBLIC_BASE_URL, service));
+    return ServiceResponse.from(
+      service,
+      callDescription(this.config.PUBLIC_BASE_URL, service),
+      new Date(),
+      this.config.AUTO_STOP_MINUTE_MS,
+    );
   }
 
   async one(ctx: RequestContext, serviceId: string): Promise<ServiceResponse> {

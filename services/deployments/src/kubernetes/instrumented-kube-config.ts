@@ -1,0 +1,77 @@
+import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { Agent, type Dispatcher } from 'undici';
+import { type ApiRequestKind, describeApiRequest, isWatchRequest } from './api-request.js';
+
+export type ApiRequestListener = (request: ApiRequestKind) => void;
+
+/**
+ * The KubeConfig every Kubernetes client of the service is made from. Two things client-node
+ * 2.0 does not do on its own:
+ *
+ * - **One connection pool.** client-node builds a new undici Agent (a new TLS connection)
+ *   for every request; here the first one is kept and shared by every request and watch, so
+ *   connections are reused (keep-alive), as client-go's transport does.
+ * - **Every request is seen**: counted (verb × resource, for the metrics and the
+ *   benchmark's API-call figures, watches and discovery included) and given the request
+ *   timeout (`headersTimeout`/`bodyTimeout`; watches excepted: the client's watch has its own
+ *   inactivity timeout).
+ */
+export class InstrumentedKubeConfig extends KubeConfig {
+  private shared?: Dispatcher;
+  private readonly listeners: ApiRequestListener[] = [];
+
+  constructor(private readonly requestTimeoutMs: number) {
+    super();
+  }
+
+  /** Calls `listener` for every request sent to the API server. */
+  onRequest(listener: ApiRequestListener): void {
+    this.listeners.push(listener);
+  }
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    // The Agent client-node just made holds no connection yet; ours replaces it.
+    this.shared ??= (context.getDispatcher() ?? new Agent()).compose(this.interceptor());
+    context.setDispatcher(this.shared);
+  }
+
+  /** Closes the shared connections (on shutdown). */
+  async close(): Promise<void> {
+    const shared = this.shared;
+    this.shared = undefined;
+    await shared?.close().catch(() => undefined);
+  }
+
+  private interceptor(): Dispatcher.DispatcherComposeInterceptor {
+    return (dispatch) => (options, handler) => {
+      const kind = describeApiRequest(options.method, options.path, contentTypeOf(options.headers));
+      for (const listener of this.listeners) listener(kind);
+      if (isWatchRequest(options.path)) return dispatch(options, handler);
+      return dispatch(
+        {
+          ...options,
+          headersTimeout: this.requestTimeoutMs,
+          bodyTimeout: this.requestTimeoutMs,
+        },
+        handler,
+      );
+    };
+  }
+}
+
+function contentTypeOf(headers: Dispatcher.DispatchOptions['headers']): string | undefined {
+  if (!headers) return undefined;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2)
+      if (String(headers[i]).toLowerCase() === 'content-type') return String(headers[i + 1]);
+    return undefined;
+  }
+  const entries: Iterable<[string, unknown]> =
+    Symbol.iterator in headers
+      ? (headers as Iterable<[string, unknown]>)
+      : Object.entries(headers as Record<string, unknown>);
+  for (const [name, value] of entries)
+    if (name.toLowerCase() === 'content-type') return String(value);
+  return undefined;
+}

@@ -1,0 +1,246 @@
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type V1Deployment,
+  type V1Node,
+  type V1Pod,
+  type V1Service,
+} from '@kubernetes/client-node';
+import { toKubeApiError } from './kube-errors.js';
+import { type TokenBucket } from './token-bucket.js';
+
+/** The field manager of every server-side apply the service makes. */
+export const FIELD_MANAGER = 'maas-deployments';
+
+/** An object's identity, enough to address it. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+export interface ListOptions {
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /**
+   * '0': serve the list from the API server's watch cache (no etcd read; what client-go's
+   * reflectors do for their initial list). Paging does not apply then.
+   */
+  readonly resourceVersion?: '0';
+}
+
+export interface PodLogRequest {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly sinceSeconds?: number;
+  readonly limitBytes: number;
+}
+
+/** Lists are read in pages of this many objects (a continue token links them). */
+const PAGE_SIZE = 500;
+
+/**
+ * The Kubernetes API as the reconciler uses it: server-side apply under our field manager,
+ * deletes, finalizer removal, paged lists for the informers, pod logs. Every call waits
+ * for a token of the client-side rate limit (KUBE_QPS/KUBE_BURST) and fails with a
+ * classified KubeApiError (retryable or terminal). Timeouts and request counting are the
+ * InstrumentedKubeConfig's.
+ */
+export class KubeClient {
+  private readonly objects: KubernetesObjectApi;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly limiter: TokenBucket,
+  ) {
+    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
+  }
+
+  /** Server-side apply with `force`: we own every field we send, and get the object back. */
+  apply<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.call(`apply ${describe(object)}`, () =>
+      this.objects.patch(
+        object,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
+  }
+
+  /** Deletes an object; false when it was already gone. */
+  async delete(ref: ObjectRef, propagationPolicy?: 'Foreground' | 'Background'): Promise<boolean> {
+    try {
+      await this.call(`delete ${describe(ref)}`, () =>
+        this.objects.delete(
+          ref as KubernetesObject,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          propagationPolicy,
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (toKubeApiError('delete', error).notFound) return false;
+      throw error;
+    }
+  }
+
+  read<T extends KubernetesObject>(ref: ObjectRef): Promise<T> {
+    return this.call(`read ${describe(ref)}`, () => this.objects.read<T>(ref as T & ObjectRef));
+  }
+
+  create<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.call(`create ${describe(object)}`, () => this.objects.create(object));
+  }
+
+  /** Replaces an object; its metadata.resourceVersion makes it conditional (409 when stale). */
+  replace<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.call(`replace ${describe(object)}`, () => this.objects.replace(object));
+  }
+
+  /**
+   * Removes one finalizer from a Deployment with a JSON patch that first tests it is still
+   * at the index we saw (a concurrent change makes the patch fail instead of removing the
+   * wrong one). False when the Deployment is already gone.
+   */
+  async removeDeploymentFinalizer(
+    namespace: string,
+    name: string,
+    finalizers: readonly string[],
+    finalizer: string,
+  ): Promise<boolean> {
+    const index = finalizers.indexOf(finalizer);
+    if (index < 0) return true;
+    const path = `/metadata/finalizers/${index}`;
+    try {
+      await this.call(`remove finalizer ${finalizer} from Deployment ${namespace}/${name}`, () =>
+        this.apps.patchNamespacedDeployment({
+          name,
+          namespace,
+          body: [
+            { op: 'test', path, value: finalizer },
+            { op: 'remove', path },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (toKubeApiError('patch', error).notFound) return false;
+      throw error;
+    }
+  }
+
+  /** Sets a Deployment's replicas through its scale subresource (stop: 0). */
+  scaleDeployment(namespace: string, name: string, replicas: number): Promise<unknown> {
+    return this.call(`scale Deployment ${namespace}/${name} to ${replicas}`, () =>
+      this.apps.patchNamespacedDeploymentScale({
+        name,
+        namespace,
+        fieldManager: FIELD_MANAGER,
+        body: [{ op: 'replace', path: '/spec/replicas', value: replicas }],
+      }),
+    );
+  }
+
+  /** Deletes the pods of a selector in one namespace (one DELETE collection request). */
+  deletePods(namespace: string, options: ListOptions): Promise<unknown> {
+    return this.call(`delete pods in ${namespace}`, () =>
+      this.core.deleteCollectionNamespacedPod({ namespace, ...options }),
+    );
+  }
+
+  listPods(options: ListOptions = {}): Promise<KubernetesListObject<V1Pod>> {
+    return this.paged('list pods', options, (page) => this.core.listPodForAllNamespaces(page));
+  }
+
+  listDeployments(options: ListOptions = {}): Promise<KubernetesListObject<V1Deployment>> {
+    return this.paged('list deployments', options, (page) =>
+      this.apps.listDeploymentForAllNamespaces(page),
+    );
+  }
+
+  listServices(options: ListOptions = {}): Promise<KubernetesListObject<V1Service>> {
+    return this.paged('list services', options, (page) =>
+      this.core.listServiceForAllNamespaces(page),
+    );
+  }
+
+  listNodes(options: ListOptions = {}): Promise<KubernetesListObject<V1Node>> {
+    return this.paged('list nodes', options, (page) => this.core.listNode(page));
+  }
+
+  listNamespacedPods(namespace: string, options: ListOptions): Promise<V1Pod[]> {
+    return this.call(`list pods in ${namespace}`, async () => {
+      const list = await this.core.listNamespacedPod({ namespace, ...options });
+      return list.items;
+    });
+  }
+
+  /** A container's log with RFC 3339 timestamps, as the API server returns it. */
+  podLog(request: PodLogRequest): Promise<string> {
+    return this.call(`read log of ${request.namespace}/${request.pod}`, () =>
+      this.core.readNamespacedPodLog({
+        name: request.pod,
+        namespace: request.namespace,
+        container: request.container,
+        timestamps: true,
+        limitBytes: request.limitBytes,
+        ...(request.sinceSeconds === undefined ? {} : { sinceSeconds: request.sinceSeconds }),
+      }),
+    );
+  }
+
+  /** Reads every page of a list (each page is one rate-limited request). */
+  private async paged<T extends KubernetesObject>(
+    operation: string,
+    options: ListOptions,
+    fetch: (
+      page: ListOptions & { limit: number; _continue?: string },
+    ) => Promise<KubernetesListObject<T>>,
+  ): Promise<KubernetesListObject<T>> {
+    const first = await this.call(operation, () => fetch({ ...options, limit: PAGE_SIZE }));
+    const items = [...first.items];
+    let next = first.metadata?._continue;
+    // Later pages name no resourceVersion: the continue token carries the snapshot.
+    const rest = { ...options, resourceVersion: undefined };
+    while (next) {
+      const token = next;
+      const page = await this.call(operation, () =>
+        fetch({ ...rest, limit: PAGE_SIZE, _continue: token }),
+      );
+      items.push(...page.items);
+      next = page.metadata?._continue;
+    }
+    // Every page is of the first page's snapshot (its resourceVersion).
+    return { ...first, metadata: { ...first.metadata, _continue: undefined }, items };
+  }
+
+  private async call<T>(operation: string, request: () => Promise<T>): Promise<T> {
+    await this.limiter.take();
+    try {
+      return await request();
+    } catch (error) {
+      throw toKubeApiError(operation, error);
+    }
+  }
+}
+
+function describe(object: { kind?: string; metadata?: { name?: string; namespace?: string } }) {
+  const ns = object.metadata?.namespace;
+  return `${object.kind ?? 'object'} ${ns ? `${ns}/` : ''}${object.metadata?.name ?? ''}`;
+}

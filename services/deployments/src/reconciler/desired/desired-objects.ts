@@ -1,0 +1,273 @@
+import {
+  type V1Container,
+  type V1Deployment,
+  type V1Namespace,
+  type V1PodTemplateSpec,
+  type V1Service,
+} from '@kubernetes/client-node';
+import { type ModelServerContainer } from '../../catalog/index.js';
+import { type PoolTaint } from '../../pools/pool.entity.js';
+import { ANNOTATION, CONTAINER_NAME, FINALIZER, LABEL, MANAGED_BY, PORT_NAME } from './labels.js';
+import { specHash } from './spec-hash.js';
+
+/** The service as its objects need it. */
+export interface ServiceShape {
+  readonly id: string;
+  readonly name: string;
+  readonly projectId: string;
+  readonly namespace: string;
+  readonly objectName: string;
+  readonly modelId: string;
+  readonly modelVersion: string;
+  readonly poolId: string;
+}
+
+export interface PoolShape {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly taint: PoolTaint | null;
+  readonly npuResourceName: string;
+}
+
+/** What one pod (one instance of a single-node flavor) gets. */
+export interface PodResources {
+  readonly npus: number;
+  readonly cpu: number;
+  readonly memoryGib: number;
+}
+
+/**
+ * A last say on the Deployment before it is hashed and applied (tests use it to make a
+ * service's instances crash or never fit, through KWOK). Production installs none.
+ */
+export type WorkloadHook = (service: ServiceShape, deployment: V1Deployment) => V1Deployment;
+
+export interface DesiredWorkloadInput {
+  readonly service: ServiceShape;
+  readonly pool: PoolShape;
+  readonly container: ModelServerContainer;
+  readonly resources: PodResources;
+  readonly installation: string;
+  /** Desired instances; 0 while stopped. */
+  readonly replicas: number;
+  readonly hook?: WorkloadHook;
+}
+
+/** Where model weights are on the pool's servers (read-only hostPath). */
+export const MODELS_PATH = '/mnt/models';
+
+/** Labels every object of the service carries; the first two are the selector. */
+export function serviceLabels(service: ServiceShape, installation: string) {
+  return {
+    [LABEL.serviceId]: service.id,
+    [LABEL.installation]: installation,
+    [LABEL.pool]: service.poolId,
+    [LABEL.model]: service.modelId,
+    [LABEL.projectId]: service.projectId,
+    [LABEL.managedBy]: MANAGED_BY,
+    [LABEL.name]: 'model-server',
+  };
+}
+
+export function selectorLabels(service: ServiceShape, installation: string) {
+  return { [LABEL.serviceId]: service.id, [LABEL.installation]: installation };
+}
+
+/** The project's namespace (created on demand, never deleted by the reconciler). */
+export function desiredNamespace(namespace: string, projectId: string): V1Namespace {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: namespace,
+      labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.projectId]: projectId },
+    },
+  };
+}
+
+/**
+ * The Deployment of a single-node service: `replicas` pods on the pool's nodes (its node
+ * selector and the toleration of its taint), NPU requests == limits under the pool's
+ * resource name, the model server from the catalog with its readiness probe, a rolling
+ * update that never takes a serving instance down first (maxUnavailable 0, maxSurge 1), the
+ * finalizer, and the hash of all of it in an annotation.
+ */
+export function desiredDeployment(input: DesiredWorkloadInput): V1Deployment {
+  const { service, installation } = input;
+  const labels = serviceLabels(service, installation);
+  const template = podTemplate(input);
+  const built: V1Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: service.objectName,
+      namespace: service.namespace,
+      labels,
+      annotations: { [ANNOTATION.serviceName]: service.name },
+      finalizers: [FINALIZER],
+    },
+    spec: {
+      replicas: input.replicas,
+      revisionHistoryLimit: 2,
+      selector: { matchLabels: selectorLabels(service, installation) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template,
+    },
+  };
+  const deployment = input.hook ? input.hook(service, built) : built;
+  return withHash(withRevision(deployment));
+}
+
+/** Labels the pod template with the hash of itself: pods of the current spec carry it. */
+function withRevision(deployment: V1Deployment): V1Deployment {
+  const spec = deployment.spec as NonNullable<V1Deployment['spec']>;
+  const template = spec.template;
+  const revision = specHash(template).slice(0, 10);
+  return {
+    ...deployment,
+    spec: {
+      ...spec,
+      template: {
+        ...template,
+        metadata: {
+          ...template.metadata,
+          labels: { ...template.metadata?.labels, [LABEL.revision]: revision },
+        },
+      },
+    },
+  };
+}
+
+function podTemplate(input: DesiredWorkloadInput): V1PodTemplateSpec {
+  const { service, pool, installation } = input;
+  return {
+    metadata: {
+      labels: {
+        ...serviceLabels(service, installation),
+        [LABEL.modelVersion]: service.modelVersion,
+      },
+      annotations: { [ANNOTATION.serviceName]: service.name },
+    },
+    spec: {
+      nodeSelector: { ...pool.nodeSelector },
+      tolerations: pool.taint
+        ? [
+            {
+              key: pool.taint.key,
+              operator: 'Equal',
+              value: pool.taint.value,
+              effect: pool.taint.effect,
+            },
+          ]
+        : [],
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: selectorLabels(service, installation) },
+        },
+      ],
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: 30,
+      containers: [modelServer(input)],
+      volumes: [
+        { name: 'models', hostPath: { path: MODELS_PATH, type: 'Directory' } },
+        { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '16Gi' } },
+      ],
+    },
+  };
+}
+
+function modelServer({ container, resources, pool, service }: DesiredWorkloadInput): V1Container {
+  const npus = String(resources.npus);
+  const memory = `${resources.memoryGib}Gi`;
+  const probe = (periodSeconds: number, failureThreshold: number) => ({
+    httpGet: { path: container.readinessPath, port: PORT_NAME },
+    periodSeconds,
+    failureThreshold,
+    timeoutSeconds: 5,
+  });
+  return {
+    name: CONTAINER_NAME,
+    image: container.image,
+    command: [...container.command],
+    args: [...container.args],
+    ports: [{ name: PORT_NAME, containerPort: container.port, protocol: 'TCP' }],
+    env: [
+      { name: 'MAAS_SERVICE_ID', value: service.id },
+      { name: 'MAAS_SERVICE_NAME', value: service.name },
+    ],
+    resources: {
+      requests: { [pool.npuResourceName]: npus, cpu: String(resources.cpu), memory },
+      limits: { [pool.npuResourceName]: npus, memory },
+    },
+    // Loading weights takes minutes: the startup probe allows 30 min before liveness counts.
+    startupProbe: probe(10, 180),
+    readinessProbe: probe(10, 3),
+    livenessProbe: probe(30, 4),
+    volumeMounts: [
+      { name: 'models', mountPath: MODELS_PATH, readOnly: true },
+      { name: 'shm', mountPath: '/dev/shm' },
+    ],
+  };
+}
+
+/**
+ * The Service in front of the instances (ClusterIP, the model server's port), owned by the
+ * Deployment: if the Deployment goes, the garbage collector takes the Service too.
+ */
+export function desiredService(
+  input: Pick<DesiredWorkloadInput, 'service' | 'installation'> & { port: number },
+  owner: { name: string; uid: string },
+): V1Service {
+  const { service, installation } = input;
+  return withHash({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: service.objectName,
+      namespace: service.namespace,
+      labels: serviceLabels(service, installation),
+      annotations: { [ANNOTATION.serviceName]: service.name },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: owner.name,
+          uid: owner.uid,
+          controller: true,
+        },
+      ],
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(service, installation),
+      ports: [{ name: PORT_NAME, port: input.port, targetPort: PORT_NAME, protocol: 'TCP' }],
+    },
+  });
+}
+
+/** The object with the hash of its own content in the spec-hash annotation. */
+function withHash<T extends { metadata?: { annotations?: Record<string, string> } }>(object: T): T {
+  const hash = specHash(object);
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: { ...object.metadata?.annotations, [ANNOTATION.specHash]: hash },
+    },
+  };
+}
+
+/** The spec-hash annotation of an object (undefined when it has none). */
+export function hashOf(
+  object: { metadata?: { annotations?: Record<string, string> } } | undefined,
+) {
+  return object?.metadata?.annotations?.[ANNOTATION.specHash];
+}
+
+/** The revision label of a pod or pod template. */
+export function revisionOf(object: { metadata?: { labels?: Record<string, string> } } | undefined) {
+  return object?.metadata?.labels?.[LABEL.revision];
+}

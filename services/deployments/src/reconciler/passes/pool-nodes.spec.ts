@@ -1,0 +1,73 @@
+import { type V1Node, type V1Pod } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { nodesOfPool, reservations } from './pool-nodes.js';
+
+const node = (name: string, labels: Record<string, string>): V1Node => ({
+  metadata: { name, labels },
+});
+const pod = (nodeName?: string, phase = 'Running', deleting = false): V1Pod => ({
+  metadata: deleting ? { deletionTimestamp: new Date() } : {},
+  spec: { containers: [], ...(nodeName ? { nodeName } : {}) },
+  status: { phase },
+});
+
+describe('nodesOfPool', () => {
+  it("keeps the nodes matching every label of the pool's selector", () => {
+    const nodes = [
+      node('a', { 'maas.io/pool': 'p', zone: '1' }),
+      node('b', { 'maas.io/pool': 'p', zone: '2' }),
+      node('c', { 'maas.io/pool': 'q', zone: '1' }),
+    ];
+    expect(
+      nodesOfPool(nodes, { nodeSelector: { 'maas.io/pool': 'p' } }).map((n) => n.metadata?.name),
+    ).toEqual(['a', 'b']);
+    expect(
+      nodesOfPool(nodes, { nodeSelector: { 'maas.io/pool': 'p', zone: '1' } }).map(
+        (n) => n.metadata?.name,
+      ),
+    ).toEqual(['a']);
+  });
+});
+
+describe('reservations', () => {
+  const admitted = (
+    id: string,
+    state: 'deploying' | 'upgrading' | 'running',
+    instances: number,
+  ) => ({
+    id,
+    state,
+    instances,
+    npusPerInstance: 4,
+    nodesPerInstance: 1,
+  });
+
+  it('reserves what admitted services still miss: desired pods minus live bound ones', () => {
+    const pods: Record<string, V1Pod[]> = {
+      fresh: [],
+      half: [pod('n1'), pod(undefined, 'Pending')],
+      done: [pod('n1'), pod('n2')],
+      crashed: [pod('n1', 'Failed'), pod('n2', 'Running', true)],
+    };
+    const demands = reservations(
+      [
+        admitted('fresh', 'deploying', 2),
+        admitted('half', 'deploying', 2),
+        admitted('done', 'running', 2),
+        admitted('crashed', 'running', 1),
+      ],
+      (id) => pods[id],
+    );
+    expect(demands).toEqual([
+      { instances: 2, npusPerInstance: 4, nodesPerInstance: 1 },
+      { instances: 1, npusPerInstance: 4, nodesPerInstance: 1 },
+      { instances: 1, npusPerInstance: 4, nodesPerInstance: 1 },
+    ]);
+  });
+
+  it("keeps room for an upgrade's surge instance", () => {
+    expect(reservations([admitted('u', 'upgrading', 2)], () => [pod('n1'), pod('n2')])).toEqual([
+      { instances: 1, npusPerInstance: 4, nodesPerInstance: 1 },
+    ]);
+  });
+});

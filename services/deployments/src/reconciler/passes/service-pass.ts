@@ -1,0 +1,339 @@
+import { type V1Deployment } from '@kubernetes/client-node';
+import { type Logger } from '@nestjs/common';
+import { DomainError } from '@maas/errors';
+import { type AutoStopScheduler } from '../../auto-stop/auto-stop.scheduler.js';
+import { type ModelCatalog } from '../../catalog/index.js';
+import { type KubeClient } from '../../kubernetes/kube-client.js';
+import { KubeApiError } from '../../kubernetes/kube-errors.js';
+import { type Observation, transition } from '../../lifecycle/index.js';
+import { lifecycleOf } from '../../model-services/service-row.js';
+import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
+import { type ServiceObservations } from '../../model-services/service-observations.js';
+import { type PoolEntity } from '../../pools/pool.entity.js';
+import { type ClusterCache } from '../cache/cluster-cache.js';
+import { type ServiceRowCache } from '../service-row-cache.js';
+import {
+  desiredService,
+  hashOf,
+  type WorkloadHook,
+  revisionOf,
+} from '../desired/desired-objects.js';
+import { FINALIZER, LABEL } from '../desired/labels.js';
+import { canonicalJson } from '../desired/spec-hash.js';
+import { type ObserveLimits, observeService } from '../observe/observe-service.js';
+import { podView } from '../observe/pod-view.js';
+import { type PassOutcome } from '../work-queue.js';
+import { type RenderedWorkload, renderWorkload } from './render-workload.js';
+import { type WorkloadApplier } from './workload-applier.js';
+
+export interface ServicePassSettings {
+  readonly installation: string;
+  readonly limits: ObserveLimits;
+  readonly hook?: WorkloadHook;
+}
+
+export interface ServicePassDeps {
+  /** The service rows (cached; see ServiceRowCache). */
+  readonly rows: ServiceRowCache;
+  /** The pool (cached for the leadership term; a pool change drops it). */
+  readonly poolOf: (poolId: string) => Promise<PoolEntity | null>;
+  readonly observations: ServiceObservations;
+  readonly catalog: ModelCatalog;
+  readonly cache: ClusterCache;
+  readonly kube: KubeClient;
+  readonly applier: WorkloadApplier;
+  readonly autoStop: AutoStopScheduler;
+  /** Asks for an admission pass of the pool. */
+  readonly admit: (poolId: string) => void;
+  readonly logger: Logger;
+}
+
+/** While objects are going away, look again this often (events usually come first). */
+const CLEANUP_RECHECK_MS = 2_000;
+
+const done = (requeueAfterMs?: number | null): PassOutcome =>
+  requeueAfterMs === null || requeueAfterMs === undefined
+    ? { kind: 'done' }
+    : { kind: 'done', requeueAfterMs };
+
+/**
+ * One level-triggered pass over one service (queue key `service/<id>`): it re-reads the row
+ * and the caches, ignores what woke it, and converges the cluster to `desired_status`:
+ *
+ * - `running`: nothing while queuing (admission's business); otherwise apply the namespace,
+ *   the Deployment (finalizer, hash) and the Service, then observe → `all_ready`,
+ *   `some_unhealthy`, `failed`;
+ * - `stopped`: scale to zero, wait for the pods to be gone → `pods_gone`;
+ * - `deleted`: delete (foreground), wait for the pods, release the finalizer, wait for
+ *   every object to be gone → `deleted` (the row goes);
+ * - no row: the objects are orphans; the same cleanup, without a row to report to.
+ *
+ * Observed fields (ready count, per-instance status, observed generation) are recorded,
+ * written only when they differ. The auto-stop job follows the row's budget.
+ */
+export class ServicePass {
+  constructor(
+    private readonly deps: ServicePassDeps,
+    private readonly settings: ServicePassSettings,
+  ) {}
+
+  async run(serviceId: string): Promise<PassOutcome> {
+    const row = await this.deps.rows.get(serviceId);
+    if (!row) {
+      await this.deps.autoStop.forget(serviceId);
+      const gone = await this.removeObjects(serviceId, 'orphan');
+      return done(gone ? null : CLEANUP_RECHECK_MS);
+    }
+    await this.deps.autoStop.sync(row);
+    switch (row.desiredStatus) {
+      case 'running':
+        return this.runService(row);
+      case 'stopped':
+        return this.stopService(row);
+      case 'deleted':
+        return this.deleteService(row);
+    }
+  }
+
+  private async runService(row: ModelServiceEntity): Promise<PassOutcome> {
+    if (row.state === 'queuing') {
+      this.deps.admit(row.poolId);
+      return done();
+    }
+    const pool = await this.deps.poolOf(row.poolId);
+    if (!pool) return { kind: 'terminal', error: new Error(`pool ${row.poolId} not found`) };
+    const rendered = renderWorkload(row, pool, this.deps.catalog, {
+      installation: this.settings.installation,
+      replicas: row.instances,
+      hook: this.settings.hook,
+    });
+    if (!rendered.ok) {
+      await this.observe(row, { type: 'failed', reason: rendered.reason });
+      return done();
+    }
+    const current = this.deps.cache.deploymentOf(row.id);
+    if (current?.metadata?.deletionTimestamp) {
+      // Deleted by someone else: finish that deletion first, then recreate it.
+      await this.finalize(current, row.id);
+      return done(CLEANUP_RECHECK_MS);
+    }
+    let deployment: V1Deployment | null;
+    try {
+      deployment = await this.applyObjects(row, rendered, current);
+    } catch (error) {
+      return this.applyFailed(row, error);
+    }
+    // Just created: nothing to observe yet; the Deployment's informer event brings the next pass.
+    if (!deployment) return done();
+    return this.observeRunning(row, rendered.deployment, deployment);
+  }
+
+  /** Observes a service that should run and reports it (record + observation). */
+  private async observeRunning(
+    row: ModelServiceEntity,
+    desired: V1Deployment,
+    applied: V1Deployment,
+  ): Promise<PassOutcome> {
+    const result = observeService({
+      state: row.state,
+      instances: row.instances,
+      pending: row.pending,
+      stateChangedAt: row.stateChangedAt,
+      deployment: freshest(applied, this.deps.cache.deploymentOf(row.id)),
+      desiredHash: hashOf(desired) ?? '',
+      desiredRevision: revisionOf(desired.spec?.template) ?? '',
+      minReadySeconds: desired.spec?.minReadySeconds ?? 0,
+      pods: this.deps.cache.podsOf(row.id).map(podView),
+      now: new Date(),
+      limits: this.settings.limits,
+    });
+    await this.record(row, result.readyInstances, result.instanceStatuses);
+    if (result.observation) await this.observe(row, result.observation);
+    return done(result.recheckInMs);
+  }
+
+  /**
+   * The API refused our objects for good (invalid, forbidden): say so on the service — a
+   * deploy, start, scale or upgrade fails, a running service goes to alarm — and retry
+   * slowly (an operator may fix a quota or RBAC). Retryable errors just propagate.
+   */
+  private async applyFailed(row: ModelServiceEntity, error: unknown): Promise<PassOutcome> {
+    if (!(error instanceof KubeApiError) || error.retryable) throw error;
+    await this.observe(row, {
+      type: 'failed',
+      reason: `Kubernetes refused the service's objects: ${error.message}`,
+    });
+    return { kind: 'terminal', error };
+  }
+
+  /**
+   * The namespace, the Deployment, then the Service owned by it; returns the Deployment.
+   * A Deployment this pass created returns null: its Service (which needs the Deployment's
+   * uid) is applied by the next pass, queued behind the other services' first passes, so
+   * that in a burst every new Deployment goes out first (the pods take longer to start than
+   * the Services to apply).
+   */
+  private async applyObjects(
+    row: ModelServiceEntity,
+    rendered: Extract<RenderedWorkload, { ok: true }>,
+    current: V1Deployment | undefined,
+  ): Promise<V1Deployment | null> {
+    const { applier, cache } = this.deps;
+    await applier.ensureNamespace(row.k8sNamespace, row.projectId);
+    const deployment = await applier.deployment(rendered.deployment, current);
+    if (!current) return null;
+    const owner = {
+      name: deployment.metadata?.name ?? row.k8sName,
+      uid: deployment.metadata?.uid ?? '',
+    };
+    await applier.service(
+      desiredService(
+        { service: rendered.shape, installation: this.settings.installation, port: row.port },
+        owner,
+      ),
+      cache.servicesOf(row.id)[0],
+    );
+    return deployment;
+  }
+
+  private async stopService(row: ModelServiceEntity): Promise<PassOutcome> {
+    const deployment = this.deps.cache.deploymentOf(row.id);
+    if (deployment && !deployment.metadata?.deletionTimestamp && deployment.spec?.replicas !== 0)
+      await this.deps.kube.scaleDeployment(row.k8sNamespace, row.k8sName, 0);
+    const pods = this.deps.cache.podsOf(row.id).map(podView);
+    const live = pods.filter((p) => !p.terminated);
+    await this.record(
+      row,
+      live.filter((p) => p.ready && !p.deleting).length,
+      live.map((p) => ({
+        name: p.name,
+        node: p.node,
+        phase: p.deleting ? 'Terminating' : p.phase,
+        ready: p.ready && !p.deleting,
+        restarts: p.restarts,
+      })),
+    );
+    if (live.length > 0) return done();
+    if (pods.length > 0)
+      // Failed pods stay after a scale-down; they hold nothing but would be read as crashes.
+      await this.deps.kube.deletePods(row.k8sNamespace, {
+        labelSelector: `${LABEL.serviceId}=${row.id},${LABEL.installation}=${this.settings.installation}`,
+        fieldSelector: 'status.phase!=Pending,status.phase!=Running',
+      });
+    if (row.state === 'stopping' || row.state === 'stopped')
+      await this.observe(row, { type: 'pods_gone' });
+    return done();
+  }
+
+  private async deleteService(row: ModelServiceEntity): Promise<PassOutcome> {
+    const gone = await this.removeObjects(row.id, 'service');
+    if (!gone) return done(CLEANUP_RECHECK_MS);
+    await this.observe(row, { type: 'deleted' });
+    await this.deps.autoStop.forget(row.id);
+    return done();
+  }
+
+  /**
+   * Deletes the Service and the Deployment (foreground: the garbage collector removes the
+   * ReplicaSets and pods first), releases our finalizer once no pod is left, and reports
+   * whether every object and pod of the service is gone from the cache.
+   */
+  private async removeObjects(serviceId: string, why: 'service' | 'orphan'): Promise<boolean> {
+    const { cache, kube } = this.deps;
+    const deployments = cache.deploymentsOf(serviceId);
+    const services = cache.servicesOf(serviceId);
+    const pods = cache.podsOf(serviceId);
+    if (deployments.length + services.length + pods.length === 0) return true;
+    if (why === 'orphan' && deployments.some((d) => !d.metadata?.deletionTimestamp))
+      this.deps.logger.log({
+        msg: 'removing the objects of a service that no longer exists',
+        serviceId,
+      });
+    for (const service of services)
+      if (!service.metadata?.deletionTimestamp) await kube.delete(refOf('v1', 'Service', service));
+    for (const deployment of deployments) await this.finalize(deployment, serviceId);
+    return false;
+  }
+
+  /** Foreground-deletes the Deployment and releases our finalizer once its pods are gone. */
+  private async finalize(deployment: V1Deployment, serviceId: string): Promise<void> {
+    const finalizers = deployment.metadata?.finalizers ?? [];
+    if (!deployment.metadata?.deletionTimestamp || !finalizers.includes('foregroundDeletion'))
+      await this.deps.kube.delete(refOf('apps/v1', 'Deployment', deployment), 'Foreground');
+    const livePods = this.deps.cache.podsOf(serviceId).filter((p) => {
+      const phase = p.status?.phase;
+      return phase !== 'Succeeded' && phase !== 'Failed';
+    });
+    if (livePods.length > 0 || !finalizers.includes(FINALIZER)) return;
+    await this.deps.kube.removeDeploymentFinalizer(
+      deployment.metadata?.namespace ?? '',
+      deployment.metadata?.name ?? '',
+      finalizers,
+      FINALIZER,
+    );
+  }
+
+  /** Applies an observation computed from `row`; a stale one (row changed) is dropped. */
+  private async observe(row: ModelServiceEntity, observation: Observation): Promise<void> {
+    // The state machine is pure: a level-triggered repeat (running and all ready) is known to
+    // change nothing without a database round trip.
+    const outcome = transition(lifecycleOf(row), observation);
+    if (!(outcome instanceof DomainError) && !outcome.changed) return;
+    try {
+      await this.deps.observations.apply(row.id, observation, row.version);
+      this.deps.rows.invalidate(row.id); // its NOTIFY will say so too
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.kind !== 'conflict') throw error;
+      // The row changed since this pass read it: its NOTIFY brings a fresh pass.
+      this.deps.logger.debug({
+        msg: 'stale observation dropped',
+        id: row.id,
+        observation: observation.type,
+      });
+    }
+  }
+
+  private async record(
+    row: ModelServiceEntity,
+    readyInstances: number,
+    instanceStatuses: ModelServiceEntity['instanceStatuses'],
+  ): Promise<void> {
+    const unchanged =
+      Number(row.observedGeneration) === Number(row.generation) &&
+      row.readyInstances === readyInstances &&
+      row.computeUsage === null &&
+      row.memoryUsage === null &&
+      canonicalJson(row.instanceStatuses) === canonicalJson(instanceStatuses);
+    if (unchanged) return; // skip status writes that change nothing
+    const observed = {
+      observedGeneration: Number(row.generation),
+      readyInstances,
+      instanceStatuses,
+      // No NPU metrics source is wired in: usage stays null (see the README).
+      computeUsage: null,
+      memoryUsage: null,
+    };
+    await this.deps.observations.record(row.id, observed);
+    this.deps.rows.recorded(row.id, observed);
+  }
+}
+
+function refOf(
+  apiVersion: string,
+  kind: string,
+  object: { metadata?: { name?: string; namespace?: string } },
+) {
+  return {
+    apiVersion,
+    kind,
+    metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace },
+  };
+}
+
+/** The newer of the object we just applied and the cached one (by resourceVersion). */
+function freshest(applied: V1Deployment, cached: V1Deployment | undefined): V1Deployment {
+  if (!cached) return applied;
+  const a = Number(applied.metadata?.resourceVersion);
+  const c = Number(cached.metadata?.resourceVersion);
+  return Number.isSafeInteger(a) && Number.isSafeInteger(c) && c > a ? cached : applied;
+}

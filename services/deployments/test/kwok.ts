@@ -1,0 +1,141 @@
+// Fake Ascend nodes of our own, managed by the stack's KWOK: each reconciler test file gets
+// a pool nobody else schedules onto, so capacity assertions hold whatever else runs.
+import { randomBytes } from 'node:crypto';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type V1Node,
+} from '@kubernetes/client-node';
+import { eventually } from '@maas/testing';
+import { stack } from './harness.js';
+
+export const NPU = 'huawei.com/Ascend910';
+
+export function kubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(stack.KUBECONFIG);
+  return kc;
+}
+
+export const kc = kubeConfig();
+export const core = kc.makeApiClient(CoreV1Api);
+export const apps = kc.makeApiClient(AppsV1Api);
+export const objects = KubernetesObjectApi.makeApiClient(kc);
+
+export interface KwokPoolOptions {
+  readonly nodes: number;
+  readonly npusPerNode?: number;
+  /** CPU and memory per node (default: an Atlas 800I A2: 192 cores, 1.5 TiB). */
+  readonly cpu?: number;
+  readonly memoryGi?: number;
+}
+
+/** A pool of fake KWOK nodes labelled and tainted maas.io/pool=<label>. */
+export class KwokPool {
+  readonly label = `t-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
+  readonly nodeNames: string[];
+
+  constructor(readonly options: KwokPoolOptions) {
+    this.nodeNames = Array.from({ length: options.nodes }, (_, i) => `${this.label}-n${i}`);
+  }
+
+  /** The pool body fields that select these nodes. */
+  get poolFields() {
+    return {
+      node_selector: { 'maas.io/pool': this.label },
+      taint: { key: 'maas.io/pool', value: this.label, effect: 'NoSchedule' },
+      npu_resource_name: NPU,
+    };
+  }
+
+  async create(): Promise<void> {
+    await Promise.all(this.nodeNames.map((name) => this.applyNode(name)));
+    await eventually(() => this.allReady(), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      description: `KWOK nodes of ${this.label} Ready and untainted`,
+    });
+  }
+
+  async delete(): Promise<void> {
+    await Promise.allSettled(this.nodeNames.map((name) => core.deleteNode({ name })));
+  }
+
+  private async applyNode(name: string): Promise<void> {
+    const { npusPerNode = 8, cpu = 192, memoryGi = 1536 } = this.options;
+    const resources = {
+      cpu: String(cpu),
+      memory: `${memoryGi}Gi`,
+      pods: '250',
+      [NPU]: String(npusPerNode),
+    };
+    const node: V1Node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name,
+        annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+        labels: {
+          type: 'kwok',
+          'kubernetes.io/hostname': name,
+          'kubernetes.io/os': 'linux',
+          'kubernetes.io/arch': 'arm64',
+          'maas.io/pool': this.label,
+        },
+      },
+      spec: { taints: [{ key: 'maas.io/pool', value: this.label, effect: 'NoSchedule' }] },
+      status: { allocatable: resources, capacity: resources },
+    };
+    await objects.patch(
+      node,
+      undefined,
+      undefined,
+      'maas-tests',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+  }
+
+  private async allReady(): Promise<boolean> {
+    const { items } = await core.listNode({ labelSelector: `maas.io/pool=${this.label}` });
+    if (items.length !== this.nodeNames.length) return false;
+    return items.every(
+      (n) =>
+        n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+        !(n.spec?.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/')) &&
+        n.status?.allocatable?.[NPU] !== undefined,
+    );
+  }
+}
+
+/**
+ * Removes a test namespace: strips our finalizer from what is left (the reconciler of the
+ * test may be gone) and deletes the namespace without waiting.
+ */
+export async function removeNamespace(namespace: string): Promise<void> {
+  const { items } = await apps.listNamespacedDeployment({ namespace }).catch(() => ({ items: [] }));
+  for (const d of items)
+    if (d.metadata?.finalizers?.length)
+      await apps
+        .patchNamespacedDeployment({
+          name: d.metadata.name ?? '',
+          namespace,
+          body: [{ op: 'remove', path: '/metadata/finalizers' }],
+        })
+        .catch(() => undefined);
+  await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+}
+
+/** Deletes a test's leader-election Lease (released or not). */
+export async function removeLease(name: string): Promise<void> {
+  await objects
+    .delete({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, namespace: 'default' },
+    })
+    .catch(() => undefined);
+}

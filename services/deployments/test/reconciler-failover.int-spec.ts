@@ -1,0 +1,200 @@
+// Leader election and crash recovery with real processes: replicas of the deployments
+// service run as child processes (from the sources) against the same database; the API
+// calls go to an in-process app that does not reconcile. Replicas are stopped gracefully
+// (SIGTERM: the leader releases its Lease) or killed (SIGKILL: nothing runs, the Lease
+// must expire).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@maas/testing';
+import { type ServiceState } from '../src/lifecycle/index.js';
+import { deployBody, Harness, stack, type Tenant } from './harness.js';
+import { apps, core, KwokPool, objects, removeLease, removeNamespace } from './kwok.js';
+import { ChildService } from './support/child-service.js';
+
+const h = new Harness();
+const nodes = new KwokPool({ nodes: 3, npusPerNode: 8 });
+const leaseName = `lease-${h.schema.replaceAll('_', '-')}`;
+let t: Tenant;
+let pool: { id: string };
+let ns: string;
+const children: ChildService[] = [];
+
+function replica(name: string, env: Record<string, string> = {}): ChildService {
+  const child = new ChildService(name, {
+    DATABASE_URL: stack.DATABASE_URL,
+    DB_SCHEMA: h.schema,
+    KAFKA_BROKERS: stack.KAFKA_BROKERS,
+    KAFKA_TOPIC_PREFIX: h.prefix,
+    REDIS_URL: stack.REDIS_URL,
+    BULLMQ_PREFIX: h.schema,
+    KUBECONFIG: stack.KUBECONFIG,
+    REGION: 'cn-southwest-2',
+    LOG_LEVEL: 'warn',
+    MIGRATIONS_RUN: 'false',
+    OUTBOX_RELAY: 'false',
+    IAM_PROJECTION: 'false',
+    WORKERS: 'false',
+    RECONCILER: 'true',
+    RECONCILER_IDENTITY: name,
+    RECONCILER_LEASE_NAME: leaseName,
+    RECONCILER_LEASE_DURATION_MS: '3000',
+    RECONCILER_RENEW_DEADLINE_MS: '2000',
+    RECONCILER_RETRY_PERIOD_MS: '500',
+    ...env,
+  });
+  children.push(child);
+  return child;
+}
+
+async function holder(): Promise<string> {
+  const lease = await objects.read<{ spec?: { holderIdentity?: string } } & { kind: string }>({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: leaseName, namespace: 'default' },
+  });
+  return lease.spec?.holderIdentity ?? '';
+}
+
+const url = (id?: string) => `/v1/${t.projectId}/services${id ? `/${id}` : ''}`;
+
+async function states(ids: string[]): Promise<ServiceState[]> {
+  const rows: { id: string; state: ServiceState }[] = await h.db.query(
+    `SELECT id, state FROM "${h.schema}".model_services WHERE id = ANY($1)`,
+    [ids],
+  );
+  return rows.map((r) => r.state);
+}
+
+async function deploy(): Promise<string> {
+  const res = await h.request('POST', url(), t.token, deployBody(pool.id));
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json<{ service_id: string }>().service_id;
+}
+
+beforeAll(async () => {
+  await nodes.create();
+  await h.start(); // the API (and the outbox relay), no reconciler
+  t = await h.tenant();
+  ns = `maas-${t.projectId}`;
+  const res = await h.request('POST', `/v1/${t.projectId}/pools`, t.token, {
+    name: `kwok-${nodes.label}`.slice(0, 60),
+    flavors: ['ascend-910b-1'],
+    ...nodes.poolFields,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  pool = res.json();
+});
+
+afterAll(async () => {
+  await Promise.allSettled(children.map((c) => c.kill()));
+  await h.stop();
+  await removeNamespace(ns);
+  await nodes.delete();
+  await removeLease(leaseName);
+});
+
+describe('leader election', () => {
+  it('two replicas: exactly one leads; when it stops the other takes over at once', async () => {
+    const a = replica('replica-a');
+    const b = replica('replica-b');
+    await Promise.all([a.start(), b.start()]);
+    const leader = await eventually(
+      async () => {
+        const [la, lb] = await Promise.all([a.leads(), b.leads()]);
+        if (la === lb) throw new Error(`a leads: ${la}, b leads: ${lb}`);
+        return la ? a : b;
+      },
+      { timeoutMs: 15_000, description: 'exactly one leader' },
+    );
+    const standby = leader === a ? b : a;
+    expect(await holder()).toBe(leader.name);
+    // It is the leader that reconciles: a new service runs.
+    const first = await deploy();
+    await eventually(async () => (await states([first]))[0] === 'running', { timeoutMs: 15_000 });
+    expect(await standby.leads()).toBe(false);
+
+    const stoppedAt = Date.now();
+    await leader.stop(); // SIGTERM: releases the Lease
+    await eventually(async () => (await standby.leads()) && (await holder()) === standby.name, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      description: 'the standby leading',
+    });
+    // Released, not expired: the takeover needs about one retry period, not a lease duration.
+    expect(Date.now() - stoppedAt).toBeLessThan(3_000 + 2_000);
+    const second = await deploy();
+    await eventually(async () => (await states([second]))[0] === 'running', { timeoutMs: 15_000 });
+    await standby.stop();
+    expect(await holder()).toBe('');
+  });
+});
+
+describe('crash recovery', () => {
+  it('killed mid-deployment of 20 services and restarted: all converge, nothing duplicated', async () => {
+    // A slow client (2 requests/s) so the kill lands mid-deployment.
+    const first = replica('crashing', { KUBE_QPS: '2', KUBE_BURST: '2' });
+    await first.start();
+    await eventually(() => first.leads(), {
+      timeoutMs: 15_000,
+      description: 'first replica leads',
+    });
+    const ids = await Promise.all(Array.from({ length: 20 }, () => deploy()));
+    await eventually(async () => (await states(ids)).filter((s) => s === 'running').length >= 3, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      description: 'a few services running',
+    });
+    await first.kill();
+    const atKill = await states(ids);
+    expect(atKill.filter((s) => s === 'running').length).toBeLessThan(20);
+
+    const second = replica('restarted');
+    await second.start();
+    await eventually(async () => (await states(ids)).every((s) => s === 'running'), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      description: 'all 20 services running after the restart',
+    });
+    expect(await holder()).toBe('restarted');
+
+    // Each transition's event exactly once, in order, each in the outbox exactly once.
+    const events: { service_id: string; reasons: string[]; versions: number[] }[] =
+      await h.db.query(
+        `SELECT service_id, array_agg(reason ORDER BY version) AS reasons,
+                array_agg(version ORDER BY version) AS versions
+           FROM "${h.schema}".service_events WHERE service_id = ANY($1) GROUP BY service_id`,
+        [ids],
+      );
+    expect(events).toHaveLength(20);
+    for (const e of events) {
+      expect(e.reasons).toEqual(['Queued', 'Deploying', 'Deployed']);
+      expect(e.versions).toEqual([1, 2, 3]);
+    }
+    const [{ missing }]: { missing: string }[] = await h.db.query(
+      `SELECT count(*) AS missing FROM "${h.schema}".service_events e
+        WHERE e.service_id = ANY($1)
+          AND NOT EXISTS (SELECT 1 FROM "${h.schema}".outbox o WHERE o.event_id = e.event_id)`,
+      [ids],
+    );
+    expect(Number(missing)).toBe(0);
+
+    // No duplicate objects: one Deployment, one ReplicaSet, one Service and one pod each.
+    const selector = { namespace: ns, labelSelector: 'maas.io/service-id' };
+    const deployments = (await apps.listNamespacedDeployment(selector)).items;
+    const replicaSets = (await apps.listNamespacedReplicaSet(selector)).items;
+    const services = (await core.listNamespacedService(selector)).items;
+    const pods = (await core.listNamespacedPod(selector)).items.filter(
+      (p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp,
+    );
+    const owned = (items: { metadata?: { labels?: Record<string, string> } }[]) =>
+      items
+        .map((i) => i.metadata?.labels?.['maas.io/service-id'] ?? '')
+        .filter((id) => ids.includes(id))
+        .sort();
+    const expected = [...ids].sort();
+    expect(owned(deployments)).toEqual(expected);
+    expect(owned(replicaSets)).toEqual(expected);
+    expect(owned(services)).toEqual(expected);
+    expect(owned(pods)).toEqual(expected);
+    await second.stop();
+  });
+});
