@@ -42,6 +42,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   value: {{ .root.Values.kafka.brokers | quote }}
 - name: REGION
   value: {{ .root.Values.region | quote }}
+- name: RECONCILER_LEASE_NAMESPACE
+  value: {{ .root.Release.Namespace | quote }}
 - name: IAM_JWKS_URL
   value: {{ printf "http://%s-iam:%v/v3/auth/jwks" (include "maas.fullname" .root) .root.Values.services.iam.port | quote }}
 {{- range $k, $v := .svc.env }}
