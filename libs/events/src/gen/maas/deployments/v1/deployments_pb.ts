@@ -3,8 +3,9 @@
 /* eslint-disable */
 
 // Events of the deployments context (topic maas.deployments.v1): model services and their
-// lifecycle (SPEC §5). Every message is keyed by the service id (aggregate "service"), so a
-// service's events stay in order. The messages of one change are written in one transaction
+// lifecycle (SPEC §5), and the accounts' access to preset services (SPEC §8). Every service
+// message is keyed by the service id (aggregate "service"), so a service's events stay in
+// order; PresetServiceAccessChanged is keyed by "<account_id>:<service_id>". The messages of one change are written in one transaction
 // in this order: ServiceStateChanged, ServiceQpsChanged (if any), ServiceNotification (if
 // any), then ServiceChanged last; so the last message of any service on the topic is always
 // its full snapshot.
@@ -19,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file maas/deployments/v1/deployments.proto.
  */
 export const file_maas_deployments_v1_deployments: GenFile = /*@__PURE__*/
-  fileDesc("CiVtYWFzL2RlcGxveW1lbnRzL3YxL2RlcGxveW1lbnRzLnByb3RvEhNtYWFzLmRlcGxveW1lbnRzLnYxIt0BChNTZXJ2aWNlU3RhdGVDaGFuZ2VkEhIKCnNlcnZpY2VfaWQYASABKAkSNQoKZnJvbV9zdGF0ZRgCIAEoDjIhLm1hYXMuZGVwbG95bWVudHMudjEuU2VydmljZVN0YXRlEjMKCHRvX3N0YXRlGAMgASgOMiEubWFhcy5kZXBsb3ltZW50cy52MS5TZXJ2aWNlU3RhdGUSDgoGcmVhc29uGAQgASgJEg8KB21lc3NhZ2UYBSABKAkSFAoMc2VydmljZV9uYW1lGAYgASgJEg8KB3ZlcnNpb24YByABKAQicAoRU2VydmljZVFwc0NoYW5nZWQSEgoKc2VydmljZV9pZBgBIAEoCRIUCgxzZXJ2aWNlX25hbWUYAiABKAkSDwoHb2xkX3FwcxgDIAEoDRIPCgduZXdfcXBzGAQgASgNEg8KB3ZlcnNpb24YBSABKAQi+gEKE1NlcnZpY2VOb3RpZmljYXRpb24SFwoPbm90aWZpY2F0aW9uX2lkGAEgASgJEhIKCnNlcnZpY2VfaWQYAiABKAkSFAoMc2VydmljZV9uYW1lGAMgASgJEg0KBXRvcGljGAQgASgJEg0KBWV2ZW50GAUgASgJEjAKBXN0YXRlGAYgASgOMiEubWFhcy5kZXBsb3ltZW50cy52MS5TZXJ2aWNlU3RhdGUSDgoGcmVhc29uGAcgASgJEg8KB21lc3NhZ2UYCCABKAkSLwoLb2NjdXJyZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIokECg5TZXJ2aWNlQ2hhbmdlZBISCgpzZXJ2aWNlX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSEgoKcHJvamVjdF9pZBgDIAEoCRIOCgZyZWdpb24YBCABKAkSDAoEbmFtZRgFIAEoCRIwCgVzdGF0ZRgGIAEoDjIhLm1hYXMuZGVwbG95bWVudHMudjEuU2VydmljZVN0YXRlEhAKCGNhbGxhYmxlGAcgASgIEgsKA3FwcxgIIAEoDRIRCglpbnN0YW5jZXMYCSABKA0SEAoIbW9kZWxfaWQYCiABKAkSEgoKbW9kZWxfbmFtZRgLIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAwgASgJEg8KB3ZhcmlhbnQYDSABKAkSFgoOY29udGV4dF9sZW5ndGgYDiABKA0SGAoQbWF4X2lucHV0X3Rva2VucxgPIAEoDRIZChFtYXhfb3V0cHV0X3Rva2VucxgQIAEoDRIPCgdwb29sX2lkGBEgASgJEhEKCWZsYXZvcl9pZBgSIAEoCRIZChFucHVzX3Blcl9pbnN0YW5jZRgTIAEoDRIVCg1rOHNfbmFtZXNwYWNlGBQgASgJEhgKEGs4c19zZXJ2aWNlX25hbWUYFSABKAkSDAoEcG9ydBgWIAEoDRIPCgdkZWxldGVkGBcgASgIEg8KB3ZlcnNpb24YGCABKAQq5gIKDFNlcnZpY2VTdGF0ZRIdChlTRVJWSUNFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVU0VSVklDRV9TVEFURV9RVUVVSU5HEAESGwoXU0VSVklDRV9TVEFURV9ERVBMT1lJTkcQAhIaChZTRVJWSUNFX1NUQVRFX1NUQVJUSU5HEAMSGQoVU0VSVklDRV9TVEFURV9SVU5OSU5HEAQSFwoTU0VSVklDRV9TVEFURV9BTEFSTRAFEhoKFlNFUlZJQ0VfU1RBVEVfVVBEQVRJTkcQBhIbChdTRVJWSUNFX1NUQVRFX1VQR1JBRElORxAHEhoKFlNFUlZJQ0VfU1RBVEVfU1RPUFBJTkcQCBIZChVTRVJWSUNFX1NUQVRFX1NUT1BQRUQQCRIjCh9TRVJWSUNFX1NUQVRFX0RFUExPWU1FTlRfRkFJTEVEEAoSGgoWU0VSVklDRV9TVEFURV9ERUxFVElORxALYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiVtYWFzL2RlcGxveW1lbnRzL3YxL2RlcGxveW1lbnRzLnByb3RvEhNtYWFzLmRlcGxveW1lbnRzLnYxIt0BChNTZXJ2aWNlU3RhdGVDaGFuZ2VkEhIKCnNlcnZpY2VfaWQYASABKAkSNQoKZnJvbV9zdGF0ZRgCIAEoDjIhLm1hYXMuZGVwbG95bWVudHMudjEuU2VydmljZVN0YXRlEjMKCHRvX3N0YXRlGAMgASgOMiEubWFhcy5kZXBsb3ltZW50cy52MS5TZXJ2aWNlU3RhdGUSDgoGcmVhc29uGAQgASgJEg8KB21lc3NhZ2UYBSABKAkSFAoMc2VydmljZV9uYW1lGAYgASgJEg8KB3ZlcnNpb24YByABKAQicAoRU2VydmljZVFwc0NoYW5nZWQSEgoKc2VydmljZV9pZBgBIAEoCRIUCgxzZXJ2aWNlX25hbWUYAiABKAkSDwoHb2xkX3FwcxgDIAEoDRIPCgduZXdfcXBzGAQgASgNEg8KB3ZlcnNpb24YBSABKAQi+gEKE1NlcnZpY2VOb3RpZmljYXRpb24SFwoPbm90aWZpY2F0aW9uX2lkGAEgASgJEhIKCnNlcnZpY2VfaWQYAiABKAkSFAoMc2VydmljZV9uYW1lGAMgASgJEg0KBXRvcGljGAQgASgJEg0KBWV2ZW50GAUgASgJEjAKBXN0YXRlGAYgASgOMiEubWFhcy5kZXBsb3ltZW50cy52MS5TZXJ2aWNlU3RhdGUSDgoGcmVhc29uGAcgASgJEg8KB21lc3NhZ2UYCCABKAkSLwoLb2NjdXJyZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpkECg5TZXJ2aWNlQ2hhbmdlZBISCgpzZXJ2aWNlX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSEgoKcHJvamVjdF9pZBgDIAEoCRIOCgZyZWdpb24YBCABKAkSDAoEbmFtZRgFIAEoCRIwCgVzdGF0ZRgGIAEoDjIhLm1hYXMuZGVwbG95bWVudHMudjEuU2VydmljZVN0YXRlEhAKCGNhbGxhYmxlGAcgASgIEgsKA3FwcxgIIAEoDRIRCglpbnN0YW5jZXMYCSABKA0SEAoIbW9kZWxfaWQYCiABKAkSEgoKbW9kZWxfbmFtZRgLIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAwgASgJEg8KB3ZhcmlhbnQYDSABKAkSFgoOY29udGV4dF9sZW5ndGgYDiABKA0SGAoQbWF4X2lucHV0X3Rva2VucxgPIAEoDRIZChFtYXhfb3V0cHV0X3Rva2VucxgQIAEoDRIPCgdwb29sX2lkGBEgASgJEhEKCWZsYXZvcl9pZBgSIAEoCRIZChFucHVzX3Blcl9pbnN0YW5jZRgTIAEoDRIVCg1rOHNfbmFtZXNwYWNlGBQgASgJEhgKEGs4c19zZXJ2aWNlX25hbWUYFSABKAkSDAoEcG9ydBgWIAEoDRIPCgdkZWxldGVkGBcgASgIEg8KB3ZlcnNpb24YGCABKAQSDgoGcHJlc2V0GBkgASgIImYKGlByZXNldFNlcnZpY2VBY2Nlc3NDaGFuZ2VkEhIKCmFjY291bnRfaWQYASABKAkSEgoKc2VydmljZV9pZBgCIAEoCRIPCgdlbmFibGVkGAMgASgIEg8KB3ZlcnNpb24YBCABKAQq5gIKDFNlcnZpY2VTdGF0ZRIdChlTRVJWSUNFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVU0VSVklDRV9TVEFURV9RVUVVSU5HEAESGwoXU0VSVklDRV9TVEFURV9ERVBMT1lJTkcQAhIaChZTRVJWSUNFX1NUQVRFX1NUQVJUSU5HEAMSGQoVU0VSVklDRV9TVEFURV9SVU5OSU5HEAQSFwoTU0VSVklDRV9TVEFURV9BTEFSTRAFEhoKFlNFUlZJQ0VfU1RBVEVfVVBEQVRJTkcQBhIbChdTRVJWSUNFX1NUQVRFX1VQR1JBRElORxAHEhoKFlNFUlZJQ0VfU1RBVEVfU1RPUFBJTkcQCBIZChVTRVJWSUNFX1NUQVRFX1NUT1BQRUQQCRIjCh9TRVJWSUNFX1NUQVRFX0RFUExPWU1FTlRfRkFJTEVEEAoSGgoWU0VSVklDRV9TVEFURV9ERUxFVElORxALYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A model service changed (one event per transition, also the first one and the QPS
@@ -344,6 +345,18 @@ export type ServiceChanged = Message<"maas.deployments.v1.ServiceChanged"> & {
    * @generated from field: uint64 version = 24;
    */
   version: bigint;
+
+  /**
+   * A preset service: deployed by the operator in a platform account and published to every
+   * tenant of the region (SPEC §8). The gateway resolves `model` among a project's own
+   * services first, then among the preset services of its region; calling one needs the
+   * caller's account to have enabled it (PresetServiceAccessChanged, else ModelArts.81004),
+   * and the free token quotas (ModelArts.81005) apply to it. Publishing or unpublishing bumps
+   * `version` and publishes a new snapshot.
+   *
+   * @generated from field: bool preset = 25;
+   */
+  preset: boolean;
 };
 
 /**
@@ -352,6 +365,49 @@ export type ServiceChanged = Message<"maas.deployments.v1.ServiceChanged"> & {
  */
 export const ServiceChangedSchema: GenMessage<ServiceChanged> = /*@__PURE__*/
   messageDesc(file_maas_deployments_v1_deployments, 3);
+
+/**
+ * A tenant account enabled or disabled a preset service for itself (SPEC §8: calling a
+ * preset service needs it enabled, else ModelArts.81004). The latest message per id (highest
+ * version) is the state; enabled = false removes the access. The access is only usable while
+ * the service's latest ServiceChanged has preset = true: unpublishing keeps the accounts'
+ * choices (they apply again if the service is published again); deleting the service sends
+ * enabled = false for every account that had enabled it. Kafka key = the aggregate id, so the
+ * changes of one account and service stay in order.
+ * Aggregate: "preset_access", id = "<account_id>:<service_id>".
+ *
+ * @generated from message maas.deployments.v1.PresetServiceAccessChanged
+ */
+export type PresetServiceAccessChanged = Message<"maas.deployments.v1.PresetServiceAccessChanged"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * @generated from field: string service_id = 2;
+   */
+  serviceId: string;
+
+  /**
+   * @generated from field: bool enabled = 3;
+   */
+  enabled: boolean;
+
+  /**
+   * Increases with every change of this account and service; keep the highest.
+   *
+   * @generated from field: uint64 version = 4;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message maas.deployments.v1.PresetServiceAccessChanged.
+ * Use `create(PresetServiceAccessChangedSchema)` to create a new message.
+ */
+export const PresetServiceAccessChangedSchema: GenMessage<PresetServiceAccessChanged> = /*@__PURE__*/
+  messageDesc(file_maas_deployments_v1_deployments, 4);
 
 /**
  * Lifecycle state of a model service; the API values are the lowercase names without the
