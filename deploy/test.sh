@@ -6,12 +6,12 @@
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-set -e
-bash deploy/local/prereqs.sh
-source deploy/local/node-path.sh
-bash deploy/local/npm-install.sh
-bash deploy/local/stack.sh up
-set +e
+# A failing setup step still ends with the closing line (counted as one failure).
+setup_failed() { echo "setup failed: $1" >&2; echo "0 passed, 1 failed"; exit 1; }
+bash deploy/local/prereqs.sh || setup_failed "prerequisites"
+source deploy/local/node-path.sh || setup_failed "node path"
+bash deploy/local/npm-install.sh || setup_failed "npm install"
+bash deploy/local/stack.sh up || setup_failed "local stack"
 
 # Each static check counts as one test in the closing line.
 failed_checks=(); passed_checks=0
@@ -32,10 +32,7 @@ echo "== tests (unit + integration)" >&2
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report"
 vitest_rc=$?
 
-read -r passed failed skipped < <(node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests);
-' "$report" 2>/dev/null || echo "0 0 0")
+read -r passed failed skipped < <(node deploy/local/test-summary.mjs "$report" || echo "0 0 0")
 rm -f "$report"
 if [ "$vitest_rc" -ne 0 ] && [ "$failed" = 0 ]; then failed=1; fi  # e.g. a suite that failed to load
 
