@@ -10,10 +10,11 @@
 //   - fine-grained change events (UserCreated, PolicyAttached, AuthorizationGranted, ...),
 //     for audit and for consumers that care about one kind of change;
 //   - self-contained snapshots (UserPermissionsChanged keyed by user id, ProjectChanged
-//     keyed by project id): the full current state of one aggregate, published in the same
-//     transaction as every change that affects it. A consumer keeps a correct projection by
-//     storing the latest snapshot per key, and rebuilds it from scratch by replaying the
-//     topic from the beginning (the topic is created with retention.ms=-1).
+//     keyed by project id, AccountChanged keyed by account id): the full current state of
+//     one aggregate, published in the same transaction as every change that affects it. A
+//     consumer keeps a correct projection by storing the latest snapshot per key, and
+//     rebuilds it from scratch by replaying the topic from the beginning (the topic is
+//     created with retention.ms=-1).
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -25,7 +26,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file maas/iam/v1/iam.proto.
  */
 export const file_maas_iam_v1_iam: GenFile = /*@__PURE__*/
-  fileDesc("ChVtYWFzL2lhbS92MS9pYW0ucHJvdG8SC21hYXMuaWFtLnYxIjIKDkFjY291bnRDcmVhdGVkEhIKCmFjY291bnRfaWQYASABKAkSDAoEbmFtZRgCIAEoCSJWCg5Qcm9qZWN0Q3JlYXRlZBISCgpwcm9qZWN0X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDgoGcmVnaW9uGAMgASgJEgwKBG5hbWUYBCABKAkiZwoOUHJvamVjdENoYW5nZWQSEgoKcHJvamVjdF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg4KBnJlZ2lvbhgDIAEoCRIPCgdkZWxldGVkGAQgASgIEgwKBG5hbWUYBSABKAkiTgoLVXNlckNyZWF0ZWQSDwoHdXNlcl9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAkSDAoEcm9vdBgEIAEoCCJACgtVc2VyRGVsZXRlZBIPCgd1c2VyX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCSJCCgxHcm91cENyZWF0ZWQSEAoIZ3JvdXBfaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIMCgRuYW1lGAMgASgJIkIKDEdyb3VwRGVsZXRlZBIQCghncm91cF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAkiXwoWR3JvdXBNZW1iZXJzaGlwQ2hhbmdlZBIQCghncm91cF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDgoGbWVtYmVyGAQgASgIIlsKDVBvbGljeUNyZWF0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIVCg1kb2N1bWVudF9qc29uGAQgASgJIlsKDVBvbGljeVVwZGF0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIVCg1kb2N1bWVudF9qc29uGAQgASgJIkQKDVBvbGljeURlbGV0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCSLBAQoOUG9saWN5QXR0YWNoZWQSEgoKYWNjb3VudF9pZBgBIAEoCRIRCglwb2xpY3lfaWQYAiABKAkSEwoLcG9saWN5X25hbWUYAyABKAkSMgoOcHJpbmNpcGFsX3R5cGUYBCABKA4yGi5tYWFzLmlhbS52MS5QcmluY2lwYWxUeXBlEhQKDHByaW5jaXBhbF9pZBgFIAEoCRIUCgxzY29wZV9nbG9iYWwYBiABKAgSEwoLcHJvamVjdF9pZHMYByADKAkilgEKDlBvbGljeURldGFjaGVkEhIKCmFjY291bnRfaWQYASABKAkSEQoJcG9saWN5X2lkGAIgASgJEhMKC3BvbGljeV9uYW1lGAMgASgJEjIKDnByaW5jaXBhbF90eXBlGAQgASgOMhoubWFhcy5pYW0udjEuUHJpbmNpcGFsVHlwZRIUCgxwcmluY2lwYWxfaWQYBSABKAkirQEKBkFnZW5jeRIRCglhZ2VuY3lfaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIMCgRuYW1lGAMgASgJEgwKBHR5cGUYBCABKAkSFwoPdHJ1c3RlZF9zZXJ2aWNlGAUgASgJEhcKD3ZhbGlkaXR5X3BlcmlvZBgGIAEoCRIuCgpleHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI0Cg1BZ2VuY3lDcmVhdGVkEiMKBmFnZW5jeRgBIAEoCzITLm1hYXMuaWFtLnYxLkFnZW5jeSI0Cg1BZ2VuY3lVcGRhdGVkEiMKBmFnZW5jeRgBIAEoCzITLm1hYXMuaWFtLnYxLkFnZW5jeSJECg1BZ2VuY3lEZWxldGVkEhEKCWFnZW5jeV9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAki9AEKFEF1dGhvcml6YXRpb25HcmFudGVkEhgKEGF1dGhvcml6YXRpb25faWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIyCgl1c2VyX3R5cGUYAyABKA4yHy5tYWFzLmlhbS52MS5BdXRob3JpemVkVXNlclR5cGUSDwoHdXNlcl9pZBgEIAEoCRIRCgl1c2VyX25hbWUYBSABKAkSEwoLYWdlbmN5X25hbWUYBiABKAkSEQoJYWdlbmN5X2lkGAcgASgJEi4KCmV4cGlyZXNfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsQBChRBdXRob3JpemF0aW9uUmV2b2tlZBIYChBhdXRob3JpemF0aW9uX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSMgoJdXNlcl90eXBlGAMgASgOMh8ubWFhcy5pYW0udjEuQXV0aG9yaXplZFVzZXJUeXBlEg8KB3VzZXJfaWQYBCABKAkSEQoJdXNlcl9uYW1lGAUgASgJEhMKC2FnZW5jeV9uYW1lGAYgASgJEhEKCWFnZW5jeV9pZBgHIAEoCSKBAQoKVXNlclBvbGljeRIRCglwb2xpY3lfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIVCg1kb2N1bWVudF9qc29uGAMgASgJEhQKDHNjb3BlX2dsb2JhbBgEIAEoCBITCgtwcm9qZWN0X2lkcxgFIAMoCRIQCghncm91cF9pZBgGIAEoCSKOAgoWVXNlclBlcm1pc3Npb25zQ2hhbmdlZBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJdXNlcl9uYW1lGAMgASgJEgwKBHJvb3QYBCABKAgSDwoHZGVsZXRlZBgFIAEoCBIpCghwb2xpY2llcxgGIAMoCzIXLm1hYXMuaWFtLnYxLlVzZXJQb2xpY3kSHAoUbW9kZWxhcnRzX2F1dGhvcml6ZWQYByABKAgSPgoabW9kZWxhcnRzX2F1dGhvcml6ZWRfdW50aWwYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGFjY291bnRfbmFtZRgJIAEoCSpkCg1QcmluY2lwYWxUeXBlEh4KGlBSSU5DSVBBTF9UWVBFX1VOU1BFQ0lGSUVEEAASGAoUUFJJTkNJUEFMX1RZUEVfR1JPVVAQARIZChVQUklOQ0lQQUxfVFlQRV9BR0VOQ1kQAirLAQoSQXV0aG9yaXplZFVzZXJUeXBlEiQKIEFVVEhPUklaRURfVVNFUl9UWVBFX1VOU1BFQ0lGSUVEEAASIQodQVVUSE9SSVpFRF9VU0VSX1RZUEVfSUFNX1VTRVIQARInCiNBVVRIT1JJWkVEX1VTRVJfVFlQRV9GRURFUkFURURfVVNFUhACEh8KG0FVVEhPUklaRURfVVNFUl9UWVBFX0FHRU5DWRADEiIKHkFVVEhPUklaRURfVVNFUl9UWVBFX0FMTF9VU0VSUxAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChVtYWFzL2lhbS92MS9pYW0ucHJvdG8SC21hYXMuaWFtLnYxIjIKDkFjY291bnRDcmVhdGVkEhIKCmFjY291bnRfaWQYASABKAkSDAoEbmFtZRgCIAEoCSKZAQoOQWNjb3VudENoYW5nZWQSEgoKYWNjb3VudF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBmZyb3plbhgDIAEoCBIPCgd2ZXJzaW9uGAQgASgEEi0KCWZyb3plbl9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNZnJvemVuX3JlYXNvbhgGIAEoCSJWCg5Qcm9qZWN0Q3JlYXRlZBISCgpwcm9qZWN0X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDgoGcmVnaW9uGAMgASgJEgwKBG5hbWUYBCABKAkiZwoOUHJvamVjdENoYW5nZWQSEgoKcHJvamVjdF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg4KBnJlZ2lvbhgDIAEoCRIPCgdkZWxldGVkGAQgASgIEgwKBG5hbWUYBSABKAkiTgoLVXNlckNyZWF0ZWQSDwoHdXNlcl9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAkSDAoEcm9vdBgEIAEoCCJACgtVc2VyRGVsZXRlZBIPCgd1c2VyX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCSJCCgxHcm91cENyZWF0ZWQSEAoIZ3JvdXBfaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIMCgRuYW1lGAMgASgJIkIKDEdyb3VwRGVsZXRlZBIQCghncm91cF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAkiXwoWR3JvdXBNZW1iZXJzaGlwQ2hhbmdlZBIQCghncm91cF9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDgoGbWVtYmVyGAQgASgIIlsKDVBvbGljeUNyZWF0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIVCg1kb2N1bWVudF9qc29uGAQgASgJIlsKDVBvbGljeVVwZGF0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIVCg1kb2N1bWVudF9qc29uGAQgASgJIkQKDVBvbGljeURlbGV0ZWQSEQoJcG9saWN5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSDAoEbmFtZRgDIAEoCSLBAQoOUG9saWN5QXR0YWNoZWQSEgoKYWNjb3VudF9pZBgBIAEoCRIRCglwb2xpY3lfaWQYAiABKAkSEwoLcG9saWN5X25hbWUYAyABKAkSMgoOcHJpbmNpcGFsX3R5cGUYBCABKA4yGi5tYWFzLmlhbS52MS5QcmluY2lwYWxUeXBlEhQKDHByaW5jaXBhbF9pZBgFIAEoCRIUCgxzY29wZV9nbG9iYWwYBiABKAgSEwoLcHJvamVjdF9pZHMYByADKAkilgEKDlBvbGljeURldGFjaGVkEhIKCmFjY291bnRfaWQYASABKAkSEQoJcG9saWN5X2lkGAIgASgJEhMKC3BvbGljeV9uYW1lGAMgASgJEjIKDnByaW5jaXBhbF90eXBlGAQgASgOMhoubWFhcy5pYW0udjEuUHJpbmNpcGFsVHlwZRIUCgxwcmluY2lwYWxfaWQYBSABKAkirQEKBkFnZW5jeRIRCglhZ2VuY3lfaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIMCgRuYW1lGAMgASgJEgwKBHR5cGUYBCABKAkSFwoPdHJ1c3RlZF9zZXJ2aWNlGAUgASgJEhcKD3ZhbGlkaXR5X3BlcmlvZBgGIAEoCRIuCgpleHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI0Cg1BZ2VuY3lDcmVhdGVkEiMKBmFnZW5jeRgBIAEoCzITLm1hYXMuaWFtLnYxLkFnZW5jeSI0Cg1BZ2VuY3lVcGRhdGVkEiMKBmFnZW5jeRgBIAEoCzITLm1hYXMuaWFtLnYxLkFnZW5jeSJECg1BZ2VuY3lEZWxldGVkEhEKCWFnZW5jeV9pZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEgwKBG5hbWUYAyABKAki9AEKFEF1dGhvcml6YXRpb25HcmFudGVkEhgKEGF1dGhvcml6YXRpb25faWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRIyCgl1c2VyX3R5cGUYAyABKA4yHy5tYWFzLmlhbS52MS5BdXRob3JpemVkVXNlclR5cGUSDwoHdXNlcl9pZBgEIAEoCRIRCgl1c2VyX25hbWUYBSABKAkSEwoLYWdlbmN5X25hbWUYBiABKAkSEQoJYWdlbmN5X2lkGAcgASgJEi4KCmV4cGlyZXNfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsQBChRBdXRob3JpemF0aW9uUmV2b2tlZBIYChBhdXRob3JpemF0aW9uX2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSMgoJdXNlcl90eXBlGAMgASgOMh8ubWFhcy5pYW0udjEuQXV0aG9yaXplZFVzZXJUeXBlEg8KB3VzZXJfaWQYBCABKAkSEQoJdXNlcl9uYW1lGAUgASgJEhMKC2FnZW5jeV9uYW1lGAYgASgJEhEKCWFnZW5jeV9pZBgHIAEoCSKBAQoKVXNlclBvbGljeRIRCglwb2xpY3lfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIVCg1kb2N1bWVudF9qc29uGAMgASgJEhQKDHNjb3BlX2dsb2JhbBgEIAEoCBITCgtwcm9qZWN0X2lkcxgFIAMoCRIQCghncm91cF9pZBgGIAEoCSKOAgoWVXNlclBlcm1pc3Npb25zQ2hhbmdlZBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEQoJdXNlcl9uYW1lGAMgASgJEgwKBHJvb3QYBCABKAgSDwoHZGVsZXRlZBgFIAEoCBIpCghwb2xpY2llcxgGIAMoCzIXLm1hYXMuaWFtLnYxLlVzZXJQb2xpY3kSHAoUbW9kZWxhcnRzX2F1dGhvcml6ZWQYByABKAgSPgoabW9kZWxhcnRzX2F1dGhvcml6ZWRfdW50aWwYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGFjY291bnRfbmFtZRgJIAEoCSpkCg1QcmluY2lwYWxUeXBlEh4KGlBSSU5DSVBBTF9UWVBFX1VOU1BFQ0lGSUVEEAASGAoUUFJJTkNJUEFMX1RZUEVfR1JPVVAQARIZChVQUklOQ0lQQUxfVFlQRV9BR0VOQ1kQAirLAQoSQXV0aG9yaXplZFVzZXJUeXBlEiQKIEFVVEhPUklaRURfVVNFUl9UWVBFX1VOU1BFQ0lGSUVEEAASIQodQVVUSE9SSVpFRF9VU0VSX1RZUEVfSUFNX1VTRVIQARInCiNBVVRIT1JJWkVEX1VTRVJfVFlQRV9GRURFUkFURURfVVNFUhACEh8KG0FVVEhPUklaRURfVVNFUl9UWVBFX0FHRU5DWRADEiIKHkFVVEhPUklaRURfVVNFUl9UWVBFX0FMTF9VU0VSUxAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * An account (domain, tenant) was created. Aggregate: "account", id = account_id.
@@ -52,6 +53,67 @@ export type AccountCreated = Message<"maas.iam.v1.AccountCreated"> & {
  */
 export const AccountCreatedSchema: GenMessage<AccountCreated> = /*@__PURE__*/
   messageDesc(file_maas_iam_v1_iam, 0);
+
+/**
+ * Snapshot of an account; the latest one per account id (highest version) is its current
+ * state. Published when the account is created and whenever the platform operator freezes
+ * or unfreezes it. An account with no AccountChanged on the topic (created before this
+ * message existed) is not frozen. Aggregate: "account", id = account_id.
+ *
+ * @generated from message maas.iam.v1.AccountChanged
+ */
+export type AccountChanged = Message<"maas.iam.v1.AccountChanged"> & {
+  /**
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * The account (domain) name.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * True while the platform operator has frozen the account (e.g. arrears): every
+   * inference call of the account, with an API key or an IAM token, is refused with
+   * ModelArts.81006 "The resource is frozen." (seed 002 Table 4-19). The admin APIs keep
+   * working, so the tenant can see and sort out its account.
+   *
+   * @generated from field: bool frozen = 3;
+   */
+  frozen: boolean;
+
+  /**
+   * Increases with every change of the account; a consumer ignores a message with a
+   * version lower than (or equal to) the one it holds.
+   *
+   * @generated from field: uint64 version = 4;
+   */
+  version: bigint;
+
+  /**
+   * When the account was frozen; unset while not frozen.
+   *
+   * @generated from field: google.protobuf.Timestamp frozen_at = 5;
+   */
+  frozenAt?: Timestamp | undefined;
+
+  /**
+   * The operator's note on why (free text, may be empty); empty while not frozen.
+   *
+   * @generated from field: string frozen_reason = 6;
+   */
+  frozenReason: string;
+};
+
+/**
+ * Describes the message maas.iam.v1.AccountChanged.
+ * Use `create(AccountChangedSchema)` to create a new message.
+ */
+export const AccountChangedSchema: GenMessage<AccountChanged> = /*@__PURE__*/
+  messageDesc(file_maas_iam_v1_iam, 1);
 
 /**
  * A project (the account's presence in one region) was created. Aggregate: "project",
@@ -88,7 +150,7 @@ export type ProjectCreated = Message<"maas.iam.v1.ProjectCreated"> & {
  * Use `create(ProjectCreatedSchema)` to create a new message.
  */
 export const ProjectCreatedSchema: GenMessage<ProjectCreated> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 1);
+  messageDesc(file_maas_iam_v1_iam, 2);
 
 /**
  * Snapshot of a project; the latest one per project id is its current state.
@@ -130,7 +192,7 @@ export type ProjectChanged = Message<"maas.iam.v1.ProjectChanged"> & {
  * Use `create(ProjectChangedSchema)` to create a new message.
  */
 export const ProjectChangedSchema: GenMessage<ProjectChanged> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 2);
+  messageDesc(file_maas_iam_v1_iam, 3);
 
 /**
  * A user of an account was created. Aggregate: "user", id = user_id.
@@ -168,7 +230,7 @@ export type UserCreated = Message<"maas.iam.v1.UserCreated"> & {
  * Use `create(UserCreatedSchema)` to create a new message.
  */
 export const UserCreatedSchema: GenMessage<UserCreated> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 3);
+  messageDesc(file_maas_iam_v1_iam, 4);
 
 /**
  * A user was deleted. Aggregate: "user", id = user_id.
@@ -197,7 +259,7 @@ export type UserDeleted = Message<"maas.iam.v1.UserDeleted"> & {
  * Use `create(UserDeletedSchema)` to create a new message.
  */
 export const UserDeletedSchema: GenMessage<UserDeleted> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 4);
+  messageDesc(file_maas_iam_v1_iam, 5);
 
 /**
  * A user group was created. Aggregate: "group", id = group_id.
@@ -226,7 +288,7 @@ export type GroupCreated = Message<"maas.iam.v1.GroupCreated"> & {
  * Use `create(GroupCreatedSchema)` to create a new message.
  */
 export const GroupCreatedSchema: GenMessage<GroupCreated> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 5);
+  messageDesc(file_maas_iam_v1_iam, 6);
 
 /**
  * A user group was deleted (its memberships and policy attachments went with it; each has
@@ -256,7 +318,7 @@ export type GroupDeleted = Message<"maas.iam.v1.GroupDeleted"> & {
  * Use `create(GroupDeletedSchema)` to create a new message.
  */
 export const GroupDeletedSchema: GenMessage<GroupDeleted> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 6);
+  messageDesc(file_maas_iam_v1_iam, 7);
 
 /**
  * A user joined or left a group. Aggregate: "group", id = group_id.
@@ -292,7 +354,7 @@ export type GroupMembershipChanged = Message<"maas.iam.v1.GroupMembershipChanged
  * Use `create(GroupMembershipChangedSchema)` to create a new message.
  */
 export const GroupMembershipChangedSchema: GenMessage<GroupMembershipChanged> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 7);
+  messageDesc(file_maas_iam_v1_iam, 8);
 
 /**
  * A custom policy was created. Aggregate: "policy", id = policy_id.
@@ -328,7 +390,7 @@ export type PolicyCreated = Message<"maas.iam.v1.PolicyCreated"> & {
  * Use `create(PolicyCreatedSchema)` to create a new message.
  */
 export const PolicyCreatedSchema: GenMessage<PolicyCreated> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 8);
+  messageDesc(file_maas_iam_v1_iam, 9);
 
 /**
  * A custom policy's name, description or document changed. Aggregate: "policy",
@@ -363,7 +425,7 @@ export type PolicyUpdated = Message<"maas.iam.v1.PolicyUpdated"> & {
  * Use `create(PolicyUpdatedSchema)` to create a new message.
  */
 export const PolicyUpdatedSchema: GenMessage<PolicyUpdated> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 9);
+  messageDesc(file_maas_iam_v1_iam, 10);
 
 /**
  * A custom policy was deleted (only possible once attached nowhere). Aggregate: "policy",
@@ -393,7 +455,7 @@ export type PolicyDeleted = Message<"maas.iam.v1.PolicyDeleted"> & {
  * Use `create(PolicyDeletedSchema)` to create a new message.
  */
 export const PolicyDeletedSchema: GenMessage<PolicyDeleted> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 10);
+  messageDesc(file_maas_iam_v1_iam, 11);
 
 /**
  * A policy was attached to a group or an agency, or its scope changed.
@@ -447,7 +509,7 @@ export type PolicyAttached = Message<"maas.iam.v1.PolicyAttached"> & {
  * Use `create(PolicyAttachedSchema)` to create a new message.
  */
 export const PolicyAttachedSchema: GenMessage<PolicyAttached> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 11);
+  messageDesc(file_maas_iam_v1_iam, 12);
 
 /**
  * A policy was detached from a group or an agency. Aggregate: the principal, id =
@@ -487,7 +549,7 @@ export type PolicyDetached = Message<"maas.iam.v1.PolicyDetached"> & {
  * Use `create(PolicyDetachedSchema)` to create a new message.
  */
 export const PolicyDetachedSchema: GenMessage<PolicyDetached> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 12);
+  messageDesc(file_maas_iam_v1_iam, 13);
 
 /**
  * An agency: ModelArts (the trusted cloud service) acts on the account's resources with the
@@ -545,7 +607,7 @@ export type Agency = Message<"maas.iam.v1.Agency"> & {
  * Use `create(AgencySchema)` to create a new message.
  */
 export const AgencySchema: GenMessage<Agency> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 13);
+  messageDesc(file_maas_iam_v1_iam, 14);
 
 /**
  * An agency was created. Aggregate: "agency", id = agency.agency_id.
@@ -564,7 +626,7 @@ export type AgencyCreated = Message<"maas.iam.v1.AgencyCreated"> & {
  * Use `create(AgencyCreatedSchema)` to create a new message.
  */
 export const AgencyCreatedSchema: GenMessage<AgencyCreated> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 14);
+  messageDesc(file_maas_iam_v1_iam, 15);
 
 /**
  * An agency's description or validity period changed. Aggregate: "agency".
@@ -583,7 +645,7 @@ export type AgencyUpdated = Message<"maas.iam.v1.AgencyUpdated"> & {
  * Use `create(AgencyUpdatedSchema)` to create a new message.
  */
 export const AgencyUpdatedSchema: GenMessage<AgencyUpdated> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 15);
+  messageDesc(file_maas_iam_v1_iam, 16);
 
 /**
  * An agency was deleted (only possible once no authorization uses it). Aggregate: "agency".
@@ -612,7 +674,7 @@ export type AgencyDeleted = Message<"maas.iam.v1.AgencyDeleted"> & {
  * Use `create(AgencyDeletedSchema)` to create a new message.
  */
 export const AgencyDeletedSchema: GenMessage<AgencyDeleted> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 16);
+  messageDesc(file_maas_iam_v1_iam, 17);
 
 /**
  * A ModelArts authorization was granted: the target may use ModelArts (deploy services)
@@ -675,7 +737,7 @@ export type AuthorizationGranted = Message<"maas.iam.v1.AuthorizationGranted"> &
  * Use `create(AuthorizationGrantedSchema)` to create a new message.
  */
 export const AuthorizationGrantedSchema: GenMessage<AuthorizationGranted> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 17);
+  messageDesc(file_maas_iam_v1_iam, 18);
 
 /**
  * A ModelArts authorization was deleted (one by one or by clearing all; one event each).
@@ -725,7 +787,7 @@ export type AuthorizationRevoked = Message<"maas.iam.v1.AuthorizationRevoked"> &
  * Use `create(AuthorizationRevokedSchema)` to create a new message.
  */
 export const AuthorizationRevokedSchema: GenMessage<AuthorizationRevoked> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 18);
+  messageDesc(file_maas_iam_v1_iam, 19);
 
 /**
  * One policy a user holds through one of their groups, with the attachment's scope.
@@ -777,7 +839,7 @@ export type UserPolicy = Message<"maas.iam.v1.UserPolicy"> & {
  * Use `create(UserPolicySchema)` to create a new message.
  */
 export const UserPolicySchema: GenMessage<UserPolicy> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 19);
+  messageDesc(file_maas_iam_v1_iam, 20);
 
 /**
  * Snapshot of a user's effective permissions, published whenever they change (user created
@@ -851,7 +913,7 @@ export type UserPermissionsChanged = Message<"maas.iam.v1.UserPermissionsChanged
  * Use `create(UserPermissionsChangedSchema)` to create a new message.
  */
 export const UserPermissionsChangedSchema: GenMessage<UserPermissionsChanged> = /*@__PURE__*/
-  messageDesc(file_maas_iam_v1_iam, 20);
+  messageDesc(file_maas_iam_v1_iam, 21);
 
 /**
  * What a policy is attached to.

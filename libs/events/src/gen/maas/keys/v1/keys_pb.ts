@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file maas/keys/v1/keys.proto.
  */
 export const file_maas_keys_v1_keys: GenFile = /*@__PURE__*/
-  fileDesc("ChdtYWFzL2tleXMvdjEva2V5cy5wcm90bxIMbWFhcy5rZXlzLnYxIpUBCg1BcGlLZXlDcmVhdGVkEg4KBmtleV9pZBgBIAEoCRILCgN0YWcYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSDgoGcHJlZml4GAQgASgJEhMKC3NlY3JldF9oYXNoGAUgASgJEhQKDGFsbF9zZXJ2aWNlcxgGIAEoCBITCgtzZXJ2aWNlX2lkcxgHIAMoCToCGAEiZwoLQXBpS2V5U2NvcGUSFAoMYWxsX3NlcnZpY2VzGAEgASgIEhMKC3NlcnZpY2VfaWRzGAIgAygJEhUKDWFsbG93ZWRfY2lkcnMYAyADKAkSFgoOYWxsb3dlZF9tb2RlbHMYBCADKAki3QMKDUFwaUtleUNoYW5nZWQSDgoGa2V5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSEgoKcHJvamVjdF9pZBgDIAEoCRIOCgZyZWdpb24YBCABKAkSCwoDdGFnGAUgASgJEhMKC2Rlc2NyaXB0aW9uGAYgASgJEioKBnN0YXR1cxgHIAEoDjIaLm1hYXMua2V5cy52MS5BcGlLZXlTdGF0dXMSEwoLc2VjcmV0X2hhc2gYCCABKAkSHAoUcHJldmlvdXNfc2VjcmV0X2hhc2gYCSABKAkSOAoUcHJldmlvdXNfdmFsaWRfdW50aWwYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEigKBXNjb3BlGAsgASgLMhkubWFhcy5rZXlzLnYxLkFwaUtleVNjb3BlEhYKDmRpc3BsYXlfcHJlZml4GAwgASgJEhYKDmRpc3BsYXlfc3VmZml4GA0gASgJEi4KCmNyZWF0ZWRfYXQYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnJvdGF0ZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YECABKAQiiwEKDUFwaUtleURlbGV0ZWQSDgoGa2V5X2lkGAEgASgJEhMKC3NlY3JldF9oYXNoGAIgASgJEhIKCmFjY291bnRfaWQYAyABKAkSEgoKcHJvamVjdF9pZBgEIAEoCRIcChRwcmV2aW91c19zZWNyZXRfaGFzaBgFIAEoCRIPCgd2ZXJzaW9uGAYgASgEKmUKDEFwaUtleVN0YXR1cxIeChpBUElfS0VZX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFUFQSV9LRVlfU1RBVFVTX0FDVElWRRABEhoKFkFQSV9LRVlfU1RBVFVTX0RFTEVURUQQAmIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChdtYWFzL2tleXMvdjEva2V5cy5wcm90bxIMbWFhcy5rZXlzLnYxIpUBCg1BcGlLZXlDcmVhdGVkEg4KBmtleV9pZBgBIAEoCRILCgN0YWcYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSDgoGcHJlZml4GAQgASgJEhMKC3NlY3JldF9oYXNoGAUgASgJEhQKDGFsbF9zZXJ2aWNlcxgGIAEoCBITCgtzZXJ2aWNlX2lkcxgHIAMoCToCGAEiZwoLQXBpS2V5U2NvcGUSFAoMYWxsX3NlcnZpY2VzGAEgASgIEhMKC3NlcnZpY2VfaWRzGAIgAygJEhUKDWFsbG93ZWRfY2lkcnMYAyADKAkSFgoOYWxsb3dlZF9tb2RlbHMYBCADKAki3QMKDUFwaUtleUNoYW5nZWQSDgoGa2V5X2lkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSEgoKcHJvamVjdF9pZBgDIAEoCRIOCgZyZWdpb24YBCABKAkSCwoDdGFnGAUgASgJEhMKC2Rlc2NyaXB0aW9uGAYgASgJEioKBnN0YXR1cxgHIAEoDjIaLm1hYXMua2V5cy52MS5BcGlLZXlTdGF0dXMSEwoLc2VjcmV0X2hhc2gYCCABKAkSHAoUcHJldmlvdXNfc2VjcmV0X2hhc2gYCSABKAkSOAoUcHJldmlvdXNfdmFsaWRfdW50aWwYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEigKBXNjb3BlGAsgASgLMhkubWFhcy5rZXlzLnYxLkFwaUtleVNjb3BlEhYKDmRpc3BsYXlfcHJlZml4GAwgASgJEhYKDmRpc3BsYXlfc3VmZml4GA0gASgJEi4KCmNyZWF0ZWRfYXQYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnJvdGF0ZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YECABKAQiiwEKDUFwaUtleURlbGV0ZWQSDgoGa2V5X2lkGAEgASgJEhMKC3NlY3JldF9oYXNoGAIgASgJEhIKCmFjY291bnRfaWQYAyABKAkSEgoKcHJvamVjdF9pZBgEIAEoCRIcChRwcmV2aW91c19zZWNyZXRfaGFzaBgFIAEoCRIPCgd2ZXJzaW9uGAYgASgEKoABCgxBcGlLZXlTdGF0dXMSHgoaQVBJX0tFWV9TVEFUVVNfVU5TUEVDSUZJRUQQABIZChVBUElfS0VZX1NUQVRVU19BQ1RJVkUQARIaChZBUElfS0VZX1NUQVRVU19ERUxFVEVEEAISGQoVQVBJX0tFWV9TVEFUVVNfRlJPWkVOEANiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Not published any more: ApiKeyChanged carries a key's whole state, also at creation.
@@ -131,7 +131,7 @@ export const ApiKeyScopeSchema: GenMessage<ApiKeyScope> = /*@__PURE__*/
 
 /**
  * The whole state of an API key, published when it is created and whenever it changes
- * (rotation). Self-contained: a consumer needs no earlier message of the key.
+ * (rotation, freezing or unfreezing). Self-contained: a consumer needs no earlier message of the key.
  * Aggregate: "api_key", id = key_id.
  *
  * @generated from message maas.keys.v1.ApiKeyChanged
@@ -322,6 +322,16 @@ export enum ApiKeyStatus {
    * @generated from enum value: API_KEY_STATUS_DELETED = 2;
    */
   DELETED = 2,
+
+  /**
+   * The platform operator froze the key: it still exists (listed, rotatable, deletable) but
+   * every call with it is refused with ModelArts.81006 "The resource is frozen." (seed 002
+   * Table 4-19) until the operator unfreezes it. A verifier keeps a frozen key in its
+   * projection, so it answers 81006 rather than 81003 (invalid key).
+   *
+   * @generated from enum value: API_KEY_STATUS_FROZEN = 3;
+   */
+  FROZEN = 3,
 }
 
 /**
