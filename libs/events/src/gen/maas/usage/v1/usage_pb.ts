@@ -14,11 +14,18 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file maas/usage/v1/usage.proto.
  */
 export const file_maas_usage_v1_usage: GenFile = /*@__PURE__*/
-  fileDesc("ChltYWFzL3VzYWdlL3YxL3VzYWdlLnByb3RvEg1tYWFzLnVzYWdlLnYxIrYBCg1Vc2FnZVJlY29yZGVkEhIKCnJlcXVlc3RfaWQYASABKAkSDgoGa2V5X2lkGAIgASgJEhIKCnNlcnZpY2VfaWQYAyABKAkSDQoFbW9kZWwYBCABKAkSFQoNcHJvbXB0X3Rva2VucxgFIAEoDRIZChFjb21wbGV0aW9uX3Rva2VucxgGIAEoDRIUCgx0b3RhbF90b2tlbnMYByABKA0SFgoOcHJlc2V0X3NlcnZpY2UYCCABKAhiBnByb3RvMw");
+  fileDesc("ChltYWFzL3VzYWdlL3YxL3VzYWdlLnByb3RvEg1tYWFzLnVzYWdlLnYxIuoBCg1Vc2FnZVJlY29yZGVkEhIKCnJlcXVlc3RfaWQYASABKAkSDgoGa2V5X2lkGAIgASgJEhIKCnNlcnZpY2VfaWQYAyABKAkSDQoFbW9kZWwYBCABKAkSFQoNcHJvbXB0X3Rva2VucxgFIAEoDRIZChFjb21wbGV0aW9uX3Rva2VucxgGIAEoDRIUCgx0b3RhbF90b2tlbnMYByABKA0SFgoOcHJlc2V0X3NlcnZpY2UYCCABKAgSDgoGc3RhdHVzGAkgASgNEhIKCmxhdGVuY3lfbXMYCiABKA0SDgoGc3RyZWFtGAsgASgIYgZwcm90bzM");
 
 /**
- * One inference request finished and used tokens. Aggregate: "request", id = request_id
- * (usage needs no order across requests; this spreads the load over all partitions).
+ * One inference request finished (successfully or not) and what it used. Aggregate:
+ * "request", id = request_id (usage needs no order across requests; this spreads the load
+ * over all partitions). The event id is derived from the request id (a name-based UUID), so
+ * a re-publication of the same request (after a crash or an outage) is the same event and
+ * consumers' inboxes count it once.
+ *
+ * Every request the gateway could attribute to an account is recorded, failed ones too
+ * (status >= 400, usually with 0 tokens): the ledger counts them as requests, and as failed
+ * requests, so N calls show as exactly N requests.
  *
  * @generated from message maas.usage.v1.UsageRecorded
  */
@@ -71,6 +78,28 @@ export type UsageRecorded = Message<"maas.usage.v1.UsageRecorded"> & {
    * @generated from field: bool preset_service = 8;
    */
   presetService: boolean;
+
+  /**
+   * The HTTP status the gateway answered the client with (200 for a stream that started,
+   * even when the client went away before its end: the tokens used so far are recorded).
+   *
+   * @generated from field: uint32 status = 9;
+   */
+  status: number;
+
+  /**
+   * From the request's arrival at the gateway to its last byte sent (or its abort).
+   *
+   * @generated from field: uint32 latency_ms = 10;
+   */
+  latencyMs: number;
+
+  /**
+   * True for a streamed (SSE) answer.
+   *
+   * @generated from field: bool stream = 11;
+   */
+  stream: boolean;
 };
 
 /**
