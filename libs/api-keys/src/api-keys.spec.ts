@@ -139,6 +139,42 @@ describe('KeyProjection', () => {
     expect(projection.verify(current, at(1_000_000)).ok).toBe(true);
   });
 
+  it('refuses a frozen key as frozen (not unknown), whatever the call, until unfrozen', () => {
+    const until = new Date(t0.getTime() + 30_000);
+    const projection = new KeyProjection(hasher);
+    projection.applyChanged(changed(1n));
+    projection.applyChanged(changed(2n, { status: ApiKeyStatus.FROZEN, previousUntil: until }));
+    expect(projection.get('key-1')?.frozen).toBe(true);
+    const frozen = { ok: false, reason: 'frozen', keyId: 'key-1' };
+    expect(projection.verify(current, ctx)).toEqual(frozen);
+    // The previous secret during its grace period, another region or project: still frozen.
+    expect(projection.verify(previous, { ...ctx, now: t0 })).toEqual(frozen);
+    expect(projection.verify(current, { region: 'ap-southeast-1' })).toEqual(frozen);
+    expect(projection.verify(current, { ...ctx, projectId: 'prj-2' })).toEqual(frozen);
+    // A secret past its grace period is unknown, frozen or not.
+    expect(projection.verify(previous, { ...ctx, now: until })).toMatchObject({
+      reason: 'unknown_key',
+    });
+    expect(projection.verify(generateApiKeySecret(), ctx)).toEqual({
+      ok: false,
+      reason: 'unknown_key',
+    });
+    // A replayed older (active) message does not unfreeze it; a newer one does.
+    projection.applyChanged(changed(1n));
+    expect(projection.verify(current, ctx)).toEqual(frozen);
+    projection.applyChanged(changed(3n));
+    expect(projection.verify(current, ctx)).toMatchObject({ ok: true, secret: 'current' });
+    expect(projection.get('key-1')?.frozen).toBe(false);
+  });
+
+  it('forgets a key whose status is neither active nor frozen', () => {
+    const projection = new KeyProjection(hasher);
+    projection.applyChanged(changed(1n));
+    projection.applyChanged(changed(2n, { status: ApiKeyStatus.DELETED }));
+    expect(projection.size).toBe(0);
+    expect(projection.verify(current, ctx)).toEqual({ ok: false, reason: 'unknown_key' });
+  });
+
   it('ignores older versions and never revives a deleted key', () => {
     const projection = new KeyProjection(hasher);
     projection.applyChanged(changed(3n, { previousUntil: new Date(Date.now() + 60_000) }));

@@ -15,6 +15,11 @@ export interface ProjectedKey {
   /** The previous secret works while now < previousValidUntil. */
   previousValidUntil?: Date;
   scope: KeyScope;
+  /**
+   * The platform operator froze the key (ApiKeyStatus.FROZEN): it is kept, so that a call
+   * with it is told 81006 "The resource is frozen." rather than 81003 (seed 002 Table 4-19).
+   */
+  frozen: boolean;
   version: bigint;
 }
 
@@ -33,7 +38,12 @@ export interface VerifyContext {
 
 export type VerifyRefusal =
   /** No such secret (never existed, deleted, or a rotated-out secret past its grace). */
-  'unknown_key' | 'wrong_region' | 'wrong_project' | ScopeRefusal;
+  | 'unknown_key'
+  /** A valid secret of a key the operator froze: ModelArts.81006 (seed 002 Table 4-19). */
+  | 'frozen'
+  | 'wrong_region'
+  | 'wrong_project'
+  | ScopeRefusal;
 
 export type VerifyResult =
   | { ok: true; key: ProjectedKey; secret: 'current' | 'previous' }
@@ -46,7 +56,8 @@ interface Entry {
 
 /**
  * The state of every API key, kept from maas.keys.v1 (ApiKeyChanged upserts, ApiKeyDeleted
- * and tombstones remove), looked up by the keyed hash of a presented secret. Memory only:
+ * and tombstones remove), looked up by the keyed hash of a presented secret. A frozen key
+ * (status FROZEN) stays, and verifies to the refusal 'frozen'. Memory only:
  * a gateway replica rebuilds it from the compacted topic at start (KeyProjectionConsumer).
  * An older message of a key (lower version) never overwrites a newer one, and a deleted key
  * never comes back.
@@ -78,7 +89,7 @@ export class KeyProjection {
     if (current && current.key.version > event.version) return;
     const deletedAt = this.deleted.get(event.keyId);
     if (deletedAt !== undefined && deletedAt >= event.version) return;
-    if (event.status !== ApiKeyStatus.ACTIVE) {
+    if (event.status !== ApiKeyStatus.ACTIVE && event.status !== ApiKeyStatus.FROZEN) {
       this.remove(event.keyId);
       return;
     }
@@ -115,6 +126,8 @@ export class KeyProjection {
       }
       which = 'previous';
     }
+    // Before the region, project and scope: whatever the call, the key is frozen.
+    if (key.frozen) return { ok: false, reason: 'frozen', keyId: key.keyId };
     if (key.region !== context.region)
       return { ok: false, reason: 'wrong_region', keyId: key.keyId };
     if (context.projectId !== undefined && context.projectId !== key.projectId) {
@@ -156,6 +169,7 @@ function projectedKey(event: ApiKeyChanged): ProjectedKey {
       allowedCidrs: event.scope?.allowedCidrs ?? [],
       allowedModels: event.scope?.allowedModels ?? [],
     },
+    frozen: event.status === ApiKeyStatus.FROZEN,
     version: event.version,
     ...(grace
       ? {
