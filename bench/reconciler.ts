@@ -297,6 +297,7 @@ function serviceRow(
     computeUsage: null,
     memoryUsage: null,
     observedAt: null,
+    preset: false,
     version: 1,
     createdAt: now,
     updatedAt: now,

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { type DestinationStream } from 'pino';
+import { OperatorAuthModule } from '@maas/auth';
 import { createValidationPipe, MaasExceptionFilter } from '@maas/errors';
 import { HealthModule, kafkaCheck, kubernetesCheck, postgresCheck, redisCheck } from '@maas/health';
 import { ObservabilityModule } from '@maas/observability';
@@ -16,6 +17,7 @@ import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import { ModelServicesModule } from './model-services/model-services.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoolsModule } from './pools/pools.module.js';
+import { PresetServicesModule } from './preset-services/preset-services.module.js';
 import { ReconcilerModule } from './reconciler/reconciler.module.js';
 import { ServiceLogsModule } from './service-logs/service-logs.module.js';
 
@@ -46,6 +48,7 @@ export class AppModule {
           ],
           shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
         }),
+        OperatorAuthModule.forRoot({ token: config.OPERATOR_TOKEN }),
         EventsModule,
         JobsModule,
         KubernetesModule,
@@ -53,6 +56,7 @@ export class AppModule {
         PoolsModule,
         NotificationsModule,
         ModelServicesModule,
+        PresetServicesModule,
         MaintenanceModule,
         AutoStopModule,
         ServiceLogsModule,

@@ -1,6 +1,7 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { apiReference } from '@scalar/nestjs-api-reference';
+import { OPERATOR_SCHEME } from '@maas/auth';
 import { Logger } from '@maas/observability';
 import { AUTH_TOKEN_SCHEME } from './common/guarded.decorator.js';
 
@@ -13,10 +14,12 @@ function setupOpenApi(app: NestFastifyApplication): void {
       .setDescription(
         'Model Square, dedicated resource pools, and model services with their lifecycle ' +
           '(deploy, start, stop, scale, QPS, upgrade, delete, events). Every route needs an IAM ' +
-          'token in X-Auth-Token and names the IAM action it requires.',
+          'token in X-Auth-Token and names the IAM action it requires; the operator routes ' +
+          '(/v1/operator/…) need X-Operator-Token instead.',
       )
       .setVersion('1')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token' }, AUTH_TOKEN_SCHEME)
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Operator-Token' }, OPERATOR_SCHEME)
       .build(),
   );
   SwaggerModule.setup('openapi', app, document, {

@@ -127,6 +127,14 @@ export const deploymentsConfigSchema = {
         'the same one. Unset: a random key per process (development only)',
     }),
   ),
+  OPERATOR_TOKEN: secret(
+    longSecret({
+      default: undefined,
+      desc:
+        'Shared secret of the operator API (/v1/operator/…: preset services, node assignment) in ' +
+        'the X-Operator-Token header. Unset: that API is disabled (403)',
+    }),
+  ),
   WEBHOOK_ALLOW_HTTP: bool({
     default: false,
     desc: 'Accept http:// webhook URLs as notification topics (https:// only when false)',

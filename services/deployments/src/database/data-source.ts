@@ -4,10 +4,17 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { ModelServiceEntity } from '../model-services/model-service.entity.js';
 import { NotificationEntity } from '../notifications/notification.entity.js';
 import { PoolEntity } from '../pools/pool.entity.js';
+import { PresetAccessEntity } from '../preset-services/preset-access.entity.js';
 import { ServiceEventEntity } from '../service-events/service-event.entity.js';
 
 /** Every entity of the deployments schema; no other service's entity is ever listed here. */
-export const ENTITIES = [PoolEntity, ModelServiceEntity, ServiceEventEntity, NotificationEntity];
+export const ENTITIES = [
+  PoolEntity,
+  ModelServiceEntity,
+  ServiceEventEntity,
+  NotificationEntity,
+  PresetAccessEntity,
+];
 
 /** The one DataSource definition, used by the app, the migrate entrypoint and tests. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {

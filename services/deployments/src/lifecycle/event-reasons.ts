@@ -21,6 +21,10 @@ export const EVENT_REASONS = [
   'UpgradeFailed',
   'DeleteRequested',
   'Deleted',
+  // Not lifecycle transitions (from == to), recorded so that `version` stays gap-free: the
+  // operator published the service as a preset service of the region, or unpublished it.
+  'PresetPublished',
+  'PresetUnpublished',
 ] as const;
 
 export type EventReason = (typeof EVENT_REASONS)[number];

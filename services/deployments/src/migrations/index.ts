@@ -1,5 +1,10 @@
 import { CreateDeployments1764000000000 } from './1764000000000-create-deployments.js';
 import { ReconcilerNotify1765000000000 } from './1765000000000-reconciler-notify.js';
+import { PresetServices1766000000000 } from './1766000000000-preset-services.js';
 
 /** Every migration, oldest first. Listed, not globbed, so bundles and tests see the same set. */
-export const MIGRATIONS = [CreateDeployments1764000000000, ReconcilerNotify1765000000000];
+export const MIGRATIONS = [
+  CreateDeployments1764000000000,
+  ReconcilerNotify1765000000000,
+  PresetServices1766000000000,
+];

@@ -158,6 +158,13 @@ export class ModelServiceEntity {
   @Column({ name: 'observed_at', type: 'timestamptz', nullable: true })
   observedAt!: Date | null;
 
+  /**
+   * Published by the operator to every tenant of the region (SPEC §8 preset services);
+   * changed only through ServiceLifecycleStore.setPreset (it bumps `version`).
+   */
+  @Column({ type: 'boolean', default: false })
+  preset!: boolean;
+
   @Column({ type: 'integer' })
   version!: number;
 

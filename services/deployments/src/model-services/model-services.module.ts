@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { PoolsModule } from '../pools/pools.module.js';
 import { ServiceEventsModule } from '../service-events/service-events.module.js';
+import { PresetAccessRepository } from '../preset-services/preset-access.repository.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import { ModelServicesController } from './model-services.controller.js';
 import { ModelServicesRepository } from './model-services.repository.js';
@@ -22,6 +23,8 @@ import { UpgradeService } from './usecases/upgrade-service.js';
   providers: [
     ModelServicesRepository,
     ServiceLifecycleStore,
+    // Here, not in PresetServicesModule: the store writes access rows when a service goes.
+    PresetAccessRepository,
     LifecycleMetrics,
     ServiceObservations,
     DeployService,
@@ -32,6 +35,11 @@ import { UpgradeService } from './usecases/upgrade-service.js';
     UpgradeService,
     DeleteService,
   ],
-  exports: [ServiceObservations, ModelServicesRepository, ServiceLifecycleStore],
+  exports: [
+    ServiceObservations,
+    ModelServicesRepository,
+    ServiceLifecycleStore,
+    PresetAccessRepository,
+  ],
 })
 export class ModelServicesModule {}

@@ -130,6 +130,47 @@ export class ModelServicesRepository {
     return result.affected === 1;
   }
 
+  /** Publishes or unpublishes the service if it is still at `version`; false when another won. */
+  async setPresetIfVersion(
+    manager: EntityManager,
+    id: string,
+    version: number,
+    preset: boolean,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(ModelServiceEntity)
+      .set({ preset, version: version + 1 })
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** The preset services of the region, by name. */
+  presetsOf(region: string): Promise<ModelServiceEntity[]> {
+    return this.db().find(ModelServiceEntity, {
+      where: { region, preset: true },
+      order: { name: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /**
+   * A preset service of the region; with `manager`, its row is share-locked for the
+   * transaction (an access change then cannot race its unpublishing or removal).
+   */
+  async findPreset(
+    region: string,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<ModelServiceEntity | null> {
+    if (!isUUID(id)) return null;
+    const query = this.db(manager)
+      .createQueryBuilder(ModelServiceEntity, 's')
+      .where('s.id = :id AND s.region = :region AND s.preset', { id, region });
+    if (manager) query.setLock('pessimistic_read');
+    return query.getOne();
+  }
+
   /** Removes the row if it is still at `version` (cleanup done); false when another won. */
   async deleteIfVersion(manager: EntityManager, id: string, version: number): Promise<boolean> {
     const result = await manager

@@ -10,6 +10,9 @@ import {
   type TransitionResult,
 } from '../lifecycle/index.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
+import { PresetAccessRepository } from '../preset-services/preset-access.repository.js';
+import { presetAccessMessage } from '../preset-services/preset-messages.js';
+import { PresetServiceDeletingError } from '../preset-services/preset-services.errors.js';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.js';
 import { NotificationsRepository } from '../notifications/notifications.repository.js';
 import { ServiceEventsRepository } from '../service-events/service-events.repository.js';
@@ -58,6 +61,7 @@ export class ServiceLifecycleStore {
     private readonly dispatcher: NotificationDispatcher,
     private readonly metrics: LifecycleMetrics,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
+    private readonly presetAccess: PresetAccessRepository,
   ) {}
 
   /** Inserts a new service (version 1) with its creation event. */
@@ -103,6 +107,44 @@ export class ServiceLifecycleStore {
     return outcome;
   }
 
+  /**
+   * Publishes (`preset` true) or unpublishes the service as a preset service of its region
+   * (SPEC §8; the operator's call). Not a lifecycle transition, but it changes the routing
+   * snapshot, so it is recorded like one with from == to (PresetPublished /
+   * PresetUnpublished): `version` + 1, a service event, ServiceStateChanged and the
+   * ServiceChanged snapshot (now with `preset`) through the outbox, in one transaction. The
+   * accounts' access rows are kept on unpublishing (they apply again if it is published
+   * again). A repeat changes nothing.
+   */
+  async setPreset(serviceId: string, preset: boolean, requestId?: string): Promise<Outcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.services.findById(serviceId, manager);
+      if (!row) throw new ServiceNotFoundError(serviceId);
+      if (row.preset === preset) return { service: row, changed: false, removed: false };
+      if (preset && row.state === 'deleting') throw new PresetServiceDeletingError(row.id);
+      if (!(await this.services.setPresetIfVersion(manager, row.id, row.version, preset)))
+        throw new ServiceModifiedError(row.id, row.version);
+      const after: ModelServiceEntity = { ...row, preset, version: row.version + 1 };
+      const result: TransitionResult = {
+        lifecycle: lifecycleOf(row),
+        changed: true,
+        event: {
+          reason: preset ? 'PresetPublished' : 'PresetUnpublished',
+          message: preset
+            ? `Published as a preset service of ${row.region}`
+            : `No longer a preset service of ${row.region}`,
+          from: row.state,
+          to: row.state,
+        },
+        notification: null,
+        autoStop: null,
+        removed: false,
+      };
+      await this.record(manager, after, result, row.qps, requestId);
+      return { service: after, changed: true, removed: false };
+    });
+  }
+
   private async commit(
     manager: EntityManager,
     row: ModelServiceEntity,
@@ -110,6 +152,9 @@ export class ServiceLifecycleStore {
     requestId?: string,
   ): Promise<{ outcome: Outcome; notificationIds: string[] }> {
     const changes = rowChanges(row, result, new Date(), this.config.AUTO_STOP_MINUTE_MS);
+    // A removed service takes its preset access rows with it (ON DELETE CASCADE): publish
+    // enabled = false for each account that had enabled it, so projections forget them.
+    const revoked = result.removed ? await this.presetAccess.revokeAll(manager, row.id) : [];
     const written = result.removed
       ? await this.services.deleteIfVersion(manager, row.id, row.version)
       : await this.services.updateIfVersion(manager, row.id, row.version, changes);
@@ -118,6 +163,11 @@ export class ServiceLifecycleStore {
       ? { ...row, version: changes.version }
       : { ...row, ...changes };
     const notificationIds = await this.record(manager, after, result, row.qps, requestId);
+    if (revoked.length > 0)
+      await this.outbox.appendAll(
+        manager,
+        revoked.map((change) => presetAccessMessage(change, requestId)),
+      );
     return { outcome: { service: after, changed: true, removed: result.removed }, notificationIds };
   }
 

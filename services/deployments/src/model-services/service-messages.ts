@@ -124,5 +124,6 @@ function snapshotOf(s: ModelServiceEntity, change: ChangeMessages) {
     port: s.port,
     deleted: change.removed,
     version: BigInt(change.version),
+    preset: s.preset,
   };
 }

@@ -116,6 +116,12 @@ export class ServiceResponse {
   @ApiProperty({ type: InstancesResponse }) instances!: InstancesResponse;
   @ApiProperty({ type: ResourcesResponse }) resources!: ResourcesResponse;
   @ApiProperty({ type: CallDescriptionResponse }) call_description!: CallDescriptionResponse;
+  @ApiProperty({
+    description:
+      'Published by the operator as a preset service of the region (callable by every tenant ' +
+      'that enables it)',
+  })
+  preset!: boolean;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
 
@@ -167,6 +173,7 @@ export class ServiceResponse {
         observed_at: s.observedAt?.toISOString() ?? null,
       },
       call_description: { ...call, endpoints: [...call.endpoints] },
+      preset: s.preset,
       created_at: s.createdAt.toISOString(),
       updated_at: s.updatedAt.toISOString(),
     };

@@ -138,6 +138,7 @@ export class DeployService {
       computeUsage: null,
       memoryUsage: null,
       observedAt: null,
+      preset: false,
       version: 1,
       createdAt: now,
       updatedAt: now,
