@@ -1,0 +1,65 @@
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { bearerSecret, type CallerAuthenticator } from '../auth/caller-authenticator.js';
+import { type RoutableService, type ServiceDirectory } from '../directory/index.js';
+import { type GatewayError } from '../errors/gateway-error.js';
+import { apiNotFound, errorPayload, missingAuthorization, noAccess } from './errors.js';
+
+/** One entry of a model listing, as seed 002 §4.5.2 shows it. */
+function entry(service: RoutableService) {
+  return { id: service.name, object: 'model', created: 0, owned_by: '' };
+}
+
+/**
+ * GET /v1/models (what the key may call: its project's callable services and the preset
+ * services its account enabled, narrowed by the key's application access and model
+ * allowlist) and GET /v1/infers/{service_id}/v1/models (that one service). Answered from
+ * the gateway's projections: no model server is asked.
+ */
+export class ModelsListing {
+  constructor(
+    private readonly auth: CallerAuthenticator,
+    private readonly directory: ServiceDirectory,
+    private readonly region: string,
+    private readonly clientIp: (request: FastifyRequest) => string,
+  ) {}
+
+  list(request: FastifyRequest, reply: FastifyReply, serviceId?: string): void {
+    const raw = request.headers.authorization;
+    const secret = bearerSecret(Array.isArray(raw) ? raw[0] : raw);
+    if (secret === undefined) return this.refuse(request, reply, missingAuthorization());
+    const auth = this.auth.key(secret, this.clientIp(request));
+    if (!auth.ok) return this.refuse(request, reply, auth.error);
+    const { caller } = auth;
+    let services: RoutableService[];
+    if (serviceId === undefined) {
+      services = this.directory
+        .listFor(caller.projectId, caller.accountId)
+        .filter((s) => s.callable && this.auth.mayList(caller, s.serviceId, s.name));
+    } else {
+      const service = this.directory.get(serviceId);
+      const visible =
+        service !== undefined &&
+        service.region === this.region &&
+        (service.projectId === caller.projectId || service.preset);
+      if (!visible) return this.refuse(request, reply, apiNotFound());
+      const enabled =
+        service.projectId === caller.projectId ||
+        this.directory.isPresetEnabled(caller.accountId, service.serviceId);
+      if (!enabled || !this.auth.mayList(caller, service.serviceId, service.name)) {
+        return this.refuse(request, reply, noAccess());
+      }
+      services = service.callable ? [service] : [];
+    }
+    void reply.type('application/json').send(
+      JSON.stringify({ object: 'list', data: services.map(entry) }),
+    );
+  }
+
+  private refuse(request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
+    void reply
+      .code(error.status)
+      .headers(error.headers ?? {})
+      .type('application/json')
+      .send(errorPayload(error, String(request.id)));
+  }
+}
