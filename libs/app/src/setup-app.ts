@@ -2,6 +2,7 @@ import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { apiReference } from '@scalar/nestjs-api-reference';
 import { Logger } from '@maas/observability';
+import { installRequestHygiene, type RequestHygieneOptions } from './edge/request-hygiene.js';
 
 export interface OpenApiInfo {
   title: string;
@@ -33,9 +34,15 @@ export function setupOpenApi(app: NestFastifyApplication, info: OpenApiInfo): vo
 
 /**
  * What main.ts and the tests both do to an application before it starts: the app logger
- * (pino, from ObservabilityModule) and the OpenAPI document.
+ * (pino, from ObservabilityModule), input hygiene at the edge (edge/request-hygiene.ts) and
+ * the OpenAPI document.
  */
-export function setupApp(app: NestFastifyApplication, info: OpenApiInfo): void {
+export function setupApp(
+  app: NestFastifyApplication,
+  info: OpenApiInfo,
+  hygiene: RequestHygieneOptions = {},
+): void {
   app.useLogger(app.get(Logger));
+  installRequestHygiene(app, hygiene);
   setupOpenApi(app, info);
 }

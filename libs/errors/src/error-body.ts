@@ -14,6 +14,10 @@ export enum CommonErrorCode {
   Forbidden = 'MAAS.0403',
   NotFound = 'MAAS.0404',
   MethodNotAllowed = 'MAAS.0405',
+  PayloadTooLarge = 'MAAS.0413',
+  UriTooLong = 'MAAS.0414',
+  UnsupportedMediaType = 'MAAS.0415',
+  HeaderFieldsTooLarge = 'MAAS.0431',
   Internal = 'MAAS.0500',
   Unavailable = 'MAAS.0503',
 }

@@ -8,7 +8,7 @@ import {
   MethodNotAllowedException,
   NotFoundException,
 } from '@nestjs/common';
-import { IsInt, IsString, Length, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -200,6 +200,12 @@ class CreateThing {
   items!: Item[];
 }
 
+class OptionalThing {
+  @IsOptional()
+  @IsString()
+  note?: string;
+}
+
 describe('createValidationPipe', () => {
   const pipe = createValidationPipe();
   const meta = { type: 'body' as const, metatype: CreateThing };
@@ -236,5 +242,31 @@ describe('createValidationPipe', () => {
   it('transforms a valid payload to the DTO class', async () => {
     const value: unknown = await pipe.transform({ name: 'ok', count: 2, items: [] }, meta);
     expect(value).toBeInstanceOf(CreateThing);
+  });
+
+  it('requires the body a route declares, even when every field is optional', async () => {
+    const optional = { type: 'body' as const, metatype: OptionalThing };
+    const missing: unknown = await pipe.transform(undefined, optional).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(RequestValidationError);
+    expect((missing as RequestValidationError).fields).toEqual([
+      { field: 'body', messages: ['A JSON request body is required'] },
+    ]);
+    expect(await pipe.transform({}, optional)).toBeInstanceOf(OptionalThing);
+  });
+
+  it.each([[null], [5], ['text'], [[{ note: 'x' }]]])(
+    'refuses a body that is not a JSON object: %j',
+    async (body) => {
+      const optional = { type: 'body' as const, metatype: OptionalThing };
+      const error: unknown = await pipe.transform(body, optional).catch((e: unknown) => e);
+      expect((error as RequestValidationError).fields[0].messages).toEqual([
+        'The request body must be a JSON object',
+      ]);
+    },
+  );
+
+  it('leaves query and path parameters alone when absent', async () => {
+    const query = { type: 'query' as const, metatype: OptionalThing };
+    expect(await pipe.transform(undefined, query)).toBeInstanceOf(OptionalThing);
   });
 });

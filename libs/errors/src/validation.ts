@@ -1,4 +1,9 @@
-import { ValidationPipe, type ValidationError, type ValidationPipeOptions } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  ValidationPipe,
+  type ValidationError,
+  type ValidationPipeOptions,
+} from '@nestjs/common';
 import { DomainError } from './domain-error.js';
 import { CommonErrorCode } from './error-body.js';
 
@@ -28,12 +33,38 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
   });
 }
 
+/** The body as a whole is missing or not an object: 400 on the field `body`. */
+class RequestBodyError extends RequestValidationError {
+  constructor(message: string) {
+    super([{ field: 'body', messages: [message] }]);
+  }
+}
+
+/**
+ * A route that declares a body (`@Body() dto: SomeRequest`) needs one, and it must be a JSON
+ * object: Nest's pipe would validate a missing body as `{}` (so a PATCH or POST whose fields
+ * are all optional answered 200/201 to nothing) and a `5` or `[]` against a stand-in object.
+ * `{}` remains a valid body where every field is optional.
+ */
+class MaasValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
+      if (value === undefined) throw new RequestBodyError('A JSON request body is required');
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new RequestBodyError('The request body must be a JSON object');
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * The global ValidationPipe: strips nothing silently (unknown fields are rejected),
- * transforms payloads to their DTO classes, and reports a RequestValidationError.
+ * transforms payloads to their DTO classes, requires the body a route declares, and reports
+ * a RequestValidationError.
  */
 export function createValidationPipe(options: ValidationPipeOptions = {}): ValidationPipe {
-  return new ValidationPipe({
+  return new MaasValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

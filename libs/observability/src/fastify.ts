@@ -1,5 +1,6 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { type FastifyServerOptions } from 'fastify';
+import { frameworkErrorOptions } from './framework-errors.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 
 /**
@@ -12,9 +13,15 @@ import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
  *   keep-alive connection that falls idle afterwards would hold `close()` open until the
  *   client drops it. Responses sent once closing has begun say `Connection: close`, so
  *   each connection ends with its last response.
+ * - Fastify's own errors (bad URL, a path parameter too long, headers too large) answer in
+ *   our error body without echoing the request (framework-errors.ts).
  */
 export function createFastifyAdapter(options: FastifyServerOptions = {}): FastifyAdapter {
-  const adapter = new FastifyAdapter({ genReqId: requestIdFor, ...options });
+  const adapter = new FastifyAdapter({
+    genReqId: requestIdFor,
+    ...frameworkErrorOptions(),
+    ...options,
+  });
   const fastify = adapter.getInstance();
   let closing = false;
   fastify.addHook('onRequest', (request, reply, done) => {
