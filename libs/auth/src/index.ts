@@ -49,3 +49,21 @@ export {
   type IamProjectionModuleOptions,
 } from './projection/iam-projection.module.js';
 export { iamProjectionMigration } from './projection/iam-projection.schema.js';
+export {
+  MemoryIamProjection,
+  type IamApplyOutcome,
+  type ProjectedAccount,
+  type ProjectedProject,
+} from './projection/memory-iam-projection.js';
+export {
+  MemoryIamProjectionConsumer,
+  type MemoryIamProjectionConsumerOptions,
+  type MemoryIamProjectionStats,
+} from './projection/memory-iam-projection-consumer.js';
+export {
+  authorizeToken,
+  INVOKE_SERVICE_ACTION,
+  type TokenAuthorization,
+  type TokenAuthorizationSource,
+  type TokenRefusal,
+} from './projection/authorize-token.js';
