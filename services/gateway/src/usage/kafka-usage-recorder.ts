@@ -132,12 +132,23 @@ export class KafkaUsageRecorder extends UsageRecorder {
       this.timers.push(timer);
     };
     every(this.options.flushIntervalMs, () => this.tick());
-    every(this.options.adoptIntervalMs ?? 60_000, () => {
-      this.spill.adoptOrphans().catch((error: unknown) => {
-        this.logger.warn({ err: errorMessage(error) }, 'cannot adopt orphaned usage spill');
-      });
-    });
+    every(this.options.adoptIntervalMs ?? 60_000, () => void this.adoptOrphans());
     this.tick();
+  }
+
+  /**
+   * Takes over the spill of processes that are gone (also done at start and every
+   * adoptIntervalMs); resolves with the number of records adopted. Never rejects.
+   */
+  async adoptOrphans(): Promise<number> {
+    try {
+      const adopted = await this.spill.adoptOrphans();
+      if (adopted > 0) this.kick();
+      return adopted;
+    } catch (error) {
+      this.logger.warn({ err: errorMessage(error) }, 'cannot adopt orphaned usage spill');
+      return 0;
+    }
   }
 
   record(r: UsageRecord): void {
@@ -177,12 +188,15 @@ export class KafkaUsageRecorder extends UsageRecorder {
     await this.spilling;
     const inFlight = this.inFlight?.batch.source === 'memory' ? this.inFlight.batch.messages : [];
     const left = [...inFlight, ...this.takeHeld(), ...this.build(this.memory.splice(0))];
+    let written = 0;
+    let failure: unknown;
     try {
-      await this.spill.append(left);
-      this.spilled(left.length);
+      written = await this.spill.append(left);
+      this.spilled(written);
     } catch (error) {
-      this.drop('buffer_full', left.length, error);
+      failure = error;
     }
+    this.drop('buffer_full', left.length - written, failure);
     await this.spill.close();
     const remaining = Math.max(0, deadline - Date.now());
     await Promise.race([
@@ -320,19 +334,27 @@ export class KafkaUsageRecorder extends UsageRecorder {
   /** Writes messages to the spill; if it cannot take them, keeps them in memory (bounded). */
   private async persist(messages: UsageMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    let written = 0;
+    let failure: unknown;
     try {
-      await this.spill.append(messages);
-      this.spilled(messages.length);
+      written = await this.spill.append(messages);
+      this.spilled(written);
     } catch (error) {
-      const room = Math.max(0, this.options.bufferMax - this.memory.length - this.held.length);
-      this.held.push(...messages.slice(0, room));
-      if (messages.length > room) this.drop('buffer_full', messages.length - room, error);
-      if (!(error instanceof SpillFullError) || this.failures % 20 === 1) {
-        this.logger.error(
-          { err: errorMessage(error), records: messages.length },
-          'cannot spill usage records; keeping them in memory',
-        );
-      }
+      failure = error;
+    }
+    if (written === messages.length) return;
+    const rest = messages.slice(written);
+    const room = Math.max(0, this.options.bufferMax - this.memory.length - this.held.length);
+    this.held.push(...rest.slice(0, room));
+    if (rest.length > room) this.drop('buffer_full', rest.length - room, failure);
+    if (
+      failure !== undefined &&
+      (!(failure instanceof SpillFullError) || this.failures % 20 === 1)
+    ) {
+      this.logger.error(
+        { err: errorMessage(failure), records: rest.length },
+        'cannot spill usage records; keeping them in memory',
+      );
     }
   }
 

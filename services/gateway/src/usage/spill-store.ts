@@ -190,17 +190,15 @@ export class SpillStore {
   }
 
   /**
-   * Appends records and fsyncs them; resolves once they are on disk. Rejects with
-   * SpillFullError beyond `maxBytes`, and with the disk's error (e.g. ENOSPC) when the write
+   * Appends records and fsyncs them; resolves once they are on disk, with how many of them
+   * (the first ones) fit under `maxBytes`. Rejects with SpillFullError when none fits, and with the disk's error (e.g. ENOSPC) when the write
    * fails (the segment is then closed, so a partial write can only be its end).
    */
-  append(messages: readonly UsageMessage[]): Promise<void> {
-    if (messages.length === 0) return Promise.resolve();
+  append(messages: readonly UsageMessage[]): Promise<number> {
+    if (messages.length === 0) return Promise.resolve(0);
     return this.serially(async () => {
-      const bytes = encodeRecords(messages);
-      if (this.bytesOnDisk + bytes.length > this.options.maxBytes) {
-        throw new SpillFullError(`usage spill full (${this.bytesOnDisk} bytes)`);
-      }
+      const { bytes, count } = this.fitting(messages);
+      if (count === 0) throw new SpillFullError(`usage spill full (${this.bytesOnDisk} bytes)`);
       const { segment, handle } = this.active ?? (await this.newSegment());
       try {
         await handle.write(bytes);
@@ -211,11 +209,28 @@ export class SpillStore {
         throw error;
       }
       segment.bytes += bytes.length;
-      segment.records += messages.length;
+      segment.records += count;
       this.bytesOnDisk += bytes.length;
-      this.recordsOnDisk += messages.length;
+      this.recordsOnDisk += count;
       if (segment.bytes >= this.options.segmentBytes) await this.seal();
+      return count;
     });
+  }
+
+  /** The encoded records of the longest prefix of `messages` that fits under maxBytes. */
+  private fitting(messages: readonly UsageMessage[]): { bytes: Buffer; count: number } {
+    const room = this.options.maxBytes - this.bytesOnDisk;
+    const bytes = encodeRecords(messages);
+    if (bytes.length <= room) return { bytes, count: messages.length };
+    let count = 0;
+    let size = 0;
+    for (const m of messages) {
+      const next = encodeRecords([m]).length;
+      if (size + next > room) break;
+      size += next;
+      count += 1;
+    }
+    return { bytes: bytes.subarray(0, size), count };
   }
 
   /**
