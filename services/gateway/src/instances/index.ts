@@ -1,0 +1,23 @@
+// The gateway's view of ready model-server instances (EndpointSlices, SPEC §8) and the
+// endpoint override that maps KWOK pod IPs to the local simulators.
+export {
+  EndpointOverrideError,
+  ipv4ToInt,
+  NO_OVERRIDE,
+  parseEndpointOverride,
+  type EndpointOverride,
+} from './endpoint-override.js';
+export {
+  InstancePool,
+  PORT_NAME,
+  SERVICE_ID_LABEL,
+  SERVICE_NAME_LABEL,
+  serviceKey,
+  type InstanceLease,
+  type InstanceView,
+} from './instance-pool.js';
+export {
+  InstanceRegistry,
+  type InstanceRegistryOptions,
+  type ServiceRef,
+} from './instance-registry.js';
