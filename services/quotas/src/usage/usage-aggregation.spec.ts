@@ -17,6 +17,7 @@ function usage(at: string, over: Partial<UsageEvent> = {}): UsageEvent {
     completionTokens: 5,
     totalTokens: 15,
     presetService: false,
+    status: 200,
     occurredAt: new Date(at),
     ...over,
   };
@@ -55,6 +56,24 @@ describe('aggregateUsage', () => {
       { accountId: account, projectId: 'p2', model: 'DeepSeek-R1', tokens: 1 },
     ]);
   });
+
+  it('counts failed requests (status >= 400) as requests and as failed requests, with their tokens', () => {
+    const { minutes, days } = aggregateUsage([
+      usage('2026-03-01T10:00:01Z'),
+      usage('2026-03-01T10:00:02Z', {
+        status: 429,
+        promptTokens: 0,
+        completionTokens: 0,
+        totalTokens: 0,
+      }),
+      usage('2026-03-01T10:00:03Z', { status: 502, completionTokens: 0, totalTokens: 10 }),
+      usage('2026-03-01T10:00:04Z', { status: 0 }), // published before statuses: a success
+    ]);
+    expect(
+      minutes.map((m) => [m.requests, m.failedRequests, m.promptTokens, m.totalTokens]),
+    ).toEqual([[4, 2, 30, 40]]);
+    expect(days.map((d) => [d.requests, d.failedRequests])).toEqual([[4, 2]]);
+  });
 });
 
 describe('decodeUsage', () => {
@@ -66,6 +85,9 @@ describe('decodeUsage', () => {
         model: 'm',
         totalTokens: 9,
         presetService: true,
+        status: 503,
+        latencyMs: 7,
+        stream: true,
       }),
       accountId: account,
       projectId: 'p',
@@ -76,7 +98,7 @@ describe('decodeUsage', () => {
     const decoded = decodeUsage(Buffer.from(built.bytes));
     expect(decoded).toMatchObject({
       ok: true,
-      event: { keyId: 'k', totalTokens: 9, presetService: true, projectId: 'p' },
+      event: { keyId: 'k', totalTokens: 9, presetService: true, projectId: 'p', status: 503 },
     });
     expect(decodeUsage(Buffer.from('garbage'))).toMatchObject({ ok: false, reason: 'malformed' });
     expect(decodeUsage(null)).toEqual({ ok: false, reason: 'other_type' });

@@ -13,8 +13,13 @@ export interface UsageEvent {
   completionTokens: number;
   totalTokens: number;
   presetService: boolean;
+  /** The HTTP status the caller got; 0 in events published before the gateway sent it. */
+  status: number;
   occurredAt: Date;
 }
+
+/** A request the caller got an error for (its tokens, if any, still count). */
+export const isFailed = (e: Pick<UsageEvent, 'status'>): boolean => e.status >= 400;
 
 /** A ledger counter: one bucket (minute or day) of one account/project/key/service/model. */
 export interface UsageCounter {
@@ -25,7 +30,10 @@ export interface UsageCounter {
   keyId: string;
   serviceId: string;
   model: string;
+  /** Every recorded request, failed ones included. */
   requests: number;
+  /** Requests answered with status >= 400. */
+  failedRequests: number;
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
@@ -71,6 +79,7 @@ export function decodeUsage(value: Buffer | null): Decoded {
         completionTokens: usage.completionTokens,
         totalTokens: usage.totalTokens,
         presetService: usage.presetService,
+        status: usage.status,
         occurredAt: timestampDate(envelope.occurredAt),
       },
     };
@@ -96,11 +105,13 @@ function addTo(map: Map<string, UsageCounter>, bucket: string, e: UsageEvent): v
     serviceId: e.serviceId,
     model: e.model,
     requests: 0,
+    failedRequests: 0,
     promptTokens: 0,
     completionTokens: 0,
     totalTokens: 0,
   };
   c.requests += 1;
+  if (isFailed(e)) c.failedRequests += 1;
   c.promptTokens += e.promptTokens;
   c.completionTokens += e.completionTokens;
   c.totalTokens += e.totalTokens;

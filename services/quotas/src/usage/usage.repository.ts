@@ -24,6 +24,7 @@ export interface UsageRow {
   bucket: Date | string;
   group: Partial<Record<UsageDimension, string>>;
   requests: number;
+  failedRequests: number;
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
@@ -32,6 +33,7 @@ export interface UsageRow {
 type RawRow = Record<string, string | Date> & {
   bucket: Date | string;
   requests: string;
+  failed_requests: string;
   prompt_tokens: string;
   completion_tokens: string;
   total_tokens: string;
@@ -81,11 +83,12 @@ export class UsageRepository {
     const t = `${this.s}.${table}`;
     const col = <K extends keyof UsageCounter>(k: K) => counters.map((c) => c[k]);
     await manager.query(
-      `INSERT INTO ${t} (${bucket}, account_id, project_id, key_id, service_id, model, requests, prompt_tokens, completion_tokens, total_tokens)
+      `INSERT INTO ${t} (${bucket}, account_id, project_id, key_id, service_id, model, requests, prompt_tokens, completion_tokens, total_tokens, failed_requests)
        SELECT * FROM unnest($1::${bucketType}[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                            $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
+                            $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
        ON CONFLICT (account_id, ${bucket}, project_id, key_id, service_id, model) DO UPDATE SET
          requests = ${t}.requests + EXCLUDED.requests,
+         failed_requests = ${t}.failed_requests + EXCLUDED.failed_requests,
          prompt_tokens = ${t}.prompt_tokens + EXCLUDED.prompt_tokens,
          completion_tokens = ${t}.completion_tokens + EXCLUDED.completion_tokens,
          total_tokens = ${t}.total_tokens + EXCLUDED.total_tokens`,
@@ -100,6 +103,7 @@ export class UsageRepository {
         col('promptTokens'),
         col('completionTokens'),
         col('totalTokens'),
+        col('failedRequests'),
       ],
     );
   }
@@ -132,7 +136,7 @@ export class UsageRepository {
     params.push(q.limit);
     const rows = await this.dataSource.query<RawRow[]>(
       `SELECT ${[`${bucket} AS bucket`, ...groups].join(', ')}, sum(requests) AS requests,
-              sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
+              sum(failed_requests) AS failed_requests, sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,
               sum(total_tokens) AS total_tokens
          FROM ${this.s}.${table} WHERE ${where.join(' AND ')}
         GROUP BY ${grouping} ORDER BY ${grouping} LIMIT $${params.length}`,
@@ -142,6 +146,7 @@ export class UsageRepository {
       bucket: r.bucket,
       group: Object.fromEntries(groups.map((g) => [g, String(r[g])])),
       requests: Number(r.requests),
+      failedRequests: Number(r.failed_requests),
       promptTokens: Number(r.prompt_tokens),
       completionTokens: Number(r.completion_tokens),
       totalTokens: Number(r.total_tokens),

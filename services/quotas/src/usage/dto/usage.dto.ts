@@ -89,8 +89,11 @@ export class UsageEntryResponse {
   @ApiPropertyOptional()
   model?: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Every recorded call, failed ones included' })
   requests!: number;
+
+  @ApiProperty({ description: 'Calls answered with an error (HTTP status >= 400)' })
+  failed_requests!: number;
 
   @ApiProperty()
   prompt_tokens!: number;
@@ -103,8 +106,11 @@ export class UsageEntryResponse {
 }
 
 export class UsageTotalsResponse {
-  @ApiProperty()
+  @ApiProperty({ description: 'Every recorded call, failed ones included' })
   requests!: number;
+
+  @ApiProperty({ description: 'Calls answered with an error (HTTP status >= 400)' })
+  failed_requests!: number;
 
   @ApiProperty()
   prompt_tokens!: number;

@@ -55,12 +55,14 @@ export class QueryUsage {
       time: r.bucket instanceof Date ? r.bucket.toISOString() : r.bucket,
       ...r.group,
       requests: r.requests,
+      failed_requests: r.failedRequests,
       prompt_tokens: r.promptTokens,
       completion_tokens: r.completionTokens,
       total_tokens: r.totalTokens,
     }));
-    const sum = (k: 'requests' | 'prompt_tokens' | 'completion_tokens' | 'total_tokens') =>
-      entries.reduce((n, e) => n + e[k], 0);
+    const sum = (
+      k: 'requests' | 'failed_requests' | 'prompt_tokens' | 'completion_tokens' | 'total_tokens',
+    ) => entries.reduce((n, e) => n + e[k], 0);
     return {
       granularity,
       start: start.toISOString(),
@@ -69,6 +71,7 @@ export class QueryUsage {
       usage: entries,
       totals: {
         requests: sum('requests'),
+        failed_requests: sum('failed_requests'),
         prompt_tokens: sum('prompt_tokens'),
         completion_tokens: sum('completion_tokens'),
         total_tokens: sum('total_tokens'),
