@@ -1,33 +1,21 @@
-import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
   HealthCheck,
   type HealthCheckResult,
   HealthCheckService,
-  HealthIndicatorService,
+  type HealthIndicatorFunction,
 } from '@nestjs/terminus';
 import { type FastifyReply } from 'fastify';
-import {
-  DEFAULT_CHECK_TIMEOUT_MS,
-  HEALTH_OPTIONS,
-  HEALTH_PROBES,
-  type HealthModuleOptions,
-  type NamedProbe,
-} from './probe.js';
+import { DependencyChecks } from './dependency-checks.js';
 
 @ApiExcludeController()
 @Controller('health')
 export class HealthController {
-  private readonly timeoutMs: number;
-
   constructor(
     private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    @Inject(HEALTH_PROBES) private readonly probes: NamedProbe[],
-    @Inject(HEALTH_OPTIONS) options: HealthModuleOptions,
-  ) {
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  }
+    private readonly checks: DependencyChecks,
+  ) {}
 
   /** Liveness: the process answers HTTP. Calls no dependency, so it never flaps with them. */
   @Get('live')
@@ -35,18 +23,32 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: every configured dependency answers within its timeout; 503 otherwise. */
+  /**
+   * Readiness: the dependencies this replica needs to answer (its database, its projections)
+   * answer within their timeout; 503 otherwise, and while shutting down.
+   */
   @Get('ready')
   @HealthCheck()
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
-    const attempts = this.probes.map(({ name, probe }) =>
-      this.indicators
-        .check(name)
-        .attempt(({ signal }) => probe.ping(signal))
-        .withTimeout(this.timeoutMs),
-    );
+  ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    return this.run(this.checks.readiness(), reply);
+  }
+
+  /**
+   * Every dependency with its details: 200 (`ok`, or `degraded` with the failures in
+   * `details`) unless one readiness needs is down (503, as /health/ready).
+   */
+  @Get()
+  @HealthCheck()
+  details(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    return this.run(this.checks.all(), reply);
+  }
+
+  private async run(
+    indicators: HealthIndicatorFunction[],
+    reply: FastifyReply,
+  ): Promise<HealthCheckResult> {
     try {
-      return await this.health.check(attempts);
+      return await this.health.check(indicators);
     } catch (error) {
       // Terminus reports a failed check as a 503 exception carrying the result; answer
       // with that result rather than letting the error filter reshape it.

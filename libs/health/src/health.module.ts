@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DependencyChecks } from './dependency-checks.js';
 import { HealthController } from './health.controller.js';
 import {
   HEALTH_OPTIONS,
@@ -25,8 +26,10 @@ class ProbeCloser implements OnApplicationShutdown {
 }
 
 /**
- * GET /health/live (cheap, no dependency calls) and GET /health/ready (the configured
- * checks, each bounded by a timeout; 503 when one is down or the app is shutting down).
+ * GET /health/live (cheap, no dependency calls), GET /health/ready (the checks readiness
+ * needs, each bounded by a timeout; 503 when one is down or the app is shutting down), GET
+ * /health (every check: 200 and `degraded` while only dependencies readiness does not need
+ * are down) and the gauge `maas_dependency_up` on the service's /metrics.
  */
 @Module({})
 export class HealthModule {
@@ -52,10 +55,11 @@ export class HealthModule {
               const count = check.inject?.length ?? 0;
               const probe = check.create(...deps.slice(next, next + count));
               next += count;
-              return { name: check.name, probe };
+              return { name: check.name, probe, readiness: check.readiness ?? true };
             });
           },
         },
+        DependencyChecks,
         ProbeCloser,
       ],
     };

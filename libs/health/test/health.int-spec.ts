@@ -100,13 +100,14 @@ describe('health against the real stack', () => {
     expect(res.json()).toEqual({ status: 'ok' });
   });
 
-  it('is ready when PostgreSQL, Redis, Kafka and Kubernetes answer', async () => {
+  it('reports PostgreSQL, Redis, Kafka and Kubernetes up on /health', async () => {
     const body = await eventually(
       async () => {
-        const res = await app.inject({ method: 'GET', url: '/health/ready' });
-        if (res.statusCode !== 200)
-          throw new Error(`ready answered ${res.statusCode}: ${res.body}`);
-        return res.json<HealthBody>();
+        const res = await app.inject({ method: 'GET', url: '/health' });
+        const json = res.json<HealthBody>();
+        if (res.statusCode !== 200 || json.status !== 'ok')
+          throw new Error(`health answered ${res.statusCode}: ${res.body}`);
+        return json;
       },
       { timeoutMs: 20_000, description: 'readiness' },
     );
@@ -121,10 +122,11 @@ describe('health against the real stack', () => {
 describe('health with dependencies down', () => {
   let app: NestFastifyApplication;
   let silent: Awaited<ReturnType<typeof silentServer>>;
+  let closed: number;
 
   beforeAll(async () => {
     silent = await silentServer();
-    const closed = await closedPort();
+    closed = await closedPort();
     app = await boot(
       [
         postgresCheck(),
@@ -141,19 +143,44 @@ describe('health with dependencies down', () => {
     await silent?.close();
   });
 
-  it('answers 503 naming what is down, within the bound', async () => {
+  it('stays ready: readiness needs only the database', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<HealthBody>();
+    expect(Object.keys(body.details)).toEqual(['database']);
+  });
+
+  it('reports what is down on /health with 200 (degraded), within the bound', async () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const started = Date.now();
-      const res = await app.inject({ method: 'GET', url: '/health/ready' });
+      const res = await app.inject({ method: 'GET', url: '/health' });
       const elapsed = Date.now() - started;
-      expect(res.statusCode).toBe(503);
+      expect(res.statusCode).toBe(200);
       const body = res.json<HealthBody>();
-      expect(body.status).toBe('error');
+      expect(body.status).toBe('degraded');
       expect(body.details.database.status).toBe('up');
-      expect(Object.keys(body.error).sort()).toEqual(['kafka', 'kubernetes', 'redis']);
-      expect(body.error.kubernetes.message).toMatch(/timeout of 500ms exceeded/);
+      for (const key of ['kafka', 'kubernetes', 'redis']) {
+        expect(body.details[key].status).toBe('degraded');
+      }
+      expect(body.details.kubernetes.message).toMatch(/timeout of 500ms exceeded/);
       // Every check runs in parallel and is bounded by 500 ms.
       expect(elapsed).toBeLessThan(2_000);
+    }
+  });
+
+  it('answers 503 on both when a dependency readiness needs is down', async () => {
+    const strict = await boot(
+      [postgresCheck(), redisCheck({ url: `redis://127.0.0.1:${closed}`, readiness: true })],
+      500,
+    );
+    try {
+      for (const url of ['/health/ready', '/health']) {
+        const res = await strict.inject({ method: 'GET', url });
+        expect(res.statusCode).toBe(503);
+        expect(Object.keys(res.json<HealthBody>().error)).toEqual(['redis']);
+      }
+    } finally {
+      await strict.close();
     }
   });
 

@@ -40,6 +40,9 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(config, { migrate: config.MIGRATIONS_RUN }),
         HealthModule.forRoot({
+          // Readiness needs the database only. Kafka (outbox), Redis (BullMQ jobs) and the
+          // Kubernetes API (reconciler, live capacity) show on /health and in metrics: an
+          // outage of one degrades those features without taking replicas out (SPEC §10).
           checks: [
             postgresCheck(),
             kafkaCheck({ brokers: config.KAFKA_BROKERS, clientId: 'deployments-health' }),

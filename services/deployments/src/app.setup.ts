@@ -1,6 +1,7 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { apiReference } from '@scalar/nestjs-api-reference';
+import { installRequestHygiene } from '@maas/app';
 import { OPERATOR_SCHEME } from '@maas/auth';
 import { Logger } from '@maas/observability';
 import { AUTH_TOKEN_SCHEME } from './common/guarded.decorator.js';
@@ -33,5 +34,7 @@ function setupOpenApi(app: NestFastifyApplication): void {
 /** What main.ts and the tests both do to an application before it starts. */
 export function configureApp(app: NestFastifyApplication): void {
   app.useLogger(app.get(Logger));
+  // Input hygiene at the edge, as @maas/app's setupApp installs it for every other service.
+  installRequestHygiene(app);
   setupOpenApi(app);
 }

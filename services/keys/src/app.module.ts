@@ -29,6 +29,8 @@ export class AppModule {
           migrate: config.MIGRATIONS_RUN,
         }),
         HealthModule.forRoot({
+          // Readiness needs the database only; Kafka shows on /health and in metrics (the
+          // outbox keeps events through an outage), never taking replicas out (SPEC §10).
           checks: [
             postgresCheck(),
             kafkaCheck({ brokers: config.KAFKA_BROKERS, clientId: 'keys-health' }),

@@ -3,6 +3,11 @@ import { type Probe, type ReadinessCheck } from '../probe.js';
 
 export interface KafkaCheckOptions {
   name?: string;
+  /**
+   * Whether readiness needs Kafka (default false): writes go to the outbox and consumers
+   * resume from their offsets, so a Kafka outage degrades, never stops, a replica.
+   */
+  readiness?: boolean;
   brokers: readonly string[];
   clientId?: string;
 }
@@ -45,5 +50,9 @@ class KafkaProbe implements Probe {
 
 /** Kafka: the admin client's describeCluster (a metadata round trip to a broker). */
 export function kafkaCheck(options: KafkaCheckOptions): ReadinessCheck {
-  return { name: options.name ?? 'kafka', create: () => new KafkaProbe(options) };
+  return {
+    name: options.name ?? 'kafka',
+    readiness: options.readiness ?? false,
+    create: () => new KafkaProbe(options),
+  };
 }

@@ -4,6 +4,11 @@ import { type Probe, type ReadinessCheck } from '../probe.js';
 export interface KubernetesCheckOptions {
   name?: string;
   /**
+   * Whether readiness needs the API server (default false): the reconciler retries, live
+   * capacity reads degrade; the admin API answers from the database.
+   */
+  readiness?: boolean;
+  /**
    * A loaded KubeConfig, or the path of a kubeconfig file. Default: the usual lookup
    * ($KUBECONFIG, ~/.kube/config, or the in-cluster service account).
    */
@@ -34,6 +39,7 @@ class KubernetesProbe implements Probe {
 export function kubernetesCheck(options: KubernetesCheckOptions = {}): ReadinessCheck {
   return {
     name: options.name ?? 'kubernetes',
+    readiness: options.readiness ?? false,
     create: () => new KubernetesProbe(loadKubeConfig(options.kubeConfig)),
   };
 }

@@ -5,6 +5,8 @@ import { type Probe, type ReadinessCheck } from '../probe.js';
 
 export interface PostgresCheckOptions {
   name?: string;
+  /** Whether readiness needs this database (default true: a service's own database). */
+  readiness?: boolean;
   /** The TypeORM DataSource to use (default: the application's default one). */
   dataSource?: InjectionToken;
 }
@@ -22,6 +24,7 @@ class PostgresProbe implements Probe {
 export function postgresCheck(options: PostgresCheckOptions = {}): ReadinessCheck {
   return {
     name: options.name ?? 'database',
+    readiness: options.readiness ?? true,
     inject: [options.dataSource ?? getDataSourceToken()],
     create: (dataSource) => new PostgresProbe(dataSource as DataSource),
   };

@@ -4,6 +4,11 @@ import { type Probe, type ReadinessCheck } from '../probe.js';
 
 export interface RedisCheckOptions {
   name?: string;
+  /**
+   * Whether readiness needs Redis (default false): what uses it (jobs, limits) degrades
+   * while it is away; the admin API answers from the database.
+   */
+  readiness?: boolean;
   /** redis:// or rediss:// URL. */
   url: string;
 }
@@ -41,5 +46,9 @@ class RedisProbe implements Probe {
 
 /** Redis: PING on a small dedicated connection. */
 export function redisCheck(options: RedisCheckOptions): ReadinessCheck {
-  return { name: options.name ?? 'redis', create: () => new RedisProbe(options.url) };
+  return {
+    name: options.name ?? 'redis',
+    readiness: options.readiness ?? false,
+    create: () => new RedisProbe(options.url),
+  };
 }
