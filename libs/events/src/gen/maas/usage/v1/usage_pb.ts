@@ -80,8 +80,9 @@ export type UsageRecorded = Message<"maas.usage.v1.UsageRecorded"> & {
   presetService: boolean;
 
   /**
-   * The HTTP status the gateway answered the client with (200 for a stream that started,
-   * even when the client went away before its end: the tokens used so far are recorded).
+   * The HTTP status the gateway answered the client with (499 when the client went away
+   * before the end; the tokens used so far are recorded all the same). 0 in events
+   * published before this field existed: count them as successful.
    *
    * @generated from field: uint32 status = 9;
    */
