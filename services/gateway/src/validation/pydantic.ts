@@ -1,0 +1,359 @@
+import { PyRaw, reprStr, type Reprable } from './py-repr.js';
+import { PyFloat, isDict, type PyDict, type PyValue } from './py-value.js';
+
+/**
+ * The subset of pydantic v2 (lax mode, Python input — FastAPI validates `json.loads` output)
+ * that vLLM's ChatCompletionRequest uses, producing pydantic's error list: the same `type`,
+ * `loc`, `msg`, `input` and `ctx` in the same order, so the 400 message matches the real model
+ * server's byte-for-byte (seed 002 Table 4-19). Validation only: values are coerced elsewhere
+ * (chat-request.ts) once they are known to be valid.
+ */
+
+export type Loc = (string | number)[];
+
+export interface PydError {
+  type: string;
+  loc: Loc;
+  msg: string;
+  input: PyValue;
+  ctx?: [string, Reprable][];
+}
+
+export interface Field {
+  /** The key in the input (the alias where the model declares one). */
+  name: string;
+  schema: Schema;
+  required?: boolean;
+}
+
+export type Schema =
+  | { k: 'str' }
+  | { k: 'int'; ge?: bigint; le?: bigint }
+  | { k: 'float' }
+  | { k: 'bool' }
+  | { k: 'any' }
+  | { k: 'nullable'; inner: Schema }
+  | { k: 'literal'; values: readonly string[] }
+  | { k: 'list'; item: Schema }
+  /** typing.Iterable[...]: pydantic validates the items lazily, so only "is iterable" is checked. */
+  | { k: 'iterable' }
+  | { k: 'dict'; value: Schema }
+  /** A BaseModel (`model_attributes_type` for a non-dict, FastAPI validates with from_attributes). */
+  | { k: 'model'; fields: Field[]; index: Map<string, Field>; extra: 'forbid' | 'ignore' }
+  /**
+   * A TypedDict (`dict_type` for a non-dict). Without a config of its own a TypedDict takes the
+   * enclosing model's, so vLLM's `extra="forbid"` applies to the openai message TypedDicts too.
+   */
+  | { k: 'typed-dict'; fields: Field[]; index: Map<string, Field>; extra: 'forbid' | 'allow' }
+  | { k: 'union'; choices: { label: string; schema: Schema }[] };
+
+export const str: Schema = { k: 'str' };
+export const int: Schema = { k: 'int' };
+export const float: Schema = { k: 'float' };
+export const bool: Schema = { k: 'bool' };
+export const any: Schema = { k: 'any' };
+export const iterable: Schema = { k: 'iterable' };
+export const opt = (inner: Schema): Schema => ({ k: 'nullable', inner });
+export const list = (item: Schema): Schema => ({ k: 'list', item });
+export const dict = (value: Schema): Schema => ({ k: 'dict', value });
+export const literal = (...values: string[]): Schema => ({ k: 'literal', values });
+export const union = (...choices: [string, Schema][]): Schema => ({
+  k: 'union',
+  choices: choices.map(([label, schema]) => ({ label, schema })),
+});
+export function model(
+  fields: Field[],
+  extra: 'forbid' | 'ignore' = 'forbid',
+): Schema & { k: 'model' } {
+  return { k: 'model', fields, index: new Map(fields.map((f) => [f.name, f])), extra };
+}
+export const typedDict = (fields: Field[], extra: 'forbid' | 'allow' = 'forbid'): Schema => ({
+  k: 'typed-dict',
+  fields,
+  index: new Map(fields.map((f) => [f.name, f])),
+  extra,
+});
+
+const BOOL_STRINGS = new Map<string, boolean>([
+  ['0', false],
+  ['off', false],
+  ['f', false],
+  ['false', false],
+  ['n', false],
+  ['no', false],
+  ['1', true],
+  ['on', true],
+  ['t', true],
+  ['true', true],
+  ['y', true],
+  ['yes', true],
+]);
+// pydantic-core's str -> int: surrounding whitespace, a sign, `_` between digits, a `.0…` tail.
+const INT_STRING = /^\s*[+-]?\d+(?:_\d+)*(?:\.0*)?\s*$/;
+// Python float(): surrounding whitespace, a sign, `_` between digits, inf/infinity/nan.
+const FLOAT_STRING =
+  /^\s*[+-]?(?:(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?|inf(?:inity)?|nan)\s*$/i;
+
+function err(
+  errors: PydError[],
+  type: string,
+  loc: Loc,
+  msg: string,
+  input: PyValue,
+  ctx?: [string, Reprable][],
+): false {
+  errors.push(ctx ? { type, loc, msg, input, ctx } : { type, loc, msg, input });
+  return false;
+}
+
+/** A Python int value of an input that pydantic's lax int accepts, as a bigint for range checks. */
+export function intValue(value: PyValue): bigint | undefined {
+  if (typeof value === 'number') return BigInt(value);
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'boolean') return value ? 1n : 0n;
+  if (value instanceof PyFloat) {
+    return Number.isInteger(value.value) ? BigInt(value.value) : undefined;
+  }
+  if (typeof value === 'string' && INT_STRING.test(value)) {
+    return BigInt(value.trim().replace(/_/g, '').replace(/\.0*$/, ''));
+  }
+  return undefined;
+}
+
+export function floatValue(value: PyValue): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value instanceof PyFloat) return value.value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && FLOAT_STRING.test(value)) {
+    const text = value.trim().replace(/_/g, '').toLowerCase();
+    if (text.endsWith('nan')) return NaN;
+    if (text.endsWith('inf') || text.endsWith('infinity'))
+      return text.startsWith('-') ? -Infinity : Infinity;
+    return Number(text);
+  }
+  return undefined;
+}
+
+export function boolValue(value: PyValue): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number' || value instanceof PyFloat) {
+    const n = typeof value === 'number' ? value : value.value;
+    return n === 0 ? false : n === 1 ? true : undefined;
+  }
+  if (typeof value === 'string') return BOOL_STRINGS.get(value.toLowerCase());
+  return undefined;
+}
+
+function checkInt(
+  schema: { ge?: bigint; le?: bigint },
+  value: PyValue,
+  loc: Loc,
+  errors: PydError[],
+): boolean {
+  if (value instanceof PyFloat && !Number.isFinite(value.value)) {
+    return err(errors, 'finite_number', loc, 'Input should be a finite number', value);
+  }
+  const n = intValue(value);
+  if (n === undefined) {
+    if (value instanceof PyFloat) {
+      return err(
+        errors,
+        'int_from_float',
+        loc,
+        'Input should be a valid integer, got a number with a fractional part',
+        value,
+      );
+    }
+    if (typeof value === 'string') {
+      return err(
+        errors,
+        'int_parsing',
+        loc,
+        'Input should be a valid integer, unable to parse string as an integer',
+        value,
+      );
+    }
+    return err(errors, 'int_type', loc, 'Input should be a valid integer', value);
+  }
+  if (schema.ge !== undefined && n < schema.ge) {
+    return err(
+      errors,
+      'greater_than_equal',
+      loc,
+      `Input should be greater than or equal to ${schema.ge}`,
+      value,
+      [['ge', schema.ge]],
+    );
+  }
+  if (schema.le !== undefined && n > schema.le) {
+    return err(
+      errors,
+      'less_than_equal',
+      loc,
+      `Input should be less than or equal to ${schema.le}`,
+      value,
+      [['le', schema.le]],
+    );
+  }
+  return true;
+}
+
+function checkScalar(schema: Schema, value: PyValue, loc: Loc, errors: PydError[]): boolean {
+  switch (schema.k) {
+    case 'str':
+      return (
+        typeof value === 'string' ||
+        err(errors, 'string_type', loc, 'Input should be a valid string', value)
+      );
+    case 'int':
+      return checkInt(schema, value, loc, errors);
+    case 'float':
+      if (floatValue(value) !== undefined) return true;
+      if (typeof value === 'string') {
+        return err(
+          errors,
+          'float_parsing',
+          loc,
+          'Input should be a valid number, unable to parse string as a number',
+          value,
+        );
+      }
+      return err(errors, 'float_type', loc, 'Input should be a valid number', value);
+    case 'bool':
+      if (boolValue(value) !== undefined) return true;
+      if (typeof value === 'string' || typeof value === 'number') {
+        return err(
+          errors,
+          'bool_parsing',
+          loc,
+          'Input should be a valid boolean, unable to interpret input',
+          value,
+        );
+      }
+      return err(errors, 'bool_type', loc, 'Input should be a valid boolean', value);
+    default:
+      return checkLiteral(
+        schema as { k: 'literal'; values: readonly string[] },
+        value,
+        loc,
+        errors,
+      );
+  }
+}
+
+function checkLiteral(
+  schema: { values: readonly string[] },
+  value: PyValue,
+  loc: Loc,
+  errors: PydError[],
+): boolean {
+  if (typeof value === 'string' && schema.values.includes(value)) return true;
+  const quoted = schema.values.map((v) => `'${v}'`);
+  const expected =
+    quoted.length === 1
+      ? quoted[0]!
+      : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+  return err(errors, 'literal_error', loc, `Input should be ${expected}`, value, [
+    ['expected', expected],
+  ]);
+}
+
+function checkFields(fields: Field[], value: PyDict, loc: Loc, errors: PydError[]): boolean {
+  let ok = true;
+  for (const field of fields) {
+    const item = value.get(field.name);
+    if (item === undefined) {
+      if (field.required)
+        ok = err(errors, 'missing', [...loc, field.name], 'Field required', value);
+    } else if (!check(field.schema, item, [...loc, field.name], errors)) {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/** Validates `value` against `schema`, appending pydantic's errors; true when valid. */
+export function check(schema: Schema, value: PyValue, loc: Loc, errors: PydError[]): boolean {
+  switch (schema.k) {
+    case 'any':
+      return true;
+    case 'nullable':
+      return value === null || check(schema.inner, value, loc, errors);
+    case 'iterable':
+      return (
+        typeof value === 'string' ||
+        Array.isArray(value) ||
+        isDict(value) ||
+        err(errors, 'iterable_type', loc, 'Input should be iterable', value)
+      );
+    case 'list': {
+      if (!Array.isArray(value))
+        return err(errors, 'list_type', loc, 'Input should be a valid list', value);
+      let ok = true;
+      for (let i = 0; i < value.length; i++) {
+        if (!check(schema.item, value[i]!, [...loc, i], errors)) ok = false;
+      }
+      return ok;
+    }
+    case 'dict': {
+      if (!isDict(value))
+        return err(errors, 'dict_type', loc, 'Input should be a valid dictionary', value);
+      let ok = true;
+      for (const [key, item] of value) {
+        if (!check(schema.value, item, [...loc, key], errors)) ok = false;
+      }
+      return ok;
+    }
+    case 'typed-dict':
+    case 'model': {
+      if (!isDict(value)) {
+        return schema.k === 'model'
+          ? err(
+              errors,
+              'model_attributes_type',
+              loc,
+              'Input should be a valid dictionary or object to extract fields from',
+              value,
+            )
+          : err(errors, 'dict_type', loc, 'Input should be a valid dictionary', value);
+      }
+      let ok = checkFields(schema.fields, value, loc, errors);
+      if (schema.extra === 'forbid') {
+        for (const [key, item] of value) {
+          if (!schema.index.has(key))
+            ok = err(
+              errors,
+              'extra_forbidden',
+              [...loc, key],
+              'Extra inputs are not permitted',
+              item,
+            );
+        }
+      }
+      return ok;
+    }
+    case 'union': {
+      const collected: PydError[] = [];
+      for (const choice of schema.choices) {
+        // pydantic names the failing choice right after the union's own location.
+        if (check(choice.schema, value, [...loc, choice.label], collected)) return true;
+      }
+      errors.push(...collected);
+      return false;
+    }
+    default:
+      return checkScalar(schema, value, loc, errors);
+  }
+}
+
+/** `value_error` raised by a `model_validator(mode="before")`: loc is the model's, input the dict. */
+export function valueError(loc: Loc, message: string, input: PyValue): PydError {
+  return {
+    type: 'value_error',
+    loc,
+    msg: `Value error, ${message}`,
+    input,
+    ctx: [['error', new PyRaw(`ValueError(${reprStr(message)})`)]],
+  };
+}

@@ -1,0 +1,201 @@
+import { platformError, vllmError, type GatewayError } from '../errors/gateway-error.js';
+import { chatCompletionRequest } from './chat-schema.js';
+import { toChatRequest, type ChatRequest } from './chat-request.js';
+import { check, valueError, type PydError } from './pydantic.js';
+import { PyTuple, pairs, repr, type Reprable } from './py-repr.js';
+import { fromJs, isDict, pyNumber, pyTruthy, type PyDict, type PyValue } from './py-value.js';
+import { samplingError } from './sampling-rules.js';
+
+/**
+ * Validation of a chat completion body, answering what the model server (vLLM's OpenAI server,
+ * pydantic behind FastAPI) answers, in its order:
+ *  1. the request model's `model_validator(mode="before")` hooks (pydantic runs the last declared
+ *     first): one `value_error` for the whole body;
+ *  2. the fields (chat-schema.ts): every pydantic error, fields in declaration order, then extra
+ *     keys (`extra_forbidden`);
+ *  3. message contents as vLLM's chat-template step reads them (roles, part types);
+ *  4. SamplingParams ranges and the beam-search rules (sampling-rules.ts).
+ * 1–2 answer 400 with `str(errors)` as the vLLM message (seed 002 Table 4-19), 3–4 with vLLM's
+ * plain message. Before all that, the gateway's own routing check: a `model` that is present but
+ * empty or not a string cannot be routed and gets ModelArts.81001 "Invalid request body." — seed
+ * 002 Table 4-19 lists "empty model parameters" under 81001 (a missing `model` is the vLLM
+ * `missing` answer the same table prints).
+ */
+
+export type ValidationResult =
+  { ok: true; request: ChatRequest } | { ok: false; error: GatewayError };
+
+/** Python's repr of pydantic's error list, as vLLM's handler puts it in `message`. */
+export function pydanticMessage(errors: readonly PydError[]): string {
+  const items = errors.map((e) => {
+    const entries: [string, Reprable][] = [
+      ['type', e.type],
+      ['loc', new PyTuple(['body', ...e.loc])],
+      ['msg', e.msg],
+      ['input', e.input],
+    ];
+    if (e.ctx) entries.push(['ctx', pairs(e.ctx)]);
+    return repr(pairs(entries));
+  });
+  return `[${items.join(', ')}]`;
+}
+
+export function pydanticError(errors: readonly PydError[]): GatewayError {
+  return vllmError(400, 'BadRequestError', pydanticMessage(errors));
+}
+
+const ALLOWED_ROLES = new Set(['system', 'user', 'assistant', 'tool', 'developer', 'function']);
+const PART_TYPES = new Set(['text', 'image_url', 'audio_url', 'refusal']);
+
+const INVALID_BODY = (): GatewayError =>
+  platformError(400, 'ModelArts.81001', 'Invalid request body.');
+
+export function validateChatRequest(value: unknown): ValidationResult {
+  const body: PyValue = value instanceof Map ? (value as PyDict) : fromJs(value);
+  if (body === null) {
+    return fail([{ type: 'missing', loc: [], msg: 'Field required', input: null }]);
+  }
+  if (!isDict(body)) {
+    // vLLM's before-hooks call `data.get` on it and answer 500; pydantic alone would say this.
+    return fail([
+      {
+        type: 'model_attributes_type',
+        loc: [],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        input: body,
+      },
+    ]);
+  }
+  const model = body.get('model');
+  if (model !== undefined && (typeof model !== 'string' || model.trim() === '')) {
+    return { ok: false, error: INVALID_BODY() };
+  }
+  const hookError = beforeHooks(body);
+  if (hookError) return fail([valueError([], hookError, body)]);
+  const errors: PydError[] = [];
+  if (!check(chatCompletionRequest, body, [], errors)) return fail(errors);
+  const request = toChatRequest(body);
+  const message = messagesError(request) ?? samplingError(request);
+  if (message) return { ok: false, error: vllmError(400, 'BadRequestError', message) };
+  return { ok: true, request };
+}
+
+function fail(errors: PydError[]): ValidationResult {
+  return { ok: false, error: pydanticError(errors) };
+}
+
+/**
+ * vLLM 0.6.3 ChatCompletionRequest's before-hooks, last declared first, on the raw dict with
+ * Python truthiness. Where vLLM would crash on a value of the wrong type (a 500 there), the hook
+ * is skipped and the field validation that follows reports the type.
+ */
+function beforeHooks(data: PyDict): string | undefined {
+  if (pyTruthy(data.get('continue_final_message')) && pyTruthy(data.get('add_generation_prompt'))) {
+    return 'Cannot set both `continue_final_message` and `add_generation_prompt` to True.';
+  }
+  const toolError = checkToolUsage(data);
+  if (toolError) return toolError;
+  const guided = ['guided_json', 'guided_regex', 'guided_choice'].filter(
+    (k) => (data.get(k) ?? null) !== null,
+  );
+  if (guided.length > 1) {
+    return "You can only use one kind of guided decoding ('guided_json', 'guided_regex' or 'guided_choice').";
+  }
+  const logprobsError = checkLogprobs(data);
+  if (logprobsError) return logprobsError;
+  if (pyTruthy(data.get('stream_options')) && !pyTruthy(data.get('stream'))) {
+    return 'Stream options can only be defined when `stream=True`.';
+  }
+  return undefined;
+}
+
+function checkLogprobs(data: PyDict): string | undefined {
+  const promptLogprobs = data.get('prompt_logprobs') ?? null;
+  if (promptLogprobs !== null) {
+    const n = pyNumber(promptLogprobs);
+    if (n !== undefined) {
+      if (pyTruthy(data.get('stream')) && n > 0)
+        return '`prompt_logprobs` are not available when `stream=True`.';
+      if (n < 0) return '`prompt_logprobs` must be a positive value.';
+    }
+  }
+  const topLogprobs = data.get('top_logprobs') ?? null;
+  if (topLogprobs !== null) {
+    const n = pyNumber(topLogprobs);
+    if (n === undefined) return undefined;
+    if (n < 0) return '`top_logprobs` must be a positive value.';
+    if (!pyTruthy(data.get('logprobs')))
+      return 'when using `top_logprobs`, `logprobs` must be set to true.';
+  }
+  return undefined;
+}
+
+const TOOL_CHOICE_FORMAT =
+  'Incorrectly formatted `tool_choice`. Should be like `{"type": "function", "function": {"name": "my_function"}}`';
+
+/** check_tool_usage, including its side effect: tools without tool_choice mean tool_choice "auto". */
+function checkToolUsage(data: PyDict): string | undefined {
+  if (!data.has('tool_choice') && pyTruthy(data.get('tools'))) data.set('tool_choice', 'auto');
+  if (!data.has('tool_choice')) return undefined;
+  const tools = data.get('tools') ?? null;
+  if (tools === null) return 'When using `tool_choice`, `tools` must be set.';
+  const choice = data.get('tool_choice') ?? null;
+  if (choice !== 'auto' && !isDict(choice)) {
+    return '`tool_choice` must either be a named tool or "auto". `tool_choice="none" is not supported.';
+  }
+  if (!isDict(choice)) return undefined;
+  const fn = choice.get('function');
+  if (fn === undefined) return undefined; // KeyError in vLLM; the field check reports it
+  if (!pyTruthy(fn)) return TOOL_CHOICE_FORMAT;
+  if (!isDict(fn)) return undefined;
+  const name = fn.get('name');
+  if (!pyTruthy(name)) return TOOL_CHOICE_FORMAT;
+  if (!Array.isArray(tools)) return undefined;
+  for (const tool of tools) {
+    if (!isDict(tool)) return undefined;
+    const toolFn = tool.get('function');
+    if (!isDict(toolFn)) return undefined;
+    if (toolFn.get('name') === name) return undefined;
+  }
+  return 'The tool specified in `tool_choice` does not match any of the specified `tools`';
+}
+
+/** Roles of SPEC §8 / Table 4-14 and content parts vLLM's chat step understands. */
+function messagesError(request: ChatRequest): string | undefined {
+  for (let i = 0; i < request.messages.length; i++) {
+    const message = request.messages[i]!;
+    if (!ALLOWED_ROLES.has(message.role)) {
+      return `Invalid role ${JSON.stringify(message.role)} in messages[${i}]: expected one of "system", "user", "assistant", "tool", "developer".`;
+    }
+    const error = contentError(message.content, i);
+    if (error) return error;
+  }
+  return undefined;
+}
+
+function contentError(content: unknown, i: number): string | undefined {
+  if (content === undefined || content === null || typeof content === 'string') return undefined;
+  if (!Array.isArray(content)) {
+    return `Invalid content in messages[${i}]: expected a string or an array of content parts.`;
+  }
+  for (let j = 0; j < content.length; j++) {
+    const part: unknown = content[j];
+    const where = `messages[${i}].content[${j}]`;
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) {
+      return `Invalid content part ${where}: expected an object with a "type".`;
+    }
+    const p = part as Record<string, unknown>;
+    if (typeof p.type !== 'string')
+      return `Invalid content part ${where}: "type" must be a string.`;
+    if (!PART_TYPES.has(p.type)) return `Unknown part type: ${p.type}`;
+    if (p.type === 'text' && typeof p.text !== 'string')
+      return `Invalid content part ${where}: "text" must be a string.`;
+    if (p.type === 'image_url' || p.type === 'audio_url') {
+      const ref = p[p.type] as { url?: unknown } | null | undefined;
+      if (typeof ref !== 'object' || ref === null || typeof ref.url !== 'string') {
+        return `Invalid content part ${where}: "${p.type}.url" must be a string.`;
+      }
+    }
+  }
+  return undefined;
+}
