@@ -1,12 +1,23 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { DomainError } from '@maas/errors';
 import { type NodeNpus } from '../admission/index.js';
+import { accountNodeSelector } from '../pools/pool-isolation.js';
 import { allocatableNpus, isNodeReady, labelSelector, nodeNpus } from './pod-npus.js';
 
-/** How a pool's nodes are found and which extended resource counts as an NPU. */
+/**
+ * How a pool's nodes are found and which extended resource counts as an NPU. Only nodes
+ * the operator assigned to `accountId` (label maas.io/account) are ever read, whatever the
+ * selector says.
+ */
 export interface PoolNodeSelection {
+  readonly accountId: string;
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly npuResourceName: string;
+}
+
+/** The label selector of the pool's nodes: its labels AND its account's. */
+function selectorOf(pool: PoolNodeSelection): string {
+  return labelSelector(accountNodeSelector(pool.nodeSelector, pool.accountId));
 }
 
 export enum KubernetesErrorCode {
@@ -54,7 +65,7 @@ export class PoolNodesReader {
   async allocatableOf(pool: PoolNodeSelection): Promise<NodeNpus[]> {
     try {
       const { items } = await withTimeout(
-        this.core.listNode({ labelSelector: labelSelector(pool.nodeSelector) }),
+        this.core.listNode({ labelSelector: selectorOf(pool) }),
         this.timeoutMs,
       );
       return items.map((node) => ({
@@ -70,7 +81,7 @@ export class PoolNodesReader {
 
   private async read(pool: PoolNodeSelection): Promise<NodeNpus[]> {
     const [nodes, pods] = await Promise.all([
-      this.core.listNode({ labelSelector: labelSelector(pool.nodeSelector) }),
+      this.core.listNode({ labelSelector: selectorOf(pool) }),
       this.core.listPodForAllNamespaces({
         fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed',
       }),

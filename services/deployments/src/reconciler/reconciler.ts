@@ -27,6 +27,7 @@ import { ClusterCache, type ClusterEvent } from './cache/cluster-cache.js';
 import { DbChangeListener } from './db-change-listener.js';
 import { type WorkloadHook } from './desired/desired-objects.js';
 import { KubeLeaseStore } from './leader/kube-lease-store.js';
+import { LABEL } from './desired/labels.js';
 import { LeaderElector } from './leader/leader-elector.js';
 import { AdmissionPass } from './passes/admission-pass.js';
 import { ServicePass } from './passes/service-pass.js';
@@ -293,6 +294,11 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   private onClusterEvent(event: ClusterEvent): void {
     if (event.kind === 'node') {
       this.queue.add(ALL_POOLS_KEY);
+      // Its services look again: a node (re)assigned to another account must not keep
+      // their pods (ServicePass evicts them).
+      const onNode = (this.cache?.pods.list() ?? []).filter((p) => p.spec?.nodeName === event.name);
+      for (const serviceId of onNode.map((p) => p.metadata?.labels?.[LABEL.serviceId]))
+        if (serviceId) this.queue.add(serviceKey(serviceId));
       return;
     }
     this.queue.add(serviceKey(event.serviceId));

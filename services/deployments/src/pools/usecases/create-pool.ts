@@ -3,6 +3,7 @@ import { ModelCatalog } from '../../catalog/index.js';
 import { type RequestContext } from '../../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { type CreatePoolRequest, type PoolResponse } from '../dto/pool.dto.js';
+import { accountNodeSelector, accountProblems } from '../pool-isolation.js';
 import { checkPoolFields, DEFAULT_NPU_RESOURCE, POOL_LABEL_KEY } from '../pool-rules.js';
 import { InvalidPoolError } from '../pools.errors.js';
 import { PoolsRepository } from '../pools.repository.js';
@@ -11,7 +12,8 @@ import { PoolView } from './pool-view.js';
 /**
  * Creates a dedicated resource pool. Defaults: the installation's region, node selector
  * `maas.io/pool=<name>`, taint `maas.io/pool=<name>:NoSchedule`, NPU resource
- * `huawei.com/Ascend910`.
+ * `huawei.com/Ascend910`. The selector always gets `maas.io/account=<the caller's account>`
+ * (pool-isolation.ts): only nodes the operator assigned to the account are ever used.
  */
 @Injectable()
 export class CreatePool {
@@ -27,6 +29,7 @@ export class CreatePool {
     if (body.name === undefined) problems.unshift({ field: 'name', problem: 'is required' });
     if (body.flavors === undefined)
       problems.push({ field: 'flavors', problem: 'must list at least one Model Square flavor id' });
+    problems.push(...accountProblems(value, ctx.caller.accountId));
     if (problems.length > 0) throw new InvalidPoolError(problems);
     const name = value.name as string;
     const pool = await this.pools.insert({
@@ -35,7 +38,11 @@ export class CreatePool {
       name,
       description: value.description ?? '',
       region: value.region ?? this.config.REGION,
-      nodeSelector: value.nodeSelector ?? { [POOL_LABEL_KEY]: name },
+      // Stored with the account label, so the API shows the selection really used.
+      nodeSelector: accountNodeSelector(
+        value.nodeSelector ?? { [POOL_LABEL_KEY]: name },
+        ctx.caller.accountId,
+      ),
       taint:
         value.taint === undefined
           ? { key: POOL_LABEL_KEY, value: name, effect: 'NoSchedule' }

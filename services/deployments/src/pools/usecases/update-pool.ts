@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModelCatalog } from '../../catalog/index.js';
 import { type RequestContext } from '../../common/request-context.js';
 import { type PoolResponse, type UpdatePoolRequest } from '../dto/pool.dto.js';
+import { accountNodeSelector, accountProblems } from '../pool-isolation.js';
 import { checkPoolFields } from '../pool-rules.js';
 import { FlavorInUseError, InvalidPoolError, PoolNotFoundError } from '../pools.errors.js';
 import { PoolsRepository } from '../pools.repository.js';
@@ -9,7 +10,8 @@ import { PoolView } from './pool-view.js';
 
 /**
  * Changes a pool's description, node selection, taint, NPU resource or flavors (name and
- * region are fixed). A flavor still used by a service cannot be removed.
+ * region are fixed). A flavor still used by a service cannot be removed. A new selector gets
+ * the account label again: an update cannot point the pool at another account's nodes.
  */
 @Injectable()
 export class UpdatePool {
@@ -27,7 +29,10 @@ export class UpdatePool {
     const pool = await this.pools.find(ctx.projectId, poolId);
     if (!pool) throw new PoolNotFoundError(poolId);
     const { value, problems } = checkPoolFields(body, this.catalog);
+    problems.push(...accountProblems(value, pool.accountId));
     if (problems.length > 0) throw new InvalidPoolError(problems);
+    if (value.nodeSelector)
+      value.nodeSelector = accountNodeSelector(value.nodeSelector, pool.accountId);
     if (value.flavorIds) {
       const removed = pool.flavorIds.filter((id) => !value.flavorIds?.includes(id));
       const users = removed.length > 0 ? await this.pools.servicesOn(pool.id, removed) : [];

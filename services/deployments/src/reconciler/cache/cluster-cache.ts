@@ -20,7 +20,7 @@ export type ClusterEvent =
       readonly freedCapacity: boolean;
     }
   /** A node's readiness, capacity, labels or taints changed (or it came or went). */
-  | { readonly kind: 'node' };
+  | { readonly kind: 'node'; readonly name: string };
 
 const serviceIdOf = (o: { metadata?: { labels?: Record<string, string> } }) =>
   o.metadata?.labels?.[LABEL.serviceId];
@@ -156,7 +156,7 @@ export class ClusterCache {
     if (this.nodeSignatures.get(name) === signature) return;
     if (type === 'delete') this.nodeSignatures.delete(name);
     else this.nodeSignatures.set(name, signature);
-    this.onEvent({ kind: 'node' });
+    this.onEvent({ kind: 'node', name });
   }
 }
 

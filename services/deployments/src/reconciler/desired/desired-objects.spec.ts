@@ -12,6 +12,7 @@ const input: DesiredWorkloadInput = {
   service: {
     id: '11111111-1111-4111-8111-111111111111',
     name: 'chat',
+    accountId: '44444444-4444-4444-8444-444444444444',
     projectId: '22222222-2222-4222-8222-222222222222',
     namespace: 'maas-22222222-2222-4222-8222-222222222222',
     objectName: 'ms-11111111-1111-4111-8111-111111111111',
@@ -65,13 +66,47 @@ describe('desiredDeployment', () => {
   });
 
   it("runs on the pool's nodes, with its toleration, NPU requests equal to limits", () => {
-    expect(pod?.nodeSelector).toEqual({ 'maas.io/pool': 'pool-a' });
+    expect(pod?.nodeSelector).toEqual({
+      'maas.io/pool': 'pool-a',
+      'maas.io/account': input.service.accountId,
+    });
     expect(pod?.tolerations).toEqual([
       { key: 'maas.io/pool', operator: 'Equal', value: 'pool-a', effect: 'NoSchedule' },
     ]);
     expect(container?.resources?.requests?.['huawei.com/ascend-1980']).toBe('2');
     expect(container?.resources?.limits?.['huawei.com/ascend-1980']).toBe('2');
     expect(container?.resources?.requests?.cpu).toBe('40');
+  });
+
+  it("requires nodes of the service's account, whatever the pool's selector says", () => {
+    const required = {
+      nodeSelectorTerms: [
+        {
+          matchExpressions: [
+            { key: 'maas.io/account', operator: 'In', values: [input.service.accountId] },
+          ],
+        },
+      ],
+    };
+    expect(pod?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual(
+      required,
+    );
+    expect(d.spec?.template.metadata?.labels?.['maas.io/account']).toBe(input.service.accountId);
+    // A pool whose selector names another account (e.g. edited by hand) cannot escape it.
+    const escaping = desiredDeployment({
+      ...input,
+      pool: {
+        ...input.pool,
+        nodeSelector: { 'maas.io/pool': 'pool-b', 'maas.io/account': 'someone-else' },
+      },
+    }).spec?.template.spec;
+    expect(escaping?.nodeSelector).toEqual({
+      'maas.io/pool': 'pool-b',
+      'maas.io/account': input.service.accountId,
+    });
+    expect(
+      escaping?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution,
+    ).toEqual(required);
   });
 
   it('runs the catalog container with its port and readiness probe', () => {

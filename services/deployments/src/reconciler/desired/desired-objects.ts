@@ -6,6 +6,7 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import { type ModelServerContainer } from '../../catalog/index.js';
+import { ACCOUNT_LABEL, accountNodeSelector } from '../../pools/pool-isolation.js';
 import { type PoolTaint } from '../../pools/pool.entity.js';
 import { ANNOTATION, CONTAINER_NAME, FINALIZER, LABEL, MANAGED_BY, PORT_NAME } from './labels.js';
 import { specHash } from './spec-hash.js';
@@ -14,6 +15,8 @@ import { specHash } from './spec-hash.js';
 export interface ServiceShape {
   readonly id: string;
   readonly name: string;
+  /** The tenant account: its pods only ever run on nodes the operator assigned to it. */
+  readonly accountId: string;
   readonly projectId: string;
   readonly namespace: string;
   readonly objectName: string;
@@ -85,8 +88,9 @@ export function desiredNamespace(namespace: string, projectId: string): V1Namesp
 }
 
 /**
- * The Deployment of a single-node service: `replicas` pods on the pool's nodes (its node
- * selector and the toleration of its taint), NPU requests == limits under the pool's
+ * The Deployment of a single-node service: `replicas` pods on the pool's nodes of the
+ * service's account (the pool's node selector AND `maas.io/account`, also as a required
+ * node affinity; the toleration of the pool's taint), NPU requests == limits under the pool's
  * resource name, the model server from the catalog with its readiness probe, a rolling
  * update that never takes a serving instance down first (maxUnavailable 0, maxSurge 1), the
  * finalizer, and the hash of all of it in an annotation.
@@ -144,11 +148,29 @@ function podTemplate(input: DesiredWorkloadInput): V1PodTemplateSpec {
       labels: {
         ...serviceLabels(service, installation),
         [LABEL.modelVersion]: service.modelVersion,
+        [LABEL.account]: service.accountId,
       },
       annotations: { [ANNOTATION.serviceName]: service.name },
     },
     spec: {
-      nodeSelector: { ...pool.nodeSelector },
+      // The pool's labels AND the account's (the account's value always wins), and the same
+      // account constraint as a required node affinity: whatever the pool's selector says —
+      // set through the API or edited by hand — the pods can only be scheduled onto nodes
+      // the operator assigned to the service's account (SPEC §4: dedicated means dedicated).
+      nodeSelector: accountNodeSelector(pool.nodeSelector, service.accountId),
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              {
+                matchExpressions: [
+                  { key: ACCOUNT_LABEL, operator: 'In', values: [service.accountId] },
+                ],
+              },
+            ],
+          },
+        },
+      },
       tolerations: pool.taint
         ? [
             {

@@ -5,6 +5,8 @@ export const LABEL = {
   model: 'maas.io/model',
   modelVersion: 'maas.io/model-version',
   projectId: 'maas.io/project-id',
+  /** On pods: the tenant account (also the node label the operator assigns nodes with). */
+  account: 'maas.io/account',
   /** Which installation (RECONCILER_INSTALLATION) owns the object. */
   installation: 'maas.io/installation',
   /** Hash of the pod template: pods of the current spec carry the current value. */

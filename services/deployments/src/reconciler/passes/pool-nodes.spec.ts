@@ -12,20 +12,36 @@ const pod = (nodeName?: string, phase = 'Running', deleting = false): V1Pod => (
 });
 
 describe('nodesOfPool', () => {
+  const acc = 'acc-1';
   it("keeps the nodes matching every label of the pool's selector", () => {
+    const mine = { 'maas.io/account': acc };
     const nodes = [
-      node('a', { 'maas.io/pool': 'p', zone: '1' }),
-      node('b', { 'maas.io/pool': 'p', zone: '2' }),
-      node('c', { 'maas.io/pool': 'q', zone: '1' }),
+      node('a', { 'maas.io/pool': 'p', zone: '1', ...mine }),
+      node('b', { 'maas.io/pool': 'p', zone: '2', ...mine }),
+      node('c', { 'maas.io/pool': 'q', zone: '1', ...mine }),
     ];
     expect(
-      nodesOfPool(nodes, { nodeSelector: { 'maas.io/pool': 'p' } }).map((n) => n.metadata?.name),
+      nodesOfPool(nodes, { nodeSelector: { 'maas.io/pool': 'p' }, accountId: acc }).map(
+        (n) => n.metadata?.name,
+      ),
     ).toEqual(['a', 'b']);
     expect(
-      nodesOfPool(nodes, { nodeSelector: { 'maas.io/pool': 'p', zone: '1' } }).map(
+      nodesOfPool(nodes, { nodeSelector: { 'maas.io/pool': 'p', zone: '1' }, accountId: acc }).map(
         (n) => n.metadata?.name,
       ),
     ).toEqual(['a']);
+  });
+
+  it('never keeps a node of another account or an unassigned one, whatever the selector', () => {
+    const nodes = [
+      node('mine', { 'maas.io/pool': 'p', 'maas.io/account': acc }),
+      node('theirs', { 'maas.io/pool': 'p', 'maas.io/account': 'acc-2' }),
+      node('unassigned', { 'maas.io/pool': 'p' }),
+    ];
+    const names = (nodeSelector: Record<string, string>) =>
+      nodesOfPool(nodes, { nodeSelector, accountId: acc }).map((n) => n.metadata?.name);
+    expect(names({ 'maas.io/pool': 'p' })).toEqual(['mine']);
+    expect(names({ 'maas.io/pool': 'p', 'maas.io/account': 'acc-2' })).toEqual(['mine']);
   });
 });
 

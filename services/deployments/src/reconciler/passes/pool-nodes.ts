@@ -2,14 +2,15 @@ import { type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { type Demand } from '../../admission/index.js';
 import { isNonTerminated } from '../../kubernetes/pod-npus.js';
 import { type AdmittedRow } from '../../model-services/model-services.repository.js';
+import { accountNodeSelector } from '../../pools/pool-isolation.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 
-/** The nodes a pool's node selector picks. */
+/** The nodes a pool's node selector picks, among those assigned to the pool's account. */
 export function nodesOfPool(
   nodes: readonly V1Node[],
-  pool: Pick<PoolEntity, 'nodeSelector'>,
+  pool: Pick<PoolEntity, 'nodeSelector' | 'accountId'>,
 ): V1Node[] {
-  const selector = Object.entries(pool.nodeSelector);
+  const selector = Object.entries(accountNodeSelector(pool.nodeSelector, pool.accountId));
   return nodes.filter((node) =>
     selector.every(([key, value]) => node.metadata?.labels?.[key] === value),
   );

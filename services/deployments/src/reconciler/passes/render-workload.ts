@@ -18,6 +18,7 @@ export function serviceShape(row: ModelServiceEntity): ServiceShape {
   return {
     id: row.id,
     name: row.name,
+    accountId: row.accountId,
     projectId: row.projectId,
     namespace: row.k8sNamespace,
     objectName: row.k8sName,

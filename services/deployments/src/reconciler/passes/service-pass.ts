@@ -125,7 +125,33 @@ export class ServicePass {
     }
     // Just created: nothing to observe yet; the Deployment's informer event brings the next pass.
     if (!deployment) return done();
+    await this.evictMisplaced(row);
     return this.observeRunning(row, rendered.deployment, deployment);
+  }
+
+  /**
+   * Deletes the service's pods that run on a node the operator assigned to another account
+   * (scheduled before the account constraint existed, or the node was reassigned since):
+   * the required node affinity is only checked at scheduling (IgnoredDuringExecution), so
+   * such a pod would otherwise keep running on another tenant's node. The Deployment
+   * replaces it on the account's own nodes (or it waits, unschedulable, if there is no
+   * room). Pods on nodes assigned to no account are left running (see docs/operators.md).
+   */
+  private async evictMisplaced(row: ModelServiceEntity): Promise<void> {
+    const { cache, kube, logger } = this.deps;
+    for (const pod of cache.podsOf(row.id)) {
+      const nodeName = pod.spec?.nodeName;
+      if (!nodeName || pod.metadata?.deletionTimestamp) continue;
+      const owner = cache.nodes.get(nodeName)?.metadata?.labels?.[LABEL.account];
+      if (owner === undefined || owner === row.accountId) continue;
+      logger.warn({
+        msg: "evicting a pod from another account's node",
+        service: row.id,
+        pod: pod.metadata?.name,
+        node: nodeName,
+      });
+      await kube.delete(refOf('v1', 'Pod', pod));
+    }
   }
 
   /** Observes a service that should run and reports it (record + observation). */
