@@ -249,8 +249,14 @@ export class ServiceDirectory {
 
   /** Services of one name, callable first, then by id (a stable pick). */
   private candidates(ids: ReadonlySet<string> | undefined): RoutableService[] {
+    if (!ids) return [];
+    if (ids.size === 1) {
+      // The usual case on the hot path: one service of that name, no sorting.
+      const service = this.services.get(ids.values().next().value as string);
+      return service ? [service] : [];
+    }
     const found: RoutableService[] = [];
-    for (const id of ids ?? []) {
+    for (const id of ids) {
       const service = this.services.get(id);
       if (service) found.push(service);
     }
