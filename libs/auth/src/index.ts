@@ -52,8 +52,8 @@ export { iamProjectionMigration } from './projection/iam-projection.schema.js';
 export {
   MemoryIamProjection,
   type IamApplyOutcome,
-  type ProjectedAccount,
-  type ProjectedProject,
+  type MemoryIamAccount,
+  type MemoryIamProject,
 } from './projection/memory-iam-projection.js';
 export {
   MemoryIamProjectionConsumer,

@@ -22,20 +22,20 @@ interface UserEntry {
 }
 
 /** A project as the projection knows it. */
-export interface ProjectedProject {
+export interface MemoryIamProject {
   projectId: string;
   accountId: string;
   region: string;
   name: string;
 }
 
-interface ProjectEntry extends ProjectedProject {
+interface ProjectEntry extends MemoryIamProject {
   deleted: boolean;
   at: number;
 }
 
 /** An account's frozen state (AccountChanged). */
-export interface ProjectedAccount {
+export interface MemoryIamAccount {
   accountId: string;
   name: string;
   frozen: boolean;
@@ -64,7 +64,7 @@ export type IamApplyOutcome = 'applied' | 'stale' | 'skipped';
 export class MemoryIamProjection implements PermissionSource {
   private readonly users = new Map<string, UserEntry>();
   private readonly projects = new Map<string, ProjectEntry>();
-  private readonly accounts = new Map<string, ProjectedAccount>();
+  private readonly accounts = new Map<string, MemoryIamAccount>();
   private readonly now: () => Date;
 
   constructor(options: { now?: () => Date } = {}) {
@@ -90,7 +90,7 @@ export class MemoryIamProjection implements PermissionSource {
   }
 
   /** A project that exists (not deleted), or undefined. */
-  project(projectId: string): ProjectedProject | undefined {
+  project(projectId: string): MemoryIamProject | undefined {
     const entry = this.projects.get(projectId);
     if (!entry || entry.deleted) return undefined;
     const { accountId, region, name } = entry;
@@ -119,7 +119,7 @@ export class MemoryIamProjection implements PermissionSource {
     return this.accounts.get(accountId)?.frozen ?? false;
   }
 
-  account(accountId: string): ProjectedAccount | undefined {
+  account(accountId: string): MemoryIamAccount | undefined {
     return this.accounts.get(accountId);
   }
 
