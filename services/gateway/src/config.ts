@@ -12,6 +12,7 @@ import {
   secret,
   str,
 } from '@maas/config';
+import { usageConfig } from './usage/index.js';
 
 /**
  * The gateway's environment (SPEC §8, §10). It owns nothing durable: no database. Kafka feeds
@@ -23,6 +24,7 @@ export const gatewayConfigSchema = {
   ...logConfig,
   ...kafkaConfig('maas.usage.v1'),
   ...iamClientConfig,
+  ...usageConfig,
   REDIS_URL: redisUrl({ desc: 'Redis of the shared rate limiter, e.g. redis://redis:6379' }),
   REGION: str({
     desc: 'The region this gateway serves, e.g. cn-southwest-2: keys and services of other regions are refused',

@@ -1,9 +1,9 @@
 import { type KeyProjection, type VerifyRefusal } from '@maas/api-keys';
 import {
-  Actions,
-  evaluate,
-  type PermissionSource,
-  TokenVerificationError,
+  authorizeToken,
+  INVOKE_SERVICE_ACTION,
+  type TokenAuthorizationSource,
+  type TokenRefusal,
   type TokenVerifier,
 } from '@maas/auth';
 import { type GatewayError } from '../errors/gateway-error.js';
@@ -16,15 +16,13 @@ import {
 
 /**
  * The action an IAM user's policies must allow to call a model service with an X-Auth-Token
- * (V1 API, seed 000 "Token-based authentication"): reading the service is what the console's
- * "View Call Description" needs too, and the catalog has no narrower action for calling it.
+ * (V1 API, seed 000 "Token-based authentication"): `modelarts:service:invoke`, which the
+ * ModelArts FullAccess and CommonOperations system policies include (`modelarts:*:*`).
  */
-export const INVOKE_ACTION = Actions.serviceGet;
+export const INVOKE_ACTION = INVOKE_SERVICE_ACTION;
 
 /** What the gateway's IAM projection answers (MemoryIamProjection in @maas/auth). */
-export interface IamView extends PermissionSource {
-  isAccountFrozen(accountId: string): boolean;
-}
+export type IamView = TokenAuthorizationSource;
 
 /** Who is calling, once the credentials check out. */
 export type Caller =
@@ -74,33 +72,13 @@ export class CallerAuthenticator {
     };
   }
 
-  /** An IAM token on the V1 path of `projectId`. */
+  /** An IAM token on the V1 path of `projectId`, authorized for INVOKE_ACTION there. */
   async token(token: string, projectId: string): Promise<AuthResult> {
-    let claims;
-    try {
-      claims = await this.tokens.verify(token);
-    } catch (error) {
-      if (error instanceof TokenVerificationError) return fail(invalidAuthorization());
-      throw error;
-    }
-    if (this.iam.isAccountFrozen(claims.accountId)) return fail(frozen());
-    // A project-scoped token works only in its project; the project must be the account's.
-    if (claims.projectId !== undefined && claims.projectId !== projectId) return fail(noAccess());
-    if (!(await this.iam.projectBelongsTo(projectId, claims.accountId))) return fail(noAccess());
-    if (!claims.root) {
-      const permissions = await this.iam.permissionsOf(claims.accountId, claims.userId);
-      if (evaluate(permissions?.policies ?? [], INVOKE_ACTION, projectId) !== 'allow') {
-        return fail(noAccess());
-      }
-    }
+    const verdict = await authorizeToken(this.tokens, this.iam, token, INVOKE_ACTION, projectId);
+    if (!verdict.ok) return fail(tokenRefusal(verdict.reason));
     return {
       ok: true,
-      caller: {
-        kind: 'token',
-        userId: claims.userId,
-        accountId: claims.accountId,
-        projectId,
-      },
+      caller: { kind: 'token', userId: verdict.userId, accountId: verdict.accountId, projectId },
     };
   }
 
@@ -148,6 +126,28 @@ export function keyRefusal(reason: VerifyRefusal): GatewayError {
     case 'service_not_allowed':
     case 'model_not_allowed':
     case 'ip_not_allowed':
+      return noAccess();
+    default:
+      return invalidAuthorization();
+  }
+}
+
+/**
+ * A refused IAM token's answer: no usable token is 81003 (invalid authorization header), a
+ * frozen account 81006, a project that is not the caller's or a policy that does not allow
+ * INVOKE_ACTION there 81004.
+ */
+export function tokenRefusal(reason: TokenRefusal): GatewayError {
+  switch (reason) {
+    case 'missing_token':
+      return missingAuthorization();
+    case 'invalid_token':
+    case 'expired_token':
+      return invalidAuthorization();
+    case 'account_frozen':
+      return frozen();
+    case 'project_not_found':
+    case 'action_denied':
       return noAccess();
     default:
       return invalidAuthorization();

@@ -2,7 +2,12 @@ import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type RequestLimiter } from '@maas/limiter';
-import { type AuthResult, bearerSecret, type Caller, type CallerAuthenticator } from '../auth/caller-authenticator.js';
+import {
+  type AuthResult,
+  bearerSecret,
+  type Caller,
+  type CallerAuthenticator,
+} from '../auth/caller-authenticator.js';
 import { type RoutableService, type ServiceDirectory } from '../directory/index.js';
 import { type GatewayError } from '../errors/gateway-error.js';
 import { type LimitPolicies } from '../policies/index.js';
@@ -43,7 +48,12 @@ import {
 import { type GatewayMetrics } from './gateway-metrics.js';
 import { type IpRateLimit } from './ip-limit.js';
 import { type ContentModeration } from './moderation.js';
-import { completionBudget, contentText, estimatePromptTokens, promptText } from './token-estimate.js';
+import {
+  completionBudget,
+  contentText,
+  estimatePromptTokens,
+  promptText,
+} from './token-estimate.js';
 
 export interface ChatPipelineDeps {
   region: string;
@@ -139,36 +149,51 @@ export class ChatPipeline {
     if (!auth.ok) return this.refuse(reply, ctx, auth.error);
     ctx.caller = auth.caller;
 
-    const pathService = this.pathService(route, auth.caller);
-    if (pathService && !pathService.ok) return this.refuse(reply, ctx, pathService.error);
+    const routed = this.routeCall(request.body, route, auth.caller, ctx);
+    if (!routed.ok) return this.refuse(reply, ctx, routed.error);
+    const { service, body } = routed;
 
-    const body = this.prepare(request.body, route, pathService?.service);
-    if (!body.ok) return this.refuse(reply, ctx, body.error);
+    // Routed: from here on every outcome is recorded in the usage ledger.
+    ctx.service = service;
+    ctx.promptEstimate = estimatePromptTokens(body.request);
+    const admitted = await this.admit(ctx, auth.caller, service, body.request);
+    if (admitted) return this.refuse(reply, ctx, admitted);
+    await this.forward(reply, ctx, service, body);
+  }
+
+  /**
+   * The path's service (per-service and V1 paths), the body, the service `model` names
+   * (region and V2 paths), the model's own rules and the key's scope.
+   */
+  private routeCall(
+    raw: unknown,
+    route: ChatRoute,
+    caller: Caller,
+    ctx: CallContext,
+  ):
+    | { ok: true; service: RoutableService; body: PreparedBody }
+    | { ok: false; error: GatewayError } {
+    const pathService = this.pathService(route, caller);
+    if (pathService && !pathService.ok) return pathService;
+    const body = this.prepare(raw, route, pathService?.service);
+    if (!body.ok) return body;
     const chat = body.value.request;
     ctx.model = chat.model;
     ctx.stream = chat.stream === true;
-
-    const routed = pathService?.service
+    const routed = pathService
       ? this.checkModel(pathService.service, chat.model)
-      : this.resolve(auth.caller, chat.model);
-    if (!routed.ok) return this.refuse(reply, ctx, routed.error);
-    const service = routed.service;
-
+      : this.resolve(caller, chat.model);
+    if (!routed.ok) return routed;
+    const { service } = routed;
     const refusal =
       checkModelRules(chat, service) ??
-      this.deps.auth.scopeRefusal(auth.caller, {
+      this.deps.auth.scopeRefusal(caller, {
         serviceId: service.serviceId,
         model: chat.model,
         clientIp: ctx.clientIp,
       });
-    if (refusal) return this.refuse(reply, ctx, refusal);
-
-    // Routed: from here on every outcome is recorded in the usage ledger.
-    ctx.service = service;
-    ctx.promptEstimate = estimatePromptTokens(chat);
-    const admitted = await this.admit(ctx, auth.caller, service, chat);
-    if (admitted) return this.refuse(reply, ctx, admitted);
-    await this.forward(reply, ctx, service, body.value);
+    if (refusal) return { ok: false, error: refusal };
+    return { ok: true, service, body: body.value };
   }
 
   private async authenticate(
@@ -204,10 +229,7 @@ export class ChatPipeline {
   private pathService(
     route: ChatRoute,
     caller: Caller,
-  ):
-    | { ok: true; service: RoutableService }
-    | { ok: false; error: GatewayError }
-    | undefined {
+  ): { ok: true; service: RoutableService } | { ok: false; error: GatewayError } | undefined {
     if (route.kind !== 'service' && route.kind !== 'v1') return undefined;
     const service = this.deps.directory.get(route.serviceId);
     if (!service || service.region !== this.deps.region) return { ok: false, error: apiNotFound() };
@@ -256,24 +278,16 @@ export class ChatPipeline {
     route: ChatRoute,
     pathService: RoutableService | undefined,
   ): { ok: true; value: PreparedBody } | { ok: false; error: GatewayError } {
-    const parsed = parseJsonBody(Buffer.isBuffer(raw) ? raw : undefined);
+    const bytes = Buffer.isBuffer(raw) ? raw : undefined;
+    const parsed = parseJsonBody(bytes);
     if (!parsed.ok) return parsed;
-    let value = parsed.value;
-    let changed = false;
-    if (route.kind === 'v1' && pathService && isObject(value) && !('model' in value)) {
-      value = { ...value, model: pathService.name };
-      changed = true;
-    }
-    const validated = validateChatRequest(value);
+    const filled = route.kind === 'v1' ? withModel(parsed.value, pathService) : parsed.value;
+    const validated = validateChatRequest(filled);
     if (!validated.ok) return validated;
     const chat = validated.request;
     const keepUsageChunk = chat.stream_options?.include_usage === true;
-    if (chat.stream === true && !keepUsageChunk && isObject(value)) {
-      const options = isObject(value.stream_options) ? value.stream_options : {};
-      value = { ...value, stream_options: { ...options, include_usage: true } };
-      changed = true;
-    }
-    const upstreamBody = changed || !Buffer.isBuffer(raw) ? JSON.stringify(value) : raw;
+    const upstream = chat.stream === true && !keepUsageChunk ? withUsage(filled) : filled;
+    const upstreamBody = upstream === parsed.value && bytes ? bytes : JSON.stringify(upstream);
     return { ok: true, value: { request: chat, upstreamBody, keepUsageChunk } };
   }
 
@@ -378,7 +392,11 @@ export class ChatPipeline {
       const failure = classifyUpstreamError(error);
       this.deps.metrics.upstreamError(serviceId, failure);
       if (failure === 'aborted') return this.finish(ctx, 499);
-      return this.refuse(reply, ctx, failure === 'timeout' ? backendTimeout() : backendUnavailable());
+      return this.refuse(
+        reply,
+        ctx,
+        failure === 'timeout' ? backendTimeout() : backendUnavailable(),
+      );
     }
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     const usage = ok ? usageOfBody(body) : undefined;
@@ -401,7 +419,9 @@ export class ChatPipeline {
         choices?: { message?: { content?: unknown; reasoning_content?: unknown } }[];
       };
       const text = (parsed.choices ?? [])
-        .map((c) => `${contentText(c.message?.content)}\n${contentText(c.message?.reasoning_content)}`)
+        .map(
+          (c) => `${contentText(c.message?.content)}\n${contentText(c.message?.reasoning_content)}`,
+        )
         .join('\n');
       return await this.deps.moderation!.flagged(text);
     } catch {
@@ -446,54 +466,85 @@ export class ChatPipeline {
     if (ctx.finished) return;
     ctx.finished = true;
     const latencyMs = performance.now() - ctx.startedAt;
-    const service = ctx.service;
-    const serviceId = service?.serviceId ?? '';
+    const tokens = countsOf(usage);
+    const serviceId = ctx.service?.serviceId ?? '';
     this.deps.metrics.finished(ctx.route, status, serviceId, latencyMs / 1000, ctx.stream);
-    const prompt = usage?.promptTokens ?? 0;
-    const completion = usage?.completionTokens ?? 0;
-    const total = usage?.totalTokens ?? prompt + completion;
-    if (service && ctx.caller) {
-      this.deps.metrics.tokensUsed(serviceId, prompt, completion);
-      if (ctx.admission && ctx.admission.reservations.length > 0) {
-        this.deps.limiter.settle(ctx.admission, total).catch(() => undefined);
-      }
-      this.deps.usage.record({
-        requestId: ctx.requestId,
-        accountId: ctx.caller.accountId,
-        projectId: ctx.caller.projectId,
-        keyId: ctx.caller.kind === 'key' ? ctx.caller.keyId : '',
-        serviceId,
-        model: ctx.model,
-        promptTokens: prompt,
-        completionTokens: completion,
-        totalTokens: total,
-        presetService: service.preset,
-        status,
-        latencyMs: Math.round(latencyMs),
-        stream: ctx.stream,
-        finishedAt: new Date(),
-      });
+    if (ctx.service && ctx.caller)
+      this.record(ctx, ctx.service, ctx.caller, status, tokens, latencyMs);
+    this.accessLog(ctx, status, tokens, latencyMs);
+  }
+
+  private record(
+    ctx: CallContext,
+    service: RoutableService,
+    caller: Caller,
+    status: number,
+    tokens: TokenUsage,
+    latencyMs: number,
+  ): void {
+    this.deps.metrics.tokensUsed(service.serviceId, tokens.promptTokens, tokens.completionTokens);
+    if (ctx.admission && ctx.admission.reservations.length > 0) {
+      this.deps.limiter.settle(ctx.admission, tokens.totalTokens).catch(() => undefined);
     }
+    this.deps.usage.record({
+      requestId: ctx.requestId,
+      accountId: caller.accountId,
+      projectId: caller.projectId,
+      keyId: caller.kind === 'key' ? caller.keyId : '',
+      serviceId: service.serviceId,
+      model: ctx.model,
+      promptTokens: tokens.promptTokens,
+      completionTokens: tokens.completionTokens,
+      totalTokens: tokens.totalTokens,
+      presetService: service.preset,
+      status,
+      latencyMs: Math.round(latencyMs),
+      stream: ctx.stream,
+      finishedAt: new Date(),
+    });
+  }
+
+  /** The access log line: request id, route, outcome, ids and counts — never a credential. */
+  private accessLog(ctx: CallContext, status: number, tokens: TokenUsage, latencyMs: number): void {
+    const caller = ctx.caller;
     this.logger.log({
       msg: 'inference',
       request_id: ctx.requestId,
       route: ctx.route,
       status,
-      service_id: serviceId || undefined,
-      key_id: ctx.caller?.kind === 'key' ? ctx.caller.keyId : undefined,
-      user_id: ctx.caller?.kind === 'token' ? ctx.caller.userId : undefined,
+      service_id: ctx.service?.serviceId,
+      key_id: caller?.kind === 'key' ? caller.keyId : undefined,
+      user_id: caller?.kind === 'token' ? caller.userId : undefined,
       model: ctx.model || undefined,
       stream: ctx.stream,
-      prompt_tokens: prompt,
-      completion_tokens: completion,
+      prompt_tokens: tokens.promptTokens,
+      completion_tokens: tokens.completionTokens,
       attempts: ctx.attempts,
       latency_ms: Math.round(latencyMs * 10) / 10,
     });
   }
 }
 
+function countsOf(usage: TokenUsage | undefined): TokenUsage {
+  if (!usage) return { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+  return usage;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The V1 body with the deployment's served name as `model` when it has none (seed 000). */
+function withModel(value: unknown, service: RoutableService | undefined): unknown {
+  if (!service || !isObject(value) || 'model' in value) return value;
+  return { ...value, model: service.name };
+}
+
+/** The body with `stream_options.include_usage: true` (the gateway counts every token). */
+function withUsage(value: unknown): unknown {
+  if (!isObject(value)) return value;
+  const options = isObject(value.stream_options) ? value.stream_options : {};
+  return { ...value, stream_options: { ...options, include_usage: true } };
 }
 
 /** The service's QPS: the lower of its own setting and a quotas policy (0 = none). */

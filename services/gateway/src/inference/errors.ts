@@ -14,7 +14,11 @@ export function apigError(
   message: string,
   headers?: Record<string, string>,
 ): GatewayError {
-  return { status, body: { error_msg: message, error_code: code }, ...(headers ? { headers } : {}) };
+  return {
+    status,
+    body: { error_msg: message, error_code: code },
+    ...(headers ? { headers } : {}),
+  };
 }
 
 /** 400 ModelArts.81002: no Authorization header, a blank one, or one without `Bearer `. */

@@ -23,7 +23,8 @@ export class GatewayExceptionFilter extends MaasExceptionFilter {
         return;
       }
       const status = (exception as { statusCode?: unknown } | undefined)?.statusCode;
-      const inference = /^\/(v1|api\/v2)\//.test(request.url) && !request.url.startsWith('/v1/health');
+      const inference =
+        /^\/(v1|api\/v2)\//.test(request.url) && !request.url.startsWith('/v1/health');
       if (inference && typeof status === 'number' && status >= 400 && status < 500) {
         const error = platformError(status, 'ModelArts.81001', 'Invalid request body.');
         this.send(reply, request, status, errorPayload(error, String(request.id)));

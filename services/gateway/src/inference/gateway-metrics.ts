@@ -70,7 +70,13 @@ export class GatewayMetrics {
     this.inFlightGauge.set(this.inFlight);
   }
 
-  finished(route: string, status: number, serviceId: string, seconds: number, stream: boolean): void {
+  finished(
+    route: string,
+    status: number,
+    serviceId: string,
+    seconds: number,
+    stream: boolean,
+  ): void {
     this.inFlight -= 1;
     this.inFlightGauge.set(this.inFlight);
     this.requests.inc({ route, status: String(status), service: serviceId });

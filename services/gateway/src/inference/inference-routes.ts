@@ -1,4 +1,9 @@
-import { type HTTPMethods, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  type HTTPMethods,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { type ChatRoute } from './call-context.js';
 import { type ChatPipeline } from './chat-pipeline.js';
 import { METHOD_NOT_ALLOWED_BODY } from './errors.js';

@@ -1,5 +1,9 @@
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { bearerSecret, type CallerAuthenticator } from '../auth/caller-authenticator.js';
+import {
+  bearerSecret,
+  type Caller,
+  type CallerAuthenticator,
+} from '../auth/caller-authenticator.js';
 import { type RoutableService, type ServiceDirectory } from '../directory/index.js';
 import { type GatewayError } from '../errors/gateway-error.js';
 import { apiNotFound, errorPayload, missingAuthorization, noAccess } from './errors.js';
@@ -24,35 +28,41 @@ export class ModelsListing {
   ) {}
 
   list(request: FastifyRequest, reply: FastifyReply, serviceId?: string): void {
-    const raw = request.headers.authorization;
-    const secret = bearerSecret(Array.isArray(raw) ? raw[0] : raw);
+    const secret = bearerSecret(request.headers.authorization);
     if (secret === undefined) return this.refuse(request, reply, missingAuthorization());
     const auth = this.auth.key(secret, this.clientIp(request));
     if (!auth.ok) return this.refuse(request, reply, auth.error);
-    const { caller } = auth;
-    let services: RoutableService[];
-    if (serviceId === undefined) {
-      services = this.directory
-        .listFor(caller.projectId, caller.accountId)
-        .filter((s) => s.callable && this.auth.mayList(caller, s.serviceId, s.name));
-    } else {
-      const service = this.directory.get(serviceId);
-      const visible =
-        service !== undefined &&
-        service.region === this.region &&
-        (service.projectId === caller.projectId || service.preset);
-      if (!visible) return this.refuse(request, reply, apiNotFound());
-      const enabled =
-        service.projectId === caller.projectId ||
-        this.directory.isPresetEnabled(caller.accountId, service.serviceId);
-      if (!enabled || !this.auth.mayList(caller, service.serviceId, service.name)) {
-        return this.refuse(request, reply, noAccess());
-      }
-      services = service.callable ? [service] : [];
+    const listed =
+      serviceId === undefined
+        ? { ok: true as const, services: this.allFor(auth.caller) }
+        : this.oneFor(auth.caller, serviceId);
+    if (!listed.ok) return this.refuse(request, reply, listed.error);
+    void reply
+      .type('application/json')
+      .send(JSON.stringify({ object: 'list', data: listed.services.map(entry) }));
+  }
+
+  private allFor(caller: Caller): RoutableService[] {
+    return this.directory
+      .listFor(caller.projectId, caller.accountId)
+      .filter((s) => s.callable && this.auth.mayList(caller, s.serviceId, s.name));
+  }
+
+  /** The per-service path: another tenant's or an unknown id is an API that does not exist. */
+  private oneFor(
+    caller: Caller,
+    serviceId: string,
+  ): { ok: true; services: RoutableService[] } | { ok: false; error: GatewayError } {
+    const service = this.directory.get(serviceId);
+    const own = service?.projectId === caller.projectId;
+    if (!service || service.region !== this.region || !(own || service.preset)) {
+      return { ok: false, error: apiNotFound() };
     }
-    void reply.type('application/json').send(
-      JSON.stringify({ object: 'list', data: services.map(entry) }),
-    );
+    const enabled = own || this.directory.isPresetEnabled(caller.accountId, service.serviceId);
+    if (!enabled || !this.auth.mayList(caller, service.serviceId, service.name)) {
+      return { ok: false, error: noAccess() };
+    }
+    return { ok: true, services: service.callable ? [service] : [] };
   }
 
   private refuse(request: FastifyRequest, reply: FastifyReply, error: GatewayError): void {
