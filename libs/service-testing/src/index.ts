@@ -3,6 +3,14 @@
 // services that are IAM's clients, IAM played by its snapshot events and a test signer.
 // Kept apart from @maas/testing, which the libs' own tests use (no cycle with them).
 export {
+  deepJson,
+  type EdgeAnswer,
+  type EdgeRequest,
+  edgeRequest,
+  HUGE_NUMBERS,
+  NON_JSON_TYPES,
+} from './edge-probes.js';
+export {
   IamClientWorld,
   OTHER_REGION,
   projectChanged,
