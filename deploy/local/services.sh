@@ -71,12 +71,18 @@ down() {
 
 status() { local s; for s in $(built); do alive "$s" && echo "$s running" || echo "$s stopped"; done; }
 
-# A demo account (root user "demo") so a newcomer can sign in right away.
+# A demo account (root user "demo") so a newcomer can sign in right away. The stack's fake
+# pools (pool-a, pool-b nodes of k8s/nodes.yaml) are assigned to it, as an operator assigns
+# dedicated nodes to a tenant account (docs/operators.md): label maas.io/account=<account id>.
 demo() {
   set -a; source "$STATE/stack.env"; source "$STATE/secrets.env"; set +a
-  (cd "$repo/services/iam" && DB_SCHEMA=iam REGIONS=cn-southwest-2 \
-    node dist/bootstrap.js --account demo --root-password-env DEMO_ROOT_PASSWORD >/dev/null)
-  echo "[services] demo account: domain \"demo\", user \"demo\", password in $STATE/secrets.env (DEMO_ROOT_PASSWORD)" >&2
+  local out account
+  out=$(cd "$repo/services/iam" && DB_SCHEMA=iam REGIONS=cn-southwest-2 \
+    node dist/bootstrap.js --account demo --root-password-env DEMO_ROOT_PASSWORD)
+  account=$(printf '%s' "$out" | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(JSON.parse(s).account_id))')
+  kubectl --kubeconfig "$KUBECONFIG" label nodes -l 'maas.io/pool in (pool-a,pool-b)' \
+    "maas.io/account=$account" --overwrite >/dev/null
+  echo "[services] demo account: domain \"demo\", user \"demo\", password in $STATE/secrets.env (DEMO_ROOT_PASSWORD); pool-a and pool-b nodes assigned to it (maas.io/account=$account)" >&2
 }
 
 case "${1:-}" in up) up ;; demo) demo ;; down) down ;; status) status ;; *) echo "usage: $0 up|down|status|demo" >&2; exit 2 ;; esac

@@ -1,6 +1,6 @@
 // Fake Ascend nodes of our own, managed by the stack's KWOK: each reconciler test file gets
 // a pool nobody else schedules onto, so capacity assertions hold whatever else runs.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -31,15 +31,25 @@ export interface KwokPoolOptions {
   /** CPU and memory per node (default: an Atlas 800I A2: 192 cores, 1.5 TiB). */
   readonly cpu?: number;
   readonly memoryGi?: number;
+  /** The account the operator assigns the nodes to (label maas.io/account); default a new one. */
+  readonly accountId?: string;
 }
 
-/** A pool of fake KWOK nodes labelled and tainted maas.io/pool=<label>. */
+/** The node label by which the operator assigns nodes to an account (docs/operators.md). */
+export const ACCOUNT_LABEL = 'maas.io/account';
+
+/**
+ * A pool of fake KWOK nodes labelled and tainted maas.io/pool=<label>, assigned to the
+ * account `accountId` (its tenant must be created with that account id).
+ */
 export class KwokPool {
   readonly label = `t-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
   readonly nodeNames: string[];
+  readonly accountId: string;
 
   constructor(readonly options: KwokPoolOptions) {
     this.nodeNames = Array.from({ length: options.nodes }, (_, i) => `${this.label}-n${i}`);
+    this.accountId = options.accountId ?? randomUUID();
   }
 
   /** The pool body fields that select these nodes. */
@@ -84,6 +94,7 @@ export class KwokPool {
           'kubernetes.io/os': 'linux',
           'kubernetes.io/arch': 'arm64',
           'maas.io/pool': this.label,
+          [ACCOUNT_LABEL]: this.accountId,
         },
       },
       spec: { taints: [{ key: 'maas.io/pool', value: this.label, effect: 'NoSchedule' }] },
@@ -109,6 +120,23 @@ export class KwokPool {
         n.status?.allocatable?.[NPU] !== undefined,
     );
   }
+}
+
+/**
+ * The account the stack's own pools (pool-a, pool-b of deploy/local/k8s/nodes.yaml) are
+ * assigned to: the demo account, labelled by `deploy/local/services.sh demo`. Tests that use
+ * those nodes create their tenant with this account id.
+ */
+export async function stackPoolsAccount(): Promise<string> {
+  const { items } = await core.listNode({ labelSelector: 'maas.io/pool in (pool-a,pool-b)' });
+  const accounts = new Set(items.map((n) => n.metadata?.labels?.[ACCOUNT_LABEL]));
+  const [account] = accounts;
+  if (items.length === 0 || accounts.size !== 1 || !account)
+    throw new Error(
+      `the stack's pool-a/pool-b nodes are not all assigned to one account (label ${ACCOUNT_LABEL}); ` +
+        'assign them with: bash deploy/local/services.sh demo',
+    );
+  return account;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 import { eventually } from '@maas/testing';
 import { verifySignature } from '../src/notifications/webhook-signature.js';
 import { createPool, deployBody, Harness, type Tenant, WEBHOOK_SECRET } from './harness.js';
+import { stackPoolsAccount } from './kwok.js';
 
 const h = new Harness();
 let t: Tenant;
@@ -79,7 +80,7 @@ beforeAll(async () => {
   await new Promise((resolve) => server.once('listening', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await h.start({ NOTIFICATION_MAX_ATTEMPTS: '5', SERVICE_EVENTS_PURGE_EVERY_MS: '1000' });
-  t = await h.tenant();
+  t = await h.tenant({ accountId: await stackPoolsAccount() });
   pool = await createPool(h, t, 'pool-a');
 });
 

@@ -5,6 +5,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, uniqueName } from '@maas/testing';
 import { createPool, type ErrorJson, Harness, stack, type Tenant } from './harness.js';
+import { stackPoolsAccount } from './kwok.js';
 
 const h = new Harness();
 let admin: Tenant; // ModelArts FullAccess
@@ -29,7 +30,11 @@ interface PoolJson {
 
 beforeAll(async () => {
   await h.start();
-  admin = await h.tenant({ policies: ['ModelArts FullAccess'] });
+  // The stack's pool-a/pool-b nodes are assigned to one account: the admin's.
+  admin = await h.tenant({
+    policies: ['ModelArts FullAccess'],
+    accountId: await stackPoolsAccount(),
+  });
   operator = await h.tenant({
     policies: ['ModelArts CommonOperations'],
     accountId: admin.accountId,

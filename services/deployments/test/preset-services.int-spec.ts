@@ -16,6 +16,7 @@ import {
 } from '@maas/events';
 import { eventually } from '@maas/testing';
 import { createPool, deployBody, type ErrorJson, Harness, type Tenant } from './harness.js';
+import { stackPoolsAccount } from './kwok.js';
 
 const OPERATOR_TOKEN = `op-${randomUUID()}`;
 const h = new Harness();
@@ -79,7 +80,7 @@ const accessEvents = (accountId: string, serviceId: string) =>
 
 beforeAll(async () => {
   await h.start({ OPERATOR_TOKEN });
-  platform = await h.tenant();
+  platform = await h.tenant({ accountId: await stackPoolsAccount() });
   tenant = await h.tenant();
   other = await h.tenant();
   pool = await createPool(h, platform, 'pool-a');

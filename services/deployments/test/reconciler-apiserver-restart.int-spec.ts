@@ -48,7 +48,7 @@ describe.skipIf(!enabled)('kube-apiserver restart', () => {
       RECONCILER_RETRY_PERIOD_MS: '500',
       KUBE_REQUEST_TIMEOUT_MS: '2000',
     });
-    t = await h.tenant();
+    t = await h.tenant({ accountId: nodes.accountId });
     const res = await h.request('POST', `/v1/${t.projectId}/pools`, t.token, {
       name: `kwok-${nodes.label}`.slice(0, 60),
       flavors: ['ascend-910b-1'],

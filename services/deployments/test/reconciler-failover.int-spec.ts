@@ -73,7 +73,7 @@ async function deploy(): Promise<string> {
 beforeAll(async () => {
   await nodes.create();
   await h.start(); // the API (and the outbox relay), no reconciler
-  t = await h.tenant();
+  t = await h.tenant({ accountId: nodes.accountId });
   ns = `maas-${t.projectId}`;
   const res = await h.request('POST', `/v1/${t.projectId}/pools`, t.token, {
     name: `kwok-${nodes.label}`.slice(0, 60),

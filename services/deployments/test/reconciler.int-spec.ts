@@ -171,7 +171,7 @@ beforeAll(async () => {
     },
     [{ token: WORKLOAD_HOOK, value: hook }],
   );
-  t = await h.tenant();
+  t = await h.tenant({ accountId: nodes.accountId });
   ns = `maas-${t.projectId}`;
   const res = await h.request('POST', `/v1/${t.projectId}/pools`, t.token, {
     name: `kwok-${nodes.label}`.slice(0, 60),

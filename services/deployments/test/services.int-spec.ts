@@ -16,6 +16,7 @@ import {
 import { eventually } from '@maas/testing';
 import { type ServiceState } from '../src/lifecycle/index.js';
 import { createPool, deployBody, type ErrorJson, Harness, type Tenant } from './harness.js';
+import { stackPoolsAccount } from './kwok.js';
 
 const h = new Harness();
 let t: Tenant;
@@ -125,7 +126,11 @@ async function eventRows(serviceId?: string) {
 
 beforeAll(async () => {
   await h.start();
-  t = await h.tenant({ policies: ['ModelArts FullAccess'], authorized: true });
+  t = await h.tenant({
+    policies: ['ModelArts FullAccess'],
+    authorized: true,
+    accountId: await stackPoolsAccount(),
+  });
   poolA = await createPool(h, t, 'pool-a');
   poolB = await createPool(h, t, 'pool-b');
 });
@@ -253,7 +258,11 @@ describe('deploy: the Table 4-4 rules, one at a time', () => {
 
 describe('deploy: the ModelArts authorization', () => {
   it('is refused without it, saying what to do, and accepted once it arrives by event', async () => {
-    const newcomer = await h.tenant({ policies: ['ModelArts FullAccess'], authorized: false });
+    const newcomer = await h.tenant({
+      policies: ['ModelArts FullAccess'],
+      authorized: false,
+      accountId: t.accountId, // pool-a's nodes are this account's
+    });
     const pool = await createPool(h, newcomer, 'pool-a');
     const url = `/v1/${newcomer.projectId}/services`;
     const refused = await h.request('POST', url, newcomer.token, deployBody(pool.id));
