@@ -68,7 +68,7 @@ export async function edgeRequest(
     code: parsed.error_code,
     message: parsed.error_msg,
     fields: (parsed.details?.fields ?? []).map((f) => f.field),
-    allow: res.headers.allow as string | undefined,
+    allow: res.headers.allow,
     body: res.body,
   };
 }
