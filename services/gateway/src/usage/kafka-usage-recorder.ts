@@ -248,6 +248,9 @@ export class KafkaUsageRecorder extends UsageRecorder {
   private pump(): void {
     this.pumping ??= this.sendAll()
       .catch((error: unknown) => {
+        // The spill could not be read or trimmed: back off as after a failed send.
+        this.failures += 1;
+        this.retryAt = Date.now() + backoffDelay(this.failures, this.backoff);
         this.logger.error({ err: errorMessage(error) }, 'usage sender failed');
       })
       .finally(() => (this.pumping = undefined));
