@@ -50,7 +50,8 @@ export type ServiceStateChanged = Message<"maas.deployments.v1.ServiceStateChang
    * Machine-readable cause: one of Queued, StartRequested, Deploying, Starting, Deployed,
    * Started, Unhealthy, Recovered, DeploymentFailed, StopRequested, AutoStopTriggered,
    * Stopped, ScaleRequested, Scaled, ScaleFailed, QpsChanged, UpgradeRequested, Upgraded,
-   * UpgradeFailed, DeleteRequested, Deleted.
+   * UpgradeFailed, DeleteRequested, Deleted, PresetPublished, PresetUnpublished (the operator
+   * published/unpublished a preset service; from_state == to_state, like QpsChanged).
    *
    * @generated from field: string reason = 4;
    */
