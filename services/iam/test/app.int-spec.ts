@@ -199,6 +199,9 @@ describe('the IAM app', () => {
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name: 'acme',
       created_at: expect.any(String),
+      frozen: false,
+      frozen_at: null,
+      frozen_reason: '',
       root_user: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'acme' },
       projects: [
         {

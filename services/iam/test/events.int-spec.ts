@@ -159,6 +159,7 @@ describe('maas.iam.v1', () => {
     const types = new Set(events.map((e) => e.type.replace('maas.iam.v1.', '')));
     for (const t of [
       'AccountCreated',
+      'AccountChanged',
       'ProjectCreated',
       'ProjectChanged',
       'UserCreated',

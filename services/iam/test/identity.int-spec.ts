@@ -476,6 +476,8 @@ describe('the admin API', () => {
       '/v3/auth/jwks',
       '/v3/accounts',
       '/v3/accounts/{account_id}',
+      // Operator only (X-Operator-Token): checked in frozen-accounts.int-spec.ts.
+      '/v3/accounts/{account_id}/frozen',
     ]);
     const zero = '00000000-0000-4000-8000-000000000000';
     let checked = 0;

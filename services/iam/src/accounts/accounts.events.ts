@@ -1,4 +1,6 @@
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
+  AccountChangedSchema,
   AccountCreatedSchema,
   type EventInput,
   ProjectChangedSchema,
@@ -12,6 +14,28 @@ export const accountCreated = (
 ): EventInput<typeof AccountCreatedSchema> => ({
   schema: AccountCreatedSchema,
   payload: { accountId: account.id, name: account.name },
+  accountId: account.id,
+  aggregateType: 'account',
+  aggregateId: account.id,
+});
+
+/**
+ * The account's snapshot (frozen or not, with its version): published at creation and on
+ * every freeze or unfreeze; the gateways refuse a frozen account's calls with 81006.
+ */
+export const accountChanged = (
+  account: AccountEntity,
+): EventInput<typeof AccountChangedSchema> => ({
+  schema: AccountChangedSchema,
+  payload: {
+    accountId: account.id,
+    name: account.name,
+    frozen: account.frozen,
+    version: BigInt(account.version),
+    ...(account.frozen && account.frozenAt
+      ? { frozenAt: timestampFromDate(account.frozenAt), frozenReason: account.frozenReason }
+      : {}),
+  },
   accountId: account.id,
   aggregateType: 'account',
   aggregateId: account.id,

@@ -6,6 +6,7 @@ import { CreateAccount } from './usecases/create-account.js';
 import { EnsureAccount } from './usecases/ensure-account.js';
 import { GetAccount } from './usecases/get-account.js';
 import { ListProjects } from './usecases/list-projects.js';
+import { SetAccountFrozen } from './usecases/set-account-frozen.js';
 import { SyncRegionProjects } from './usecases/sync-region-projects.js';
 
 @Module({
@@ -15,6 +16,7 @@ import { SyncRegionProjects } from './usecases/sync-region-projects.js';
     EnsureAccount,
     GetAccount,
     ListProjects,
+    SetAccountFrozen,
     SyncRegionProjects,
     RegionProjectsOnBoot,
   ],

@@ -19,7 +19,9 @@ export class AccountsRepository {
   async insert(manager: EntityManager, name: string): Promise<AccountEntity> {
     try {
       const repo = manager.getRepository(AccountEntity);
-      return await repo.save(repo.create({ name }));
+      return await repo.save(
+        repo.create({ name, frozen: false, frozenAt: null, frozenReason: '', version: 1 }),
+      );
     } catch (error) {
       if (isUniqueViolation(error, 'accounts_name_key')) throw new AccountNameTakenError(name);
       throw error;
@@ -29,6 +31,15 @@ export class AccountsRepository {
   async findById(id: string, manager?: EntityManager): Promise<AccountEntity | null> {
     if (!isUUID(id)) return null;
     return this.db(manager).findOneBy(AccountEntity, { id });
+  }
+
+  /** The account's row, read for an update inside `manager`'s transaction (already locked). */
+  async findForUpdate(manager: EntityManager, id: string): Promise<AccountEntity | null> {
+    return manager.findOneBy(AccountEntity, { id });
+  }
+
+  async save(manager: EntityManager, account: AccountEntity): Promise<void> {
+    await manager.save(AccountEntity, account);
   }
 
   findByName(name: string, manager?: EntityManager): Promise<AccountEntity | null> {

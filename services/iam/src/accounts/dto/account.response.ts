@@ -40,6 +40,19 @@ export class AccountResponse {
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 
+  @ApiProperty({
+    description:
+      'Frozen by the platform operator: inference calls of the account are refused with ' +
+      'ModelArts.81006; the admin APIs keep working',
+  })
+  frozen!: boolean;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  frozen_at!: string | null;
+
+  @ApiProperty({ description: "The operator's note on why it is frozen ('' when not frozen)" })
+  frozen_reason!: string;
+
   @ApiProperty({ type: RootUserResponse })
   root_user!: RootUserResponse;
 
@@ -51,6 +64,9 @@ export class AccountResponse {
       id: account.id,
       name: account.name,
       created_at: account.createdAt.toISOString(),
+      frozen: account.frozen,
+      frozen_at: account.frozenAt?.toISOString() ?? null,
+      frozen_reason: account.frozenReason,
       root_user: { id: root.id, name: root.name },
       projects: projects.map((p) => ProjectResponse.from(p)),
     };

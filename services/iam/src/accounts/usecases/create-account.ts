@@ -9,7 +9,7 @@ import { userCreated } from '../../users/users.events.js';
 import { type UserEntity } from '../../users/user.entity.js';
 import { type AccountEntity } from '../account.entity.js';
 import { weakRootPassword } from '../accounts.errors.js';
-import { accountCreated, projectCreated } from '../accounts.events.js';
+import { accountChanged, accountCreated, projectCreated } from '../accounts.events.js';
 import { AccountsRepository } from '../accounts.repository.js';
 import { type ProjectEntity } from '../project.entity.js';
 
@@ -50,6 +50,7 @@ export class CreateAccount {
   ): Promise<CreatedAccount> {
     const account = await this.accounts.insert(tx.manager, name);
     tx.emit(accountCreated(account));
+    tx.emit(accountChanged(account));
     const root = await this.users.insert(tx.manager, {
       accountId: account.id,
       name,
