@@ -191,6 +191,7 @@ describe('usage ledger', () => {
     }>();
     expect(body.totals).toEqual({
       requests: total[0],
+      failed_requests: 0, // these events carry no status (0): successful calls
       prompt_tokens: total[1],
       completion_tokens: total[2],
       total_tokens: total[3],

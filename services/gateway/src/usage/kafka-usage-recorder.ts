@@ -45,6 +45,7 @@ type Batch =
   | { source: 'spill'; messages: UsageMessage[]; chunk: SpillChunk; end: number };
 
 const DROP_LOG_INTERVAL_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 2_000;
 
 /**
  * Publishes one UsageRecorded per finished request on maas.usage.v1, off the hot path and
@@ -175,7 +176,6 @@ export class KafkaUsageRecorder extends UsageRecorder {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     for (const timer of this.timers) clearInterval(timer);
-    const deadline = Date.now() + this.options.shutdownTimeoutMs;
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
       this.drain(),
@@ -198,10 +198,10 @@ export class KafkaUsageRecorder extends UsageRecorder {
     }
     this.drop('buffer_full', left.length - written, failure);
     await this.spill.close();
-    const remaining = Math.max(0, deadline - Date.now());
+    // Closing the producer may hang on a broker that is gone: bounded too.
     await Promise.race([
       this.options.transport.close().catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, Math.min(remaining, 2_000)).unref()),
+      new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
     ]);
     if (this.spill.records > 0) {
       this.logger.warn(
