@@ -7,6 +7,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
+  setHeaderOptions,
   type V1Node,
 } from '@kubernetes/client-node';
 import { eventually } from '@maas/testing';
@@ -123,18 +124,37 @@ export class KwokPool {
 }
 
 /**
+ * Who the stack's pools belong to when the demo step has not run (deploy/test.sh starts no
+ * services): a fixed account, so that every test file on the stack agrees.
+ */
+export const STACK_TEST_ACCOUNT = '5eed0000-0000-4000-8000-00000000a11c';
+
+const STACK_POOLS = 'maas.io/pool in (pool-a,pool-b)';
+
+/**
  * The account the stack's own pools (pool-a, pool-b of deploy/local/k8s/nodes.yaml) are
- * assigned to: the demo account, labelled by `deploy/local/services.sh demo`. Tests that use
- * those nodes create their tenant with this account id.
+ * assigned to: the demo account, labelled by `deploy/local/services.sh demo`. Unassigned
+ * (no demo step yet), they are assigned to STACK_TEST_ACCOUNT here, as the operator would.
+ * Tests that use those nodes create their tenant with this account id.
  */
 export async function stackPoolsAccount(): Promise<string> {
-  const { items } = await core.listNode({ labelSelector: 'maas.io/pool in (pool-a,pool-b)' });
-  const accounts = new Set(items.map((n) => n.metadata?.labels?.[ACCOUNT_LABEL]));
+  const { items } = await core.listNode({ labelSelector: STACK_POOLS });
+  if (items.length === 0) throw new Error("the stack's pool-a/pool-b nodes are missing");
+  for (const node of items.filter((n) => !n.metadata?.labels?.[ACCOUNT_LABEL]))
+    await core.patchNode(
+      {
+        name: node.metadata?.name ?? '',
+        body: { metadata: { labels: { [ACCOUNT_LABEL]: STACK_TEST_ACCOUNT } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  const labelled = (await core.listNode({ labelSelector: STACK_POOLS })).items;
+  const accounts = new Set(labelled.map((n) => n.metadata?.labels?.[ACCOUNT_LABEL]));
   const [account] = accounts;
-  if (items.length === 0 || accounts.size !== 1 || !account)
+  if (accounts.size !== 1 || !account)
     throw new Error(
-      `the stack's pool-a/pool-b nodes are not all assigned to one account (label ${ACCOUNT_LABEL}); ` +
-        'assign them with: bash deploy/local/services.sh demo',
+      `the stack's pool-a/pool-b nodes are assigned to different accounts (label ${ACCOUNT_LABEL}); ` +
+        're-assign them with: bash deploy/local/services.sh demo',
     );
   return account;
 }
