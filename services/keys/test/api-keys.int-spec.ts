@@ -153,7 +153,7 @@ describe('create, list, show', () => {
     });
     expect(again.statusCode).toBe(409);
     expect(again.json<ErrorJson>()).toMatchObject({ error_code: 'KEYS.0102' });
-    // Neither can be changed: there is no such route.
+    // Neither can be changed: the key's path has no such method (405 naming those it has).
     const key = (await world.request('GET', base(acct), acct.rootToken)).json<{
       api_keys: KeyJson[];
     }>().api_keys[0];
@@ -164,7 +164,8 @@ describe('create, list, show', () => {
         headers: { 'x-auth-token': acct.rootToken },
         payload: { tag: 'x' },
       });
-      expect(res.statusCode).toBe(404);
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD, DELETE');
     }
   });
 
