@@ -115,23 +115,15 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
 }
 
 function coerce(schema: Schema, value: PyValue): unknown {
-  if (value === null) return null;
   const inner = schema.k === 'nullable' ? schema.inner : schema;
-  switch (inner.k) {
-    case 'int': {
-      const n = intValue(value);
-      return n === undefined ? toJs(value) : Number(n);
-    }
-    case 'float':
-      return floatValue(value) ?? toJs(value);
-    case 'bool':
-      return boolValue(value) ?? toJs(value);
-    case 'model':
-      if (!isDict(value)) return toJs(value);
-      return coerceModel(inner.index, value);
-    default:
-      return toJs(value);
-  }
+  let out: unknown;
+  if (value === null) return null;
+  if (inner.k === 'int') out = intValue(value);
+  else if (inner.k === 'float') out = floatValue(value);
+  else if (inner.k === 'bool') out = boolValue(value);
+  else if (inner.k === 'model' && isDict(value)) return coerceModel(inner.index, value);
+  if (typeof out === 'bigint') return Number(out);
+  return out ?? toJs(value);
 }
 
 function coerceModel(

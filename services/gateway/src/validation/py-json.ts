@@ -28,28 +28,54 @@ const MAX_DEPTH = 900;
 /** sys.int_info.default_max_str_digits (Python >= 3.11). */
 const MAX_INT_DIGITS = 4300;
 
+type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be';
+
+/** json.detect_encoding's BOM tests, in its order (UTF-32 before UTF-16). */
+const BOMS: [readonly number[], Encoding][] = [
+  [[0x00, 0x00, 0xfe, 0xff], 'utf-32be'],
+  [[0xff, 0xfe, 0x00, 0x00], 'utf-32le'],
+  [[0xfe, 0xff], 'utf-16be'],
+  [[0xff, 0xfe], 'utf-16le'],
+  [[0xef, 0xbb, 0xbf], 'utf-8'],
+];
+
+/** The encoding and the BOM length, if the body starts with a BOM. */
+function bomEncoding(raw: Uint8Array): [Encoding, number] | undefined {
+  for (const [bom, encoding] of BOMS) {
+    if (raw.length >= bom.length && bom.every((byte, i) => raw[i] === byte))
+      return [encoding, bom.length];
+  }
+  return undefined;
+}
+
+/** json.detect_encoding's guess from where the first bytes are zero. */
+function zeroPatternEncoding(raw: Uint8Array): Encoding {
+  const [b0, b1, b2, b3] = raw;
+  if (raw.length >= 4) {
+    if (!b0) return b1 ? 'utf-16be' : 'utf-32be';
+    if (!b1) return b2 || b3 ? 'utf-16le' : 'utf-32le';
+  } else if (raw.length === 2) {
+    if (!b0) return 'utf-16be';
+    if (!b1) return 'utf-16le';
+  }
+  return 'utf-8';
+}
+
 /** json.detect_encoding + bytes.decode(encoding, 'surrogatepass'); undefined when it raises. */
 export function decodeJsonBytes(raw: Uint8Array): string | undefined {
-  const b0 = raw[0];
-  const b1 = raw[1];
-  if (
-    raw.length >= 4 &&
-    ((b0 === 0 && b1 === 0 && raw[2] === 0xfe && raw[3] === 0xff) ||
-      (b0 === 0xff && b1 === 0xfe && raw[2] === 0 && raw[3] === 0))
-  ) {
-    return decodeUtf32(raw.subarray(4), b0 === 0);
+  const bom = bomEncoding(raw);
+  const [encoding, skip] = bom ?? [zeroPatternEncoding(raw), 0];
+  const bytes = skip ? raw.subarray(skip) : raw;
+  switch (encoding) {
+    case 'utf-8':
+      return decodeUtf8(bytes);
+    case 'utf-16le':
+    case 'utf-16be':
+      return decodeUtf16(bytes, encoding);
+    case 'utf-32le':
+    case 'utf-32be':
+      return decodeUtf32(bytes, encoding === 'utf-32be');
   }
-  if (b0 === 0xfe && b1 === 0xff) return decodeUtf16(raw.subarray(2), 'utf-16be');
-  if (b0 === 0xff && b1 === 0xfe) return decodeUtf16(raw.subarray(2), 'utf-16le');
-  if (b0 === 0xef && b1 === 0xbb && raw[2] === 0xbf) return decodeUtf8(raw.subarray(3));
-  if (raw.length >= 4) {
-    if (b0 === 0) return b1 ? decodeUtf16(raw, 'utf-16be') : decodeUtf32(raw, true);
-    if (b1 === 0) return raw[2] || raw[3] ? decodeUtf16(raw, 'utf-16le') : decodeUtf32(raw, false);
-  } else if (raw.length === 2) {
-    if (b0 === 0) return decodeUtf16(raw, 'utf-16be');
-    if (b1 === 0) return decodeUtf16(raw, 'utf-16le');
-  }
-  return decodeUtf8(raw);
 }
 
 function decodeUtf8(raw: Uint8Array): string | undefined {
@@ -77,13 +103,17 @@ function decodeUtf32(raw: Uint8Array, bigEndian: boolean): string | undefined {
   return out;
 }
 
-class JsonError {
+/** A JSONDecodeError: Python's message and the JS index it points at. */
+class JsonError extends Error {
   constructor(
     readonly msg: string,
     readonly index: number,
-  ) {}
+  ) {
+    super(msg);
+  }
 }
-class Unparsable {}
+/** A failure json.loads reports as something else (RecursionError, ValueError). */
+class Unparsable extends Error {}
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -103,31 +133,58 @@ export function codePointIndex(text: string, index: number): number {
   let pos = index;
   for (let i = 0; i < index - 1; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        pos--;
-        i++;
-      }
+    if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      pos--;
+      i++;
     }
   }
   return pos;
 }
 
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** The named constants scan_once_unicode tries before a number, by first character. */
+const KEYWORDS = new Map<number, { text: string; value: PyValue }>([
+  [0x6e, { text: 'null', value: null }],
+  [0x74, { text: 'true', value: true }],
+  [0x66, { text: 'false', value: false }],
+  [0x4e, { text: 'NaN', value: new PyFloat(NaN) }],
+  [0x49, { text: 'Infinity', value: new PyFloat(Infinity) }],
+  [0x2d, { text: '-Infinity', value: new PyFloat(-Infinity) }],
+]);
+
+const ESCAPES = new Map<number, string>([
+  [0x22, '"'],
+  [0x5c, '\\'],
+  [0x2f, '/'],
+  [0x62, '\b'],
+  [0x66, '\f'],
+  [0x6e, '\n'],
+  [0x72, '\r'],
+  [0x74, '\t'],
+]);
+
 class Scanner {
+  /** Where the last scanned value ended (scan_once's next_idx). */
   private idx = 0;
   private depth = 0;
-  constructor(private readonly s: string) {}
+  private readonly last: number;
+  constructor(private readonly s: string) {
+    this.last = s.length - 1;
+  }
 
   decode(): PyValue {
-    const s = this.s;
-    let i = 0;
-    while (i < s.length && isWs(s.charCodeAt(i))) i++;
-    const value = this.scanOnce(i);
-    let end = this.idx;
-    while (end < s.length && isWs(s.charCodeAt(end))) end++;
-    if (end !== s.length) throw new JsonError('Extra data', end);
+    const value = this.scanOnce(this.skipWs(0));
+    const end = this.skipWs(this.idx);
+    if (end !== this.s.length) throw new JsonError('Extra data', end);
     return value;
+  }
+
+  private skipWs(i: number): number {
+    while (i <= this.last && isWs(this.s.charCodeAt(i))) i++;
+    return i;
   }
 
   /** scan_once_unicode: a value at `i`; on return `this.idx` is just past it. */
@@ -135,143 +192,115 @@ class Scanner {
     const s = this.s;
     if (i >= s.length) throw new JsonError('Expecting value', i);
     const c = s.charCodeAt(i);
-    switch (c) {
-      case 0x22:
-        return this.scanString(i + 1);
-      case 0x7b:
-        return this.nested(() => this.parseObject(i + 1));
-      case 0x5b:
-        return this.nested(() => this.parseArray(i + 1));
-      case 0x6e:
-        if (s.startsWith('null', i)) return this.done(i + 4, null);
-        break;
-      case 0x74:
-        if (s.startsWith('true', i)) return this.done(i + 4, true);
-        break;
-      case 0x66:
-        if (s.startsWith('false', i)) return this.done(i + 5, false);
-        break;
-      case 0x4e:
-        if (s.startsWith('NaN', i)) return this.done(i + 3, new PyFloat(NaN));
-        break;
-      case 0x49:
-        if (s.startsWith('Infinity', i)) return this.done(i + 8, new PyFloat(Infinity));
-        break;
-      case 0x2d:
-        if (s.startsWith('-Infinity', i)) return this.done(i + 9, new PyFloat(-Infinity));
-        break;
+    if (c === 0x22) return this.scanString(i + 1);
+    if (c === 0x7b || c === 0x5b) {
+      if (++this.depth > MAX_DEPTH) throw new Unparsable();
+      const value = c === 0x7b ? this.parseObject(i + 1) : this.parseArray(i + 1);
+      this.depth--;
+      return value;
+    }
+    const keyword = KEYWORDS.get(c);
+    if (keyword && s.startsWith(keyword.text, i)) {
+      this.idx = i + keyword.text.length;
+      return keyword.value;
     }
     return this.matchNumber(i);
   }
 
-  private done(next: number, value: PyValue): PyValue {
-    this.idx = next;
-    return value;
-  }
-
-  private nested(parse: () => PyValue): PyValue {
-    if (++this.depth > MAX_DEPTH) throw new Unparsable();
-    const value = parse();
-    this.depth--;
-    return value;
-  }
-
-  /** _match_number_unicode, including its backtracking over a bare `e` or `.`. */
+  /** _match_number_unicode, including its backtracking over a bare `.` or `e`. */
   private matchNumber(start: number): PyValue {
     const s = this.s;
-    const end = s.length - 1;
-    let i = start;
-    if (s.charCodeAt(i) === 0x2d) {
-      i++;
-      if (i > end) throw new JsonError('Expecting value', start);
-    }
+    let i = s.charCodeAt(start) === 0x2d ? start + 1 : start;
+    if (i > this.last) throw new JsonError('Expecting value', start);
     const first = s.charCodeAt(i);
-    if (first >= 0x31 && first <= 0x39) {
-      i++;
-      while (i <= end && isDigit(s.charCodeAt(i))) i++;
-    } else if (first === 0x30) {
-      i++;
-    } else {
-      throw new JsonError('Expecting value', start);
-    }
+    if (first === 0x30) i++;
+    else if (first >= 0x31 && first <= 0x39) i = this.digits(i + 1);
+    else throw new JsonError('Expecting value', start);
     let isFloat = false;
-    if (i < end && s.charCodeAt(i) === 0x2e && isDigit(s.charCodeAt(i + 1))) {
+    if (i < this.last && s.charCodeAt(i) === 0x2e && isDigit(s.charCodeAt(i + 1))) {
       isFloat = true;
-      i += 2;
-      while (i <= end && isDigit(s.charCodeAt(i))) i++;
+      i = this.digits(i + 2);
     }
-    if (i < end && (s.charCodeAt(i) === 0x65 || s.charCodeAt(i) === 0x45)) {
-      const eStart = i;
-      i++;
-      if (i < end && (s.charCodeAt(i) === 0x2d || s.charCodeAt(i) === 0x2b)) i++;
-      while (i <= end && isDigit(s.charCodeAt(i))) i++;
-      if (isDigit(s.charCodeAt(i - 1))) isFloat = true;
-      else i = eStart;
+    const afterExponent = this.exponent(i);
+    if (afterExponent !== i) {
+      isFloat = true;
+      i = afterExponent;
     }
-    const literal = s.slice(start, i);
     this.idx = i;
-    if (isFloat) return new PyFloat(Number(literal));
-    const digits = literal.length - (literal.charCodeAt(0) === 0x2d ? 1 : 0);
-    if (digits > MAX_INT_DIGITS) throw new Unparsable();
-    if (digits < 16) return Number(literal) || 0;
-    const big = BigInt(literal);
-    return big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big;
+    return isFloat ? new PyFloat(Number(s.slice(start, i))) : pyInt(s.slice(start, i));
+  }
+
+  private digits(i: number): number {
+    while (i <= this.last && isDigit(this.s.charCodeAt(i))) i++;
+    return i;
+  }
+
+  /** The index after an exponent at `i`, or `i` when there is none. */
+  private exponent(i: number): number {
+    const s = this.s;
+    if (!(i < this.last && (s.charCodeAt(i) === 0x65 || s.charCodeAt(i) === 0x45))) return i;
+    let j = i + 1;
+    if (j < this.last && (s.charCodeAt(j) === 0x2d || s.charCodeAt(j) === 0x2b)) j++;
+    j = this.digits(j);
+    return isDigit(s.charCodeAt(j - 1)) ? j : i;
   }
 
   /** scanstring_unicode; `end` is just past the opening quote. */
   private scanString(end: number): string {
     const s = this.s;
-    const len = s.length;
     const begin = end - 1;
     let out = '';
     for (;;) {
-      let next = end;
-      let c = 0;
-      for (; next < len; next++) {
-        c = s.charCodeAt(next);
-        if (c === 0x22 || c === 0x5c) break;
-        if (c <= 0x1f) throw new JsonError('Invalid control character at', next);
-      }
-      if (next >= len || !(c === 0x22 || c === 0x5c)) {
-        throw new JsonError('Unterminated string starting at', begin);
-      }
+      const next = this.plainRun(end, begin);
       if (next !== end) out += s.slice(end, next);
-      next++;
-      if (c === 0x22) {
-        this.idx = next;
+      if (s.charCodeAt(next) === 0x22) {
+        this.idx = next + 1;
         return out;
       }
-      if (next === len) throw new JsonError('Unterminated string starting at', begin);
-      c = s.charCodeAt(next);
-      if (c !== 0x75) {
-        end = next + 1;
-        const decoded = simpleEscape(c);
-        if (decoded === undefined) throw new JsonError('Invalid \\escape', end - 2);
-        out += decoded;
-        continue;
-      }
-      next++;
-      end = next + 4;
-      if (end >= len) throw new JsonError('Invalid \\uXXXX escape', next - 1);
-      let code = this.hex4(next, end);
-      next = end;
-      if (
-        code >= 0xd800 &&
-        code <= 0xdbff &&
-        end + 6 < len &&
-        s.charCodeAt(next) === 0x5c &&
-        s.charCodeAt(next + 1) === 0x75
-      ) {
-        end += 6;
-        const low = this.hex4(next + 2, end);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-        } else {
-          end -= 6;
-        }
-      }
-      out += String.fromCodePoint(code);
+      if (next + 1 === s.length) throw new JsonError('Unterminated string starting at', begin);
+      out += this.escape(next + 1);
+      end = this.idx;
     }
+  }
+
+  /** The index of the next quote or backslash at or after `from`. */
+  private plainRun(from: number, begin: number): number {
+    const s = this.s;
+    for (let next = from; next < s.length; next++) {
+      const c = s.charCodeAt(next);
+      if (c === 0x22 || c === 0x5c) return next;
+      if (c <= 0x1f) throw new JsonError('Invalid control character at', next);
+    }
+    throw new JsonError('Unterminated string starting at', begin);
+  }
+
+  /** The escape whose letter is at `next`; sets `this.idx` past it. */
+  private escape(next: number): string {
+    const c = this.s.charCodeAt(next);
+    if (c !== 0x75) {
+      const decoded = ESCAPES.get(c);
+      if (decoded === undefined) throw new JsonError('Invalid \\escape', next - 1);
+      this.idx = next + 1;
+      return decoded;
+    }
+    let end = next + 5;
+    if (end >= this.s.length) throw new JsonError('Invalid \\uXXXX escape', next);
+    let code = this.hex4(next + 1, end);
+    if (
+      code >= 0xd800 &&
+      code <= 0xdbff &&
+      end + 6 < this.s.length &&
+      this.s.charCodeAt(end) === 0x5c &&
+      this.s.charCodeAt(end + 1) === 0x75
+    ) {
+      const low = this.hex4(end + 2, end + 6);
+      if (isLowSurrogate(low)) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        end += 6;
+      }
+    }
+    this.idx = end;
+    return String.fromCodePoint(code);
   }
 
   private hex4(from: number, end: number): number {
@@ -284,54 +313,50 @@ class Scanner {
     return code;
   }
 
-  /** _parse_object_unicode; `i` is just past `{`. */
+  /** _parse_object_unicode; `start` is just past `{`. */
   private parseObject(start: number): PyDict {
-    const s = this.s;
-    const end = s.length - 1;
     const map: PyDict = new Map();
-    let i = start;
-    while (i <= end && isWs(s.charCodeAt(i))) i++;
-    if (i > end || s.charCodeAt(i) !== 0x7d) {
+    let i = this.skipWs(start);
+    if (i > this.last || this.s.charCodeAt(i) !== 0x7d) {
       for (;;) {
-        if (i > end || s.charCodeAt(i) !== 0x22) {
-          throw new JsonError('Expecting property name enclosed in double quotes', i);
-        }
-        const key = this.scanString(i + 1);
-        i = this.idx;
-        while (i <= end && isWs(s.charCodeAt(i))) i++;
-        if (i > end || s.charCodeAt(i) !== 0x3a) throw new JsonError("Expecting ':' delimiter", i);
-        i++;
-        while (i <= end && isWs(s.charCodeAt(i))) i++;
-        const value = this.scanOnce(i);
-        map.set(key, value);
-        i = this.idx;
-        while (i <= end && isWs(s.charCodeAt(i))) i++;
-        if (i <= end && s.charCodeAt(i) === 0x7d) break;
-        if (i > end || s.charCodeAt(i) !== 0x2c) throw new JsonError("Expecting ',' delimiter", i);
-        i++;
-        while (i <= end && isWs(s.charCodeAt(i))) i++;
+        i = this.member(i, map);
+        if (i <= this.last && this.s.charCodeAt(i) === 0x7d) break;
+        i = this.skipWs(this.delimiter(i));
       }
     }
     this.idx = i + 1;
     return map;
   }
 
-  /** _parse_array_unicode; `i` is just past `[`. */
+  /** One `"key": value` at `i` into `map`; returns the index after it and its whitespace. */
+  private member(i: number, map: PyDict): number {
+    if (i > this.last || this.s.charCodeAt(i) !== 0x22) {
+      throw new JsonError('Expecting property name enclosed in double quotes', i);
+    }
+    const key = this.scanString(i + 1);
+    i = this.skipWs(this.idx);
+    if (i > this.last || this.s.charCodeAt(i) !== 0x3a)
+      throw new JsonError("Expecting ':' delimiter", i);
+    map.set(key, this.scanOnce(this.skipWs(i + 1)));
+    return this.skipWs(this.idx);
+  }
+
+  private delimiter(i: number): number {
+    if (i > this.last || this.s.charCodeAt(i) !== 0x2c)
+      throw new JsonError("Expecting ',' delimiter", i);
+    return i + 1;
+  }
+
+  /** _parse_array_unicode; `start` is just past `[`. */
   private parseArray(start: number): PyValue[] {
-    const s = this.s;
-    const end = s.length - 1;
     const list: PyValue[] = [];
-    let i = start;
-    while (i <= end && isWs(s.charCodeAt(i))) i++;
-    if (i > end || s.charCodeAt(i) !== 0x5d) {
+    let i = this.skipWs(start);
+    if (i > this.last || this.s.charCodeAt(i) !== 0x5d) {
       for (;;) {
         list.push(this.scanOnce(i));
-        i = this.idx;
-        while (i <= end && isWs(s.charCodeAt(i))) i++;
-        if (i <= end && s.charCodeAt(i) === 0x5d) break;
-        if (i > end || s.charCodeAt(i) !== 0x2c) throw new JsonError("Expecting ',' delimiter", i);
-        i++;
-        while (i <= end && isWs(s.charCodeAt(i))) i++;
+        i = this.skipWs(this.idx);
+        if (i <= this.last && this.s.charCodeAt(i) === 0x5d) break;
+        i = this.skipWs(this.delimiter(i));
       }
     }
     this.idx = i + 1;
@@ -339,27 +364,14 @@ class Scanner {
   }
 }
 
-function simpleEscape(c: number): string | undefined {
-  switch (c) {
-    case 0x22:
-      return '"';
-    case 0x5c:
-      return '\\';
-    case 0x2f:
-      return '/';
-    case 0x62:
-      return '\b';
-    case 0x66:
-      return '\f';
-    case 0x6e:
-      return '\n';
-    case 0x72:
-      return '\r';
-    case 0x74:
-      return '\t';
-    default:
-      return undefined;
-  }
+/** A Python int literal: a number when exact in a double, else a bigint (4300 digits at most). */
+function pyInt(literal: string): number | bigint {
+  if (literal.length < 16) return Number(literal) || 0;
+  if (literal.length > MAX_INT_DIGITS + 1) throw new Unparsable();
+  const big = BigInt(literal);
+  if (big >= -9007199254740991n && big <= 9007199254740991n) return Number(big);
+  if (literal.replace('-', '').length > MAX_INT_DIGITS) throw new Unparsable();
+  return big;
 }
 
 /** `json.loads(text)` for an already decoded body. */

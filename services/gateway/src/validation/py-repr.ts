@@ -27,15 +27,23 @@ function hex(code: number, width: number): string {
   return code.toString(16).padStart(width, '0');
 }
 
+const SIMPLE_ESCAPES = new Map<number, string>([
+  [0x5c, '\\\\'],
+  [0x09, '\\t'],
+  [0x0a, '\\n'],
+  [0x0d, '\\r'],
+]);
+
 function escapeChar(ch: string, code: number, quote: number): string {
-  if (code === 0x5c) return '\\\\';
   if (code === quote) return quote === 0x27 ? "\\'" : '\\"';
-  if (code === 0x09) return '\\t';
-  if (code === 0x0a) return '\\n';
-  if (code === 0x0d) return '\\r';
+  const simple = SIMPLE_ESCAPES.get(code);
+  if (simple !== undefined) return simple;
   if (code < 0x20 || code === 0x7f) return `\\x${hex(code, 2)}`;
-  if (code < 0x7f) return ch;
-  if (!NON_PRINTABLE.test(ch)) return ch;
+  if (code < 0x7f || !NON_PRINTABLE.test(ch)) return ch;
+  return hexEscape(code);
+}
+
+function hexEscape(code: number): string {
   if (code < 0x100) return `\\x${hex(code, 2)}`;
   if (code < 0x10000) return `\\u${hex(code, 4)}`;
   return `\\U${hex(code, 8)}`;
@@ -59,38 +67,51 @@ export function reprFloat(value: number): string {
   const [mantissa = '', expText = '0'] = Math.abs(value).toExponential().split('e');
   const digits = mantissa.replace('.', '');
   const exp = Number(expText);
-  if (exp < -4 || exp >= 16) {
-    const rest = digits.slice(1);
-    const expAbs = Math.abs(exp).toString().padStart(2, '0');
-    return `${sign}${digits[0]}${rest ? `.${rest}` : ''}e${exp < 0 ? '-' : '+'}${expAbs}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  return sign + (exp < -4 || exp >= 16 ? scientific(digits, exp) : positional(digits, exp));
+}
+
+function scientific(digits: string, exp: number): string {
+  const rest = digits.slice(1);
+  const expAbs = Math.abs(exp).toString().padStart(2, '0');
+  return `${digits[0]}${rest ? `.${rest}` : ''}e${exp < 0 ? '-' : '+'}${expAbs}`;
+}
+
+function positional(digits: string, exp: number): string {
+  if (exp < 0) return `0.${'0'.repeat(-exp - 1)}${digits}`;
   const whole = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-  const fraction = digits.slice(exp + 1);
-  return `${sign}${whole}.${fraction || '0'}`;
+  return `${whole}.${digits.slice(exp + 1) || '0'}`;
 }
 
 export function repr(value: Reprable | undefined): string {
   if (value === null || value === undefined) return 'None';
+  return typeof value === 'object' ? reprObject(value) : reprScalar(value);
+}
+
+function reprScalar(value: boolean | string | number | bigint): string {
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'string') return reprStr(value);
   if (typeof value === 'number') return Object.is(value, -0) ? '0' : String(value);
-  if (typeof value === 'bigint') return value.toString();
+  return value.toString();
+}
+
+function reprObject(
+  value: PyFloat | PyRaw | PyTuple | Map<string, PyValue> | readonly unknown[],
+): string {
   if (value instanceof PyFloat) return reprFloat(value.value);
   if (value instanceof PyRaw) return value.text;
   if (value instanceof PyTuple) {
     const items = value.items.map((item) => repr(item));
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
   }
-  if (value instanceof Map) {
-    const parts: string[] = [];
-    for (const [key, item] of value) parts.push(`${reprStr(key)}: ${repr(item)}`);
-    return `{${parts.join(', ')}}`;
-  }
-  if (isPairs(value)) {
-    return `{${value.map(([key, item]) => `${reprStr(key)}: ${repr(item)}`).join(', ')}}`;
-  }
+  if (value instanceof Map) return reprEntries(value.entries());
+  if (isPairs(value)) return reprEntries(value);
   return `[${(value as readonly PyValue[]).map((item) => repr(item)).join(', ')}]`;
+}
+
+function reprEntries(entries: Iterable<readonly [string, Reprable]>): string {
+  const parts: string[] = [];
+  for (const [key, item] of entries) parts.push(`${reprStr(key)}: ${repr(item)}`);
+  return `{${parts.join(', ')}}`;
 }
 
 /** Ordered dict literals built by this module are marked so they print as dicts, not lists. */

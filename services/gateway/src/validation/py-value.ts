@@ -41,18 +41,24 @@ export function pyNumber(value: PyValue | undefined): number | undefined {
 
 /** A plain JS value (e.g. from `JSON.parse`) as a PyValue: integral numbers count as ints. */
 export function fromJs(value: unknown, depth = 0): PyValue {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isInteger(value) ? value : new PyFloat(value);
-  if (typeof value === 'bigint') return value;
-  if (depth > 1000) return null;
-  if (Array.isArray(value)) return value.map((item) => fromJs(item, depth + 1));
-  if (value instanceof Map) return value as PyDict;
-  if (typeof value === 'object') {
-    const map: PyDict = new Map();
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      map.set(key, fromJs(item, depth + 1));
-    }
-    return map;
+  if (
+    value === null ||
+    typeof value === 'boolean' ||
+    typeof value === 'string' ||
+    typeof value === 'bigint'
+  ) {
+    return value;
   }
+  if (typeof value === 'number') return Number.isInteger(value) ? value : new PyFloat(value);
+  if (typeof value === 'object' && depth <= 1000) return fromJsObject(value, depth);
   return null;
+}
+
+function fromJsObject(value: object, depth: number): PyValue {
+  if (Array.isArray(value)) return value.map((item) => fromJs(item, depth + 1));
+  if (value instanceof Map || value instanceof PyFloat) return value as PyDict | PyFloat;
+  const map: PyDict = new Map();
+  for (const [key, item] of Object.entries(value as Record<string, unknown>))
+    map.set(key, fromJs(item, depth + 1));
+  return map;
 }

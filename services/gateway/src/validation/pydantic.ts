@@ -145,101 +145,83 @@ export function boolValue(value: PyValue): boolean | undefined {
   return undefined;
 }
 
+type Checker<S extends Schema> = (
+  schema: S,
+  value: PyValue,
+  loc: Loc,
+  errors: PydError[],
+) => boolean;
+type Checkers = { [K in Schema['k']]: Checker<Extract<Schema, { k: K }>> };
+
 function checkInt(
   schema: { ge?: bigint; le?: bigint },
   value: PyValue,
   loc: Loc,
   errors: PydError[],
 ): boolean {
-  if (value instanceof PyFloat && !Number.isFinite(value.value)) {
-    return err(errors, 'finite_number', loc, 'Input should be a finite number', value);
-  }
   const n = intValue(value);
-  if (n === undefined) {
-    if (value instanceof PyFloat) {
-      return err(
-        errors,
-        'int_from_float',
-        loc,
-        'Input should be a valid integer, got a number with a fractional part',
-        value,
-      );
-    }
-    if (typeof value === 'string') {
-      return err(
-        errors,
-        'int_parsing',
-        loc,
-        'Input should be a valid integer, unable to parse string as an integer',
-        value,
-      );
-    }
-    return err(errors, 'int_type', loc, 'Input should be a valid integer', value);
-  }
+  if (n === undefined) return intError(value, loc, errors);
   if (schema.ge !== undefined && n < schema.ge) {
-    return err(
-      errors,
-      'greater_than_equal',
-      loc,
-      `Input should be greater than or equal to ${schema.ge}`,
-      value,
-      [['ge', schema.ge]],
-    );
+    const msg = `Input should be greater than or equal to ${schema.ge}`;
+    return err(errors, 'greater_than_equal', loc, msg, value, [['ge', schema.ge]]);
   }
   if (schema.le !== undefined && n > schema.le) {
-    return err(
-      errors,
-      'less_than_equal',
-      loc,
-      `Input should be less than or equal to ${schema.le}`,
-      value,
-      [['le', schema.le]],
-    );
+    const msg = `Input should be less than or equal to ${schema.le}`;
+    return err(errors, 'less_than_equal', loc, msg, value, [['le', schema.le]]);
   }
   return true;
 }
 
-function checkScalar(schema: Schema, value: PyValue, loc: Loc, errors: PydError[]): boolean {
-  switch (schema.k) {
-    case 'str':
-      return (
-        typeof value === 'string' ||
-        err(errors, 'string_type', loc, 'Input should be a valid string', value)
-      );
-    case 'int':
-      return checkInt(schema, value, loc, errors);
-    case 'float':
-      if (floatValue(value) !== undefined) return true;
-      if (typeof value === 'string') {
-        return err(
+function intError(value: PyValue, loc: Loc, errors: PydError[]): false {
+  if (value instanceof PyFloat) {
+    return Number.isFinite(value.value)
+      ? err(
           errors,
-          'float_parsing',
+          'int_from_float',
           loc,
-          'Input should be a valid number, unable to parse string as a number',
+          'Input should be a valid integer, got a number with a fractional part',
           value,
-        );
-      }
-      return err(errors, 'float_type', loc, 'Input should be a valid number', value);
-    case 'bool':
-      if (boolValue(value) !== undefined) return true;
-      if (typeof value === 'string' || typeof value === 'number') {
-        return err(
-          errors,
-          'bool_parsing',
-          loc,
-          'Input should be a valid boolean, unable to interpret input',
-          value,
-        );
-      }
-      return err(errors, 'bool_type', loc, 'Input should be a valid boolean', value);
-    default:
-      return checkLiteral(
-        schema as { k: 'literal'; values: readonly string[] },
-        value,
-        loc,
-        errors,
-      );
+        )
+      : err(errors, 'finite_number', loc, 'Input should be a finite number', value);
   }
+  if (typeof value === 'string') {
+    return err(
+      errors,
+      'int_parsing',
+      loc,
+      'Input should be a valid integer, unable to parse string as an integer',
+      value,
+    );
+  }
+  return err(errors, 'int_type', loc, 'Input should be a valid integer', value);
+}
+
+function checkFloat(_schema: Schema, value: PyValue, loc: Loc, errors: PydError[]): boolean {
+  if (floatValue(value) !== undefined) return true;
+  if (typeof value === 'string') {
+    return err(
+      errors,
+      'float_parsing',
+      loc,
+      'Input should be a valid number, unable to parse string as a number',
+      value,
+    );
+  }
+  return err(errors, 'float_type', loc, 'Input should be a valid number', value);
+}
+
+function checkBool(_schema: Schema, value: PyValue, loc: Loc, errors: PydError[]): boolean {
+  if (boolValue(value) !== undefined) return true;
+  if (typeof value === 'string' || typeof value === 'number') {
+    return err(
+      errors,
+      'bool_parsing',
+      loc,
+      'Input should be a valid boolean, unable to interpret input',
+      value,
+    );
+  }
+  return err(errors, 'bool_type', loc, 'Input should be a valid boolean', value);
 }
 
 function checkLiteral(
@@ -252,16 +234,52 @@ function checkLiteral(
   const quoted = schema.values.map((v) => `'${v}'`);
   const expected =
     quoted.length === 1
-      ? quoted[0]!
+      ? quoted.join('')
       : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
   return err(errors, 'literal_error', loc, `Input should be ${expected}`, value, [
     ['expected', expected],
   ]);
 }
 
-function checkFields(fields: Field[], value: PyDict, loc: Loc, errors: PydError[]): boolean {
+function checkList(
+  schema: { item: Schema },
+  value: PyValue,
+  loc: Loc,
+  errors: PydError[],
+): boolean {
+  if (!Array.isArray(value))
+    return err(errors, 'list_type', loc, 'Input should be a valid list', value);
   let ok = true;
-  for (const field of fields) {
+  value.forEach((item, i) => {
+    if (!check(schema.item, item, [...loc, i], errors)) ok = false;
+  });
+  return ok;
+}
+
+function checkDict(
+  schema: { value: Schema },
+  value: PyValue,
+  loc: Loc,
+  errors: PydError[],
+): boolean {
+  if (!isDict(value))
+    return err(errors, 'dict_type', loc, 'Input should be a valid dictionary', value);
+  let ok = true;
+  for (const [key, item] of value) {
+    if (!check(schema.value, item, [...loc, key], errors)) ok = false;
+  }
+  return ok;
+}
+
+/** Fields in declaration order (missing ones reported with the whole dict as input), then extras. */
+function checkFields(
+  schema: { fields: Field[]; index: Map<string, Field>; extra: string },
+  value: PyDict,
+  loc: Loc,
+  errors: PydError[],
+): boolean {
+  let ok = true;
+  for (const field of schema.fields) {
     const item = value.get(field.name);
     if (item === undefined) {
       if (field.required)
@@ -270,81 +288,66 @@ function checkFields(fields: Field[], value: PyDict, loc: Loc, errors: PydError[
       ok = false;
     }
   }
+  if (schema.extra !== 'forbid') return ok;
+  for (const [key, item] of value) {
+    if (!schema.index.has(key))
+      ok = err(errors, 'extra_forbidden', [...loc, key], 'Extra inputs are not permitted', item);
+  }
   return ok;
 }
 
+function checkUnion(
+  schema: { choices: { label: string; schema: Schema }[] },
+  value: PyValue,
+  loc: Loc,
+  errors: PydError[],
+): boolean {
+  const collected: PydError[] = [];
+  for (const choice of schema.choices) {
+    // pydantic names the failing choice right after the union's own location.
+    if (check(choice.schema, value, [...loc, choice.label], collected)) return true;
+  }
+  errors.push(...collected);
+  return false;
+}
+
+const CHECKERS: Checkers = {
+  str: (_s, value, loc, errors) =>
+    typeof value === 'string' ||
+    err(errors, 'string_type', loc, 'Input should be a valid string', value),
+  int: checkInt,
+  float: checkFloat,
+  bool: checkBool,
+  any: () => true,
+  nullable: (s, value, loc, errors) => value === null || check(s.inner, value, loc, errors),
+  literal: checkLiteral,
+  list: checkList,
+  iterable: (_s, value, loc, errors) =>
+    typeof value === 'string' ||
+    Array.isArray(value) ||
+    isDict(value) ||
+    err(errors, 'iterable_type', loc, 'Input should be iterable', value),
+  dict: checkDict,
+  model: (s, value, loc, errors) =>
+    isDict(value)
+      ? checkFields(s, value, loc, errors)
+      : err(
+          errors,
+          'model_attributes_type',
+          loc,
+          'Input should be a valid dictionary or object to extract fields from',
+          value,
+        ),
+  'typed-dict': (s, value, loc, errors) =>
+    isDict(value)
+      ? checkFields(s, value, loc, errors)
+      : err(errors, 'dict_type', loc, 'Input should be a valid dictionary', value),
+  union: checkUnion,
+};
+
 /** Validates `value` against `schema`, appending pydantic's errors; true when valid. */
 export function check(schema: Schema, value: PyValue, loc: Loc, errors: PydError[]): boolean {
-  switch (schema.k) {
-    case 'any':
-      return true;
-    case 'nullable':
-      return value === null || check(schema.inner, value, loc, errors);
-    case 'iterable':
-      return (
-        typeof value === 'string' ||
-        Array.isArray(value) ||
-        isDict(value) ||
-        err(errors, 'iterable_type', loc, 'Input should be iterable', value)
-      );
-    case 'list': {
-      if (!Array.isArray(value))
-        return err(errors, 'list_type', loc, 'Input should be a valid list', value);
-      let ok = true;
-      for (let i = 0; i < value.length; i++) {
-        if (!check(schema.item, value[i]!, [...loc, i], errors)) ok = false;
-      }
-      return ok;
-    }
-    case 'dict': {
-      if (!isDict(value))
-        return err(errors, 'dict_type', loc, 'Input should be a valid dictionary', value);
-      let ok = true;
-      for (const [key, item] of value) {
-        if (!check(schema.value, item, [...loc, key], errors)) ok = false;
-      }
-      return ok;
-    }
-    case 'typed-dict':
-    case 'model': {
-      if (!isDict(value)) {
-        return schema.k === 'model'
-          ? err(
-              errors,
-              'model_attributes_type',
-              loc,
-              'Input should be a valid dictionary or object to extract fields from',
-              value,
-            )
-          : err(errors, 'dict_type', loc, 'Input should be a valid dictionary', value);
-      }
-      let ok = checkFields(schema.fields, value, loc, errors);
-      if (schema.extra === 'forbid') {
-        for (const [key, item] of value) {
-          if (!schema.index.has(key))
-            ok = err(
-              errors,
-              'extra_forbidden',
-              [...loc, key],
-              'Extra inputs are not permitted',
-              item,
-            );
-        }
-      }
-      return ok;
-    }
-    case 'union': {
-      const collected: PydError[] = [];
-      for (const choice of schema.choices) {
-        // pydantic names the failing choice right after the union's own location.
-        if (check(choice.schema, value, [...loc, choice.label], collected)) return true;
-      }
-      errors.push(...collected);
-      return false;
-    }
-    default:
-      return checkScalar(schema, value, loc, errors);
-  }
+  return (CHECKERS[schema.k] as Checker<Schema>)(schema, value, loc, errors);
 }
 
 /** `value_error` raised by a `model_validator(mode="before")`: loc is the model's, input the dict. */

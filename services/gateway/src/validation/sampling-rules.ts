@@ -63,33 +63,48 @@ function samplingParamsError(
 }
 
 function rangeError(r: ChatRequest, p: Params, n: number): string | undefined {
+  if (n < 1) return `n must be at least 1, got ${n}.`;
+  return penaltyError(r) ?? samplerError(r, p) ?? tokensError(r, p) ?? stopError(r);
+}
+
+function penaltyError(r: ChatRequest): string | undefined {
   const presence = r.presence_penalty ?? 0;
   const frequency = r.frequency_penalty ?? 0;
   const repetition = r.repetition_penalty ?? 1;
-  const minP = r.min_p ?? 0;
-  const minTokens = r.min_tokens ?? 0;
-  if (n < 1) return `n must be at least 1, got ${n}.`;
   if (!(-2 <= presence && presence <= 2))
     return `presence_penalty must be in [-2, 2], got ${reprFloat(presence)}.`;
   if (!(-2 <= frequency && frequency <= 2))
     return `frequency_penalty must be in [-2, 2], got ${reprFloat(frequency)}.`;
   if (!(0 < repetition && repetition <= 2))
     return `repetition_penalty must be in (0, 2], got ${reprFloat(repetition)}.`;
+  return undefined;
+}
+
+function samplerError(r: ChatRequest, p: Params): string | undefined {
+  const minP = r.min_p ?? 0;
   if (p.temperature < 0)
     return `temperature must be non-negative, got ${reprFloat(p.temperature)}.`;
   if (!(0 < p.topP && p.topP <= 1)) return `top_p must be in (0, 1], got ${reprFloat(p.topP)}.`;
   if (p.topK < -1 || p.topK === 0)
     return `top_k must be -1 (disable), or at least 1, got ${p.topK}.`;
   if (!(0 <= minP && minP <= 1)) return `min_p must be in [0, 1], got ${reprFloat(minP)}.`;
+  return undefined;
+}
+
+function tokensError(r: ChatRequest, p: Params): string | undefined {
+  const minTokens = r.min_tokens ?? 0;
   if (p.maxTokens !== null && p.maxTokens < 1)
     return `max_tokens must be at least 1, got ${p.maxTokens}.`;
   if (minTokens < 0) return `min_tokens must be greater than or equal to 0, got ${minTokens}.`;
   if (p.maxTokens !== null && minTokens > p.maxTokens) {
     return `min_tokens must be less than or equal to max_tokens=${p.maxTokens}, got ${minTokens}.`;
   }
-  const stop = r.stop == null ? [] : typeof r.stop === 'string' ? [r.stop] : r.stop;
-  if (stop.some((s) => !s)) return 'stop cannot contain an empty string.';
   return undefined;
+}
+
+function stopError(r: ChatRequest): string | undefined {
+  const stop = r.stop == null ? [] : typeof r.stop === 'string' ? [r.stop] : r.stop;
+  return stop.some((s) => !s) ? 'stop cannot contain an empty string.' : undefined;
 }
 
 function streamBestOfError(r: ChatRequest, p: Params): string | undefined {

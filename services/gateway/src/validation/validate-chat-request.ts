@@ -143,27 +143,28 @@ function checkToolUsage(data: PyDict): string | undefined {
   if (choice !== 'auto' && !isDict(choice)) {
     return '`tool_choice` must either be a named tool or "auto". `tool_choice="none" is not supported.';
   }
-  if (!isDict(choice)) return undefined;
+  return isDict(choice) ? namedToolError(choice, tools) : undefined;
+}
+
+/** The named-tool part of check_tool_usage; undefined also where vLLM would crash (KeyError…). */
+function namedToolError(choice: PyDict, tools: PyValue): string | undefined {
   const fn = choice.get('function');
-  if (fn === undefined) return undefined; // KeyError in vLLM; the field check reports it
+  if (fn === undefined) return undefined;
   if (!pyTruthy(fn)) return TOOL_CHOICE_FORMAT;
   if (!isDict(fn)) return undefined;
   const name = fn.get('name');
   if (!pyTruthy(name)) return TOOL_CHOICE_FORMAT;
   if (!Array.isArray(tools)) return undefined;
   for (const tool of tools) {
-    if (!isDict(tool)) return undefined;
-    const toolFn = tool.get('function');
-    if (!isDict(toolFn)) return undefined;
-    if (toolFn.get('name') === name) return undefined;
+    const toolFn = isDict(tool) ? tool.get('function') : undefined;
+    if (!isDict(toolFn) || toolFn.get('name') === name) return undefined;
   }
   return 'The tool specified in `tool_choice` does not match any of the specified `tools`';
 }
 
 /** Roles of SPEC §8 / Table 4-14 and content parts vLLM's chat step understands. */
 function messagesError(request: ChatRequest): string | undefined {
-  for (let i = 0; i < request.messages.length; i++) {
-    const message = request.messages[i]!;
+  for (const [i, message] of request.messages.entries()) {
     if (!ALLOWED_ROLES.has(message.role)) {
       return `Invalid role ${JSON.stringify(message.role)} in messages[${i}]: expected one of "system", "user", "assistant", "tool", "developer".`;
     }
@@ -179,23 +180,34 @@ function contentError(content: unknown, i: number): string | undefined {
     return `Invalid content in messages[${i}]: expected a string or an array of content parts.`;
   }
   for (let j = 0; j < content.length; j++) {
-    const part: unknown = content[j];
-    const where = `messages[${i}].content[${j}]`;
-    if (typeof part !== 'object' || part === null || Array.isArray(part)) {
-      return `Invalid content part ${where}: expected an object with a "type".`;
-    }
-    const p = part as Record<string, unknown>;
-    if (typeof p.type !== 'string')
-      return `Invalid content part ${where}: "type" must be a string.`;
-    if (!PART_TYPES.has(p.type)) return `Unknown part type: ${p.type}`;
-    if (p.type === 'text' && typeof p.text !== 'string')
-      return `Invalid content part ${where}: "text" must be a string.`;
-    if (p.type === 'image_url' || p.type === 'audio_url') {
-      const ref = p[p.type] as { url?: unknown } | null | undefined;
-      if (typeof ref !== 'object' || ref === null || typeof ref.url !== 'string') {
-        return `Invalid content part ${where}: "${p.type}.url" must be a string.`;
-      }
-    }
+    const error = partError(content[j], `messages[${i}].content[${j}]`);
+    if (error) return error;
   }
   return undefined;
+}
+
+function partError(part: unknown, where: string): string | undefined {
+  if (typeof part !== 'object' || part === null || Array.isArray(part)) {
+    return `Invalid content part ${where}: expected an object with a "type".`;
+  }
+  const p = part as Record<string, unknown>;
+  if (typeof p.type !== 'string') return `Invalid content part ${where}: "type" must be a string.`;
+  if (!PART_TYPES.has(p.type)) return `Unknown part type: ${p.type}`;
+  return p.type === 'text' ? textPartError(p, where) : urlPartError(p, p.type, where);
+}
+
+function textPartError(p: Record<string, unknown>, where: string): string | undefined {
+  return typeof p.text === 'string'
+    ? undefined
+    : `Invalid content part ${where}: "text" must be a string.`;
+}
+
+/** image_url and audio_url parts need `{ "url": string }`; refusal parts need nothing here. */
+function urlPartError(p: Record<string, unknown>, type: string, where: string): string | undefined {
+  if (type !== 'image_url' && type !== 'audio_url') return undefined;
+  const ref = p[type];
+  const url = typeof ref === 'object' && ref !== null ? (ref as { url?: unknown }).url : undefined;
+  return typeof url === 'string'
+    ? undefined
+    : `Invalid content part ${where}: "${type}.url" must be a string.`;
 }
