@@ -254,6 +254,11 @@ describe('createValidationPipe', () => {
     expect(await pipe.transform({}, optional)).toBeInstanceOf(OptionalThing);
   });
 
+  it('names the required fields of a missing body', async () => {
+    const error = await rejection(undefined);
+    expect(error.fields.map((f) => f.field)).toEqual(['name', 'count']);
+  });
+
   it.each([[null], [5], ['text'], [[{ note: 'x' }]]])(
     'refuses a body that is not a JSON object: %j',
     async (body) => {

@@ -44,12 +44,16 @@ class RequestBodyError extends RequestValidationError {
  * A route that declares a body (`@Body() dto: SomeRequest`) needs one, and it must be a JSON
  * object: Nest's pipe would validate a missing body as `{}` (so a PATCH or POST whose fields
  * are all optional answered 200/201 to nothing) and a `5` or `[]` against a stand-in object.
- * `{}` remains a valid body where every field is optional.
+ * A missing body is still validated as `{}` first, so the answer names the required fields
+ * when there are some; `{}` remains a valid body where every field is optional.
  */
 class MaasValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
-      if (value === undefined) throw new RequestBodyError('A JSON request body is required');
+      if (value === undefined) {
+        await super.transform({}, metadata);
+        throw new RequestBodyError('A JSON request body is required');
+      }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new RequestBodyError('The request body must be a JSON object');
       }

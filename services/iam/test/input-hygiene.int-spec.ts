@@ -60,8 +60,9 @@ describe('POST /v3/auth/tokens (no token needed)', () => {
   });
 
   it('answers 400 to a missing body, 405 with Allow to other methods', async () => {
+    // A missing body is validated as {}: the answer names what is required.
     const missing = await send({ method: 'POST', url: '/v3/auth/tokens' });
-    expect(missing).toMatchObject({ status: 400, fields: ['body'] });
+    expect(missing).toMatchObject({ status: 400, code: 'MAAS.0400', fields: ['auth'] });
     for (const method of ['TRACE', 'GET', 'PUT', 'DELETE'] as const) {
       const res = await send({ method, url: '/v3/auth/tokens' });
       expect(res).toMatchObject({ status: 405, code: 'MAAS.0405', allow: 'POST' });
