@@ -76,6 +76,27 @@ describe('changeMessages', () => {
     expect(messages[2].payload).toMatchObject({ deleted: true, callable: false });
   });
 
+  it('carries the preset flag in the snapshot', () => {
+    const published = changeMessages({
+      ...base,
+      service: { ...service, preset: true },
+      event: { reason: 'PresetPublished', message: 'm', from: 'running', to: 'running' },
+      qpsBefore: 20,
+    });
+    expect(published.map((m) => m.schema.typeName)).toEqual([
+      'maas.deployments.v1.ServiceStateChanged',
+      'maas.deployments.v1.ServiceChanged',
+    ]);
+    expect(published[0].payload).toMatchObject({ reason: 'PresetPublished', version: 7n });
+    expect(published[1].payload).toMatchObject({ preset: true, version: 7n });
+    const plain = changeMessages({
+      ...base,
+      service: { ...service, preset: false },
+      qpsBefore: 20,
+    });
+    expect(plain.at(-1)?.payload).toMatchObject({ preset: false });
+  });
+
   it('maps API states to the proto enum', () => {
     expect(protoState(null)).toBe(ServiceState.UNSPECIFIED);
     expect(protoState('deployment_failed')).toBe(ServiceState.DEPLOYMENT_FAILED);
