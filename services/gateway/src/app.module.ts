@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { type AppOptions, ServiceConfigModule } from '@maas/app';
-import { HealthModule } from '@maas/health';
+import { HealthModule, kafkaCheck, kubernetesCheck, redisCheck } from '@maas/health';
 import { KafkaModule } from '@maas/nest-events';
 import { ObservabilityModule } from '@maas/observability';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config.js';
@@ -28,7 +28,14 @@ export class AppModule {
           destination: options.logDestination,
         }),
         HealthModule.forRoot({
-          checks: projectionReadinessChecks(),
+          // Readiness: the projections. Kafka, Redis and Kubernetes are reported at /health
+          // without failing readiness: the gateway serves through their outages.
+          checks: [
+            ...projectionReadinessChecks(),
+            kafkaCheck({ brokers: config.KAFKA_BROKERS, clientId: 'gateway-health' }),
+            redisCheck({ url: config.REDIS_URL }),
+            kubernetesCheck(config.KUBECONFIG ? { kubeConfig: config.KUBECONFIG } : {}),
+          ],
           shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
         }),
         KafkaModule.forRoot({ config, clientId: 'gateway' }),

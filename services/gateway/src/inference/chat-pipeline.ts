@@ -286,8 +286,12 @@ export class ChatPipeline {
     if (!validated.ok) return validated;
     const chat = validated.request;
     const keepUsageChunk = chat.stream_options?.include_usage === true;
-    const upstream = chat.stream === true && !keepUsageChunk ? withUsage(filled) : filled;
-    const upstreamBody = upstream === parsed.value && bytes ? bytes : JSON.stringify(upstream);
+    const askUsage = chat.stream === true && !keepUsageChunk;
+    // The client's bytes as they came, unless the gateway had to change the request.
+    const upstreamBody =
+      bytes && !askUsage && filled === parsed.value
+        ? bytes
+        : jsonOf(askUsage ? withUsage(chat) : chat);
     return { ok: true, value: { request: chat, upstreamBody, keepUsageChunk } };
   }
 
@@ -534,17 +538,29 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The V1 body with the deployment's served name as `model` when it has none (seed 000). */
+/**
+ * The V1 body with the deployment's served name as `model` when it has none (seed 000). The
+ * parsed body is a PyDict (a Map, validation/py-value.ts) or, from tests, a plain object.
+ */
 function withModel(value: unknown, service: RoutableService | undefined): unknown {
-  if (!service || !isObject(value) || 'model' in value) return value;
+  if (!service) return value;
+  if (value instanceof Map) {
+    return value.has('model')
+      ? value
+      : new Map([...(value as Map<string, unknown>), ['model', service.name]]);
+  }
+  if (!isObject(value) || 'model' in value) return value;
   return { ...value, model: service.name };
 }
 
-/** The body with `stream_options.include_usage: true` (the gateway counts every token). */
-function withUsage(value: unknown): unknown {
-  if (!isObject(value)) return value;
-  const options = isObject(value.stream_options) ? value.stream_options : {};
-  return { ...value, stream_options: { ...options, include_usage: true } };
+/** The request with `stream_options.include_usage: true` (the gateway counts every token). */
+function withUsage(chat: ChatRequest): ChatRequest {
+  return { ...chat, stream_options: { ...(chat.stream_options ?? {}), include_usage: true } };
+}
+
+/** JSON of a validated request (an exact big integer is sent as a number). */
+function jsonOf(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
 }
 
 /** The service's QPS: the lower of its own setting and a quotas policy (0 = none). */

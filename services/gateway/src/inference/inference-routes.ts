@@ -52,7 +52,7 @@ export function registerInferenceRoutes(
     };
     const get = (url: string, serviceOf: (params: Params) => string | undefined) => {
       scope.get(url, (request, reply) => {
-        models.list(request, reply, serviceOf(request.params as Params));
+        void models.list(request, reply, serviceOf(request.params as Params));
         return reply;
       });
       scope.route({ method: OTHER_THAN_GET, url, handler: methodNotAllowed('GET') });

@@ -116,7 +116,13 @@ export class InferenceServer implements OnModuleInit, OnApplicationShutdown {
       metrics: this.metrics,
       inFlight: this.inFlight,
     });
-    const models = new ModelsListing(auth, this.directory, config.REGION, (r) => chat.clientIp(r));
+    const models = new ModelsListing(
+      auth,
+      this.directory,
+      config.REGION,
+      (r) => chat.clientIp(r),
+      ipLimit,
+    );
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     registerInferenceRoutes(fastify, chat, models);
     // Server closing (SIGTERM): stop taking calls, let open ones run until the deadline.

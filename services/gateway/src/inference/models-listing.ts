@@ -6,6 +6,7 @@ import {
 } from '../auth/caller-authenticator.js';
 import { type RoutableService, type ServiceDirectory } from '../directory/index.js';
 import { type GatewayError } from '../errors/gateway-error.js';
+import { type IpRateLimit } from './ip-limit.js';
 import { apiNotFound, errorPayload, missingAuthorization, noAccess } from './errors.js';
 
 /** One entry of a model listing, as seed 002 §4.5.2 shows it. */
@@ -25,12 +26,16 @@ export class ModelsListing {
     private readonly directory: ServiceDirectory,
     private readonly region: string,
     private readonly clientIp: (request: FastifyRequest) => string,
+    private readonly ipLimit?: IpRateLimit,
   ) {}
 
-  list(request: FastifyRequest, reply: FastifyReply, serviceId?: string): void {
+  async list(request: FastifyRequest, reply: FastifyReply, serviceId?: string): Promise<void> {
+    const ip = this.clientIp(request);
+    const limited = await this.ipLimit?.check(ip);
+    if (limited) return this.refuse(request, reply, limited);
     const secret = bearerSecret(request.headers.authorization);
     if (secret === undefined) return this.refuse(request, reply, missingAuthorization());
-    const auth = this.auth.key(secret, this.clientIp(request));
+    const auth = this.auth.key(secret, ip);
     if (!auth.ok) return this.refuse(request, reply, auth.error);
     const listed =
       serviceId === undefined
