@@ -7,6 +7,7 @@ export { bootstrapService, type ServiceDefinition, startService } from './bootst
 export { migrate, type MigrateCommand, runMigrateCommand } from './migrate-command.js';
 export { type OpenApiInfo, setupApp, setupOpenApi } from './setup-app.js';
 export {
+  INPUT_HYGIENE_OFF,
   installRequestHygiene,
   InvalidEncodingError,
   type RequestHygieneOptions,

@@ -5,11 +5,12 @@ import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Min } from 'class-validator';
-import { type LightMyRequestResponse } from 'fastify';
+import { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFastifyAdapter, ObservabilityModule } from '@maas/observability';
 import { errorHandlingProviders } from '../app-module.js';
 import { setupApp } from '../setup-app.js';
+import { INPUT_HYGIENE_OFF } from './request-hygiene.js';
 
 class PageQuery {
   @IsOptional()
@@ -83,6 +84,19 @@ beforeAll(async () => {
     logger: false,
   });
   setupApp(app, { title: 't', description: 'd', apiKeyHeaders: [] }, { bodyLimit: BODY_LIMIT });
+  // A plain Fastify route with its own parser and error format, exempted from the checks.
+  const fastify = app.getHttpAdapter().getInstance<FastifyInstance>();
+  await fastify.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, next) =>
+      next(null, body),
+    );
+    scope.post('/raw/:id', { config: INPUT_HYGIENE_OFF }, (request) => ({
+      id: (request.params as { id: string }).id,
+      bytes: (request.body as Buffer).length,
+    }));
+    done();
+  });
   await app.listen(0, '127.0.0.1');
 });
 
@@ -252,6 +266,14 @@ describe('methods', () => {
   it('still answers 404 to a path no method has', async () => {
     expectError(await send('TRACE', '/nothing'), 404, 'MAAS.0404');
     expectError(await send('GET', '/nothing'), 404, 'MAAS.0404');
+  });
+});
+
+describe('a route exempted with INPUT_HYGIENE_OFF', () => {
+  it('gets its body and parameters as sent', async () => {
+    const res = await send('POST', '/raw/a%00b', 'x=1', 'text/plain');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ id: 'a\u0000b', bytes: 3 });
   });
 });
 

@@ -36,6 +36,18 @@ export class InvalidEncodingError extends DomainError {
   }
 }
 
+/**
+ * Route config (`config` of a plain Fastify route) that exempts a route from the media type
+ * and parameter checks: for a route that reads its body itself in a scope with its own
+ * parser and answers in another error format (e.g. the gateway's OpenAI-compatible routes).
+ */
+export const INPUT_HYGIENE_OFF = { inputHygiene: false } as const;
+
+function exempt(request: FastifyRequest): boolean {
+  const config = request.routeOptions.config as { inputHygiene?: boolean } | undefined;
+  return config?.inputHygiene === false;
+}
+
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return (
@@ -53,6 +65,7 @@ function checkRoute(fastify: FastifyInstance, request: FastifyRequest): DomainEr
     const allowed = allowedMethods(fastify, request.method, request.url);
     return allowed.length > 0 ? new MethodNotAllowedError(request.method, allowed) : undefined;
   }
+  if (exempt(request)) return undefined;
   if (hasBody(request) && mediaTypeOf(request) !== JSON_MEDIA_TYPE) {
     return new UnsupportedMediaTypeError();
   }
@@ -61,7 +74,7 @@ function checkRoute(fastify: FastifyInstance, request: FastifyRequest): DomainEr
 
 /** Path and query parameters: no NUL or lone surrogate, no number beyond what a column holds. */
 function checkParameters(request: FastifyRequest): RequestValidationError | undefined {
-  if (request.is404) return undefined;
+  if (request.is404 || exempt(request)) return undefined;
   const finding =
     findInvalidInput(request.params, parameterProblem) ??
     findInvalidInput(request.query, parameterProblem);
