@@ -54,6 +54,25 @@ const longSecret = makeValidator<string>((input) => {
   return input;
 });
 
+/** A domain-qualified extended resource name, e.g. huawei.com/Ascend910. */
+const extendedResourceName = makeValidator<string>((input) => {
+  const domain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const [prefix, name, ...rest] = input.split('/');
+  const ok =
+    rest.length === 0 &&
+    prefix !== undefined &&
+    prefix.length <= 253 &&
+    domain.test(prefix) &&
+    name !== undefined &&
+    name.length <= 63 &&
+    /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+  if (!ok)
+    throw new EnvError(
+      'must be a domain-qualified extended resource name such as huawei.com/Ascend910',
+    );
+  return input;
+});
+
 /** A public base URL without a trailing slash. */
 const baseUrl = makeValidator<string>((input) => {
   let url: URL;
@@ -292,6 +311,10 @@ export const deploymentsConfigSchema = {
   RECONCILER_NODE_SELECTOR: str({
     default: 'maas.io/pool',
     desc: 'Label selector of the nodes the reconciler watches for capacity; every pool must select nodes within it ("" = all nodes)',
+  }),
+  DEFAULT_NPU_RESOURCE_NAME: extendedResourceName({
+    default: 'huawei.com/Ascend910',
+    desc: 'Extended resource the NPU device plugin advertises on the nodes: the npu_resource_name of a pool created without one',
   }),
   SCHEDULING_DEADLINE_SECONDS: intBetween(
     1,

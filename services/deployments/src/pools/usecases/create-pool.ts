@@ -4,7 +4,7 @@ import { type RequestContext } from '../../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { type CreatePoolRequest, type PoolResponse } from '../dto/pool.dto.js';
 import { accountNodeSelector, accountProblems } from '../pool-isolation.js';
-import { checkPoolFields, DEFAULT_NPU_RESOURCE, POOL_LABEL_KEY } from '../pool-rules.js';
+import { checkPoolFields, POOL_LABEL_KEY } from '../pool-rules.js';
 import { InvalidPoolError } from '../pools.errors.js';
 import { PoolsRepository } from '../pools.repository.js';
 import { PoolView } from './pool-view.js';
@@ -12,7 +12,7 @@ import { PoolView } from './pool-view.js';
 /**
  * Creates a dedicated resource pool. Defaults: the installation's region, node selector
  * `maas.io/pool=<name>`, taint `maas.io/pool=<name>:NoSchedule`, NPU resource
- * `huawei.com/Ascend910`. The selector always gets `maas.io/account=<the caller's account>`
+ * DEFAULT_NPU_RESOURCE_NAME (`huawei.com/Ascend910` unless the operator set another). The selector always gets `maas.io/account=<the caller's account>`
  * (pool-isolation.ts): only nodes the operator assigned to the account are ever used.
  */
 @Injectable()
@@ -47,7 +47,7 @@ export class CreatePool {
         value.taint === undefined
           ? { key: POOL_LABEL_KEY, value: name, effect: 'NoSchedule' }
           : value.taint,
-      npuResourceName: value.npuResourceName ?? DEFAULT_NPU_RESOURCE,
+      npuResourceName: value.npuResourceName ?? this.config.DEFAULT_NPU_RESOURCE_NAME,
       flavorIds: value.flavorIds as string[],
     });
     return this.view.of(pool);
