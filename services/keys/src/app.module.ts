@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppOptions, errorHandlingProviders, ServiceConfigModule } from '@maas/app';
-import { IamProjectionModule } from '@maas/auth';
+import { IamProjectionModule, OperatorAuthModule } from '@maas/auth';
 import { DatabaseModule } from '@maas/database';
 import { HealthModule, kafkaCheck, postgresCheck } from '@maas/health';
 import { KafkaModule, OutboxModule } from '@maas/nest-events';
@@ -44,6 +44,7 @@ export class AppModule {
           consumerName: 'keys.iam-projection',
           consume: config.CONSUMERS_RUN,
         }),
+        OperatorAuthModule.forRoot({ token: config.OPERATOR_TOKEN }),
         CoreModule,
         ApiKeysModule,
       ],

@@ -10,6 +10,7 @@ import {
   logConfig,
   migrationsConfig,
   minLength,
+  operatorConfig,
   outboxRelayConfig,
   secret,
 } from '@maas/config';
@@ -29,6 +30,7 @@ export const keysConfigSchema = {
   ...consumersConfig('maas.iam.v1, maas.quotas.v1 and maas.usage.v1'),
   ...migrationsConfig,
   ...iamClientConfig,
+  ...operatorConfig('PUT /v1/{project_id}/api-keys/{key_id}/frozen'),
   API_KEY_PEPPER: secret(
     minLength(MIN_PEPPER_LENGTH)({
       desc:

@@ -11,7 +11,10 @@ import { type ApiKeyEntity } from './api-key.entity.js';
 
 const AGGREGATE = 'api_key';
 
-/** The key's whole state for maas.keys.v1: hash, scope, status; never the secret. */
+/**
+ * The key's whole state for maas.keys.v1: hash, scope, status (ACTIVE, or FROZEN while the
+ * operator has frozen it: verifiers answer 81006); never the secret.
+ */
 export function apiKeyChanged(
   key: ApiKeyEntity,
   requestId?: string,
@@ -26,7 +29,7 @@ export function apiKeyChanged(
       region: key.region,
       tag: key.tag,
       description: key.description,
-      status: ApiKeyStatus.ACTIVE,
+      status: key.frozen ? ApiKeyStatus.FROZEN : ApiKeyStatus.ACTIVE,
       secretHash: key.secretHash,
       ...(grace
         ? {

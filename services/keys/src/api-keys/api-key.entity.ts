@@ -57,6 +57,19 @@ export class ApiKeyEntity {
   @Column({ name: 'allowed_models', type: 'text', array: true })
   allowedModels!: string[];
 
+  /**
+   * Frozen by the platform operator: the key stays (listed, rotatable, deletable) but every
+   * call with it is refused with ModelArts.81006 (seed 002 Table 4-19) until unfrozen.
+   */
+  @Column({ type: 'boolean', default: false })
+  frozen!: boolean;
+
+  @Column({ name: 'frozen_at', type: 'timestamptz', nullable: true })
+  frozenAt!: Date | null;
+
+  @Column({ name: 'frozen_reason', type: 'varchar', length: 200, default: '' })
+  frozenReason!: string;
+
   /** +1 with every change published on maas.keys.v1. */
   @Column({ type: 'bigint', transformer: bigintNumber })
   version!: number;

@@ -63,6 +63,12 @@ export class ApiKeysRepository {
     return manager.findOneBy(ApiKeyEntity, { id, accountId, projectId });
   }
 
+  /** A key of the project whatever its account (operator routes have no caller), or null. */
+  findInAnyAccount(projectId: string, id: string): Promise<ApiKeyEntity | null> {
+    if (!isUuid(id) || !isUuid(projectId)) return Promise.resolve(null);
+    return this.dataSource.manager.findOneBy(ApiKeyEntity, { id, projectId });
+  }
+
   async save(manager: EntityManager, key: ApiKeyEntity): Promise<void> {
     await manager.save(ApiKeyEntity, key);
   }

@@ -72,6 +72,9 @@ describe('maas.keys.v1 payloads', () => {
     serviceIds: ['s1'],
     allowedCidrs: [],
     allowedModels: ['m'],
+    frozen: false,
+    frozenAt: null,
+    frozenReason: '',
     version: 3,
     createdAt: new Date('2026-03-01T00:00:00Z'),
     rotatedAt: new Date('2026-03-01T00:00:05Z'),
@@ -98,6 +101,15 @@ describe('maas.keys.v1 payloads', () => {
       keyId: key.id,
       secretHash: 'hmac-sha256:aa',
       version: 4n,
+    });
+  });
+
+  it('say FROZEN while the operator has frozen the key, with the rest of its state', () => {
+    const frozen = { ...key, frozen: true, frozenAt: new Date(), frozenReason: 'abuse' };
+    expect(apiKeyChanged(frozen).payload).toMatchObject({
+      status: ApiKeyStatus.FROZEN,
+      secretHash: 'hmac-sha256:aa',
+      previousSecretHash: 'hmac-sha256:bb',
     });
   });
 });

@@ -44,6 +44,20 @@ export class ApiKeyResponse {
   @ApiProperty({ type: ApiKeyScopeResponse })
   scope!: ApiKeyScopeResponse;
 
+  @ApiProperty({
+    enum: ['active', 'frozen'],
+    description:
+      'frozen: the platform operator froze the key; calls with it are refused with ' +
+      'ModelArts.81006 until it is unfrozen',
+  })
+  status!: 'active' | 'frozen';
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  frozen_at!: string | null;
+
+  @ApiProperty({ description: "The operator's note on why it is frozen ('' when not frozen)" })
+  frozen_reason!: string;
+
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 
@@ -84,12 +98,23 @@ export class ApiKeyResponse {
         allowed_cidrs: key.allowedCidrs,
         allowed_models: key.allowedModels,
       },
+      ...frozenState(key),
       created_at: key.createdAt.toISOString(),
       rotated_at: key.rotatedAt?.toISOString() ?? null,
       last_used_at: key.lastUsedAt?.toISOString() ?? null,
       previous_secret_valid_until: grace?.toISOString() ?? null,
     };
   }
+}
+
+function frozenState(
+  key: ApiKeyEntity,
+): Pick<ApiKeyResponse, 'status' | 'frozen_at' | 'frozen_reason'> {
+  return {
+    status: key.frozen ? 'frozen' : 'active',
+    frozen_at: key.frozenAt?.toISOString() ?? null,
+    frozen_reason: key.frozenReason,
+  };
 }
 
 /** The create and rotate answers: the only time the secret is ever shown. */
