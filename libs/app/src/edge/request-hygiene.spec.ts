@@ -85,7 +85,7 @@ beforeAll(async () => {
   });
   setupApp(app, { title: 't', description: 'd', apiKeyHeaders: [] }, { bodyLimit: BODY_LIMIT });
   // A plain Fastify route with its own parser and error format, exempted from the checks.
-  const fastify = app.getHttpAdapter().getInstance<FastifyInstance>();
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   await fastify.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, next) =>
