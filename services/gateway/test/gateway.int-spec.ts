@@ -87,7 +87,8 @@ describe('the openai SDK, unmodified', () => {
     });
     expect(answer.object).toBe('chat.completion');
     expect(answer.choices[0].message.content).toBeTruthy();
-    expect(answer.usage?.completion_tokens).toBe(5);
+    expect(answer.usage?.completion_tokens).toBeGreaterThan(0);
+    expect(answer.usage?.completion_tokens).toBeLessThanOrEqual(5);
   });
 
   it('keeps a multi-turn dialogue (the client resends the history)', async () => {
@@ -145,7 +146,10 @@ describe('the openai SDK, unmodified', () => {
     for await (const chunk of stream) chunks.push(chunk);
     const last = chunks.at(-1)!;
     expect(last.choices).toEqual([]);
-    expect(last.usage?.completion_tokens).toBe(6);
+    expect(last.usage?.completion_tokens).toBeGreaterThan(0);
+    expect(last.usage?.total_tokens).toBe(
+      last.usage!.prompt_tokens + last.usage!.completion_tokens,
+    );
   });
 
   it('lists what the key may call on /v1/models', async () => {

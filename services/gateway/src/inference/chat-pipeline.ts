@@ -351,8 +351,8 @@ export class ChatPipeline {
     ctx.attempts = result.ok ? result.response.attempts : result.attempts;
     this.deps.metrics.retried(service.serviceId, ctx.attempts - 1);
     if (!result.ok) {
-      this.deps.metrics.upstreamError(service.serviceId, result.failure);
       if (result.failure === 'aborted') return this.finish(ctx, 499);
+      this.deps.metrics.upstreamError(service.serviceId, result.failure);
       return this.refuse(
         reply,
         ctx,
@@ -393,9 +393,9 @@ export class ChatPipeline {
     try {
       body = await readBody(response);
     } catch (error) {
-      const failure = classifyUpstreamError(error);
-      this.deps.metrics.upstreamError(serviceId, failure);
+      const failure = ctx.controller.signal.aborted ? 'aborted' : classifyUpstreamError(error);
       if (failure === 'aborted') return this.finish(ctx, 499);
+      this.deps.metrics.upstreamError(serviceId, failure);
       return this.refuse(
         reply,
         ctx,

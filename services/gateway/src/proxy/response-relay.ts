@@ -73,7 +73,8 @@ export async function relayStream(
     out.end();
     return { status: 200, ...(relay.usage ? { usage: relay.usage } : {}) };
   } catch (error) {
-    const failure = classifyUpstreamError(error);
+    // The call's own abort (client gone, drain deadline) surfaces as the abort reason.
+    const failure = signal.aborted ? 'aborted' : classifyUpstreamError(error);
     out.end();
     return {
       status: failure === 'aborted' ? 499 : 200,

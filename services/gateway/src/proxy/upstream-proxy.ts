@@ -81,7 +81,7 @@ export class UpstreamProxy {
       } catch (error) {
         lease.release();
         lastError = error;
-        const failure = classifyUpstreamError(error);
+        const failure = call.signal.aborted ? 'aborted' : classifyUpstreamError(error);
         if (failure !== 'connect') return { ok: false, failure, attempts, error };
         this.ejected.set(lease.instanceId, Date.now() + EJECT_MS);
       }
