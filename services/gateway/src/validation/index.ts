@@ -1,5 +1,5 @@
 import type { GatewayError } from '../errors/gateway-error.js';
-import { decodeJsonBytes, scanJson } from './py-json.js';
+import { decodeJsonBytes, rememberText, scanJson } from './py-json.js';
 import { pydanticError } from './validate-chat-request.js';
 
 export type {
@@ -30,6 +30,8 @@ export function parseJsonBody(
   }
   const text = decodeJsonBytes(raw);
   if (text === undefined) return { ok: false, error: unparsable() };
+  const native = nativeParse(text);
+  if (native) return { ok: true, value: native };
   const result = scanJson(text);
   if (result.ok) return { ok: true, value: result.value };
   if (result.kind === 'unparsable') return { ok: false, error: unparsable() };
@@ -45,6 +47,24 @@ export function parseJsonBody(
       },
     ]),
   };
+}
+
+/**
+ * V8's JSON.parse for the fast path: an object it reads is one Python reads the same way (see
+ * fast-path.ts); its text is kept for a faithful re-read if validation has to report errors.
+ * Anything else (a syntax error to report with Python's message, NaN, a top-level scalar) is
+ * left to the faithful scanner.
+ */
+function nativeParse(text: string): object | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  rememberText(value, text);
+  return value;
 }
 
 /** FastAPI's answer when reading the body raises something other than a JSONDecodeError. */

@@ -374,6 +374,24 @@ function pyInt(literal: string): number | bigint {
   return big;
 }
 
+/**
+ * The decoded text of a body parseJsonBody handed out as a `JSON.parse` object (the fast path),
+ * kept on the object under a non-enumerable symbol (invisible to Object.keys, spreads and
+ * JSON.stringify; a WeakMap
+ * costs about half a JSON.parse more per request) so that validation can re-read the body
+ * faithfully when it has errors to report.
+ */
+const SOURCE = Symbol('json source text');
+
+export function rememberText(value: object, text: string): void {
+  // Non-enumerable: not copied by spreads, not seen by deep equality.
+  Object.defineProperty(value, SOURCE, { value: text });
+}
+
+export function bodyText(value: object): string | undefined {
+  return (value as { [SOURCE]?: string })[SOURCE];
+}
+
 /** `json.loads(text)` for an already decoded body. */
 export function scanJson(text: string): ScanResult {
   try {

@@ -345,8 +345,64 @@ const CHECKERS: Checkers = {
   union: checkUnion,
 };
 
+/**
+ * The fast path: whether `value` is valid, without building any error (every request runs this;
+ * only a refused one runs `check` to collect pydantic's errors).
+ */
+export function valid(schema: Schema, value: PyValue): boolean {
+  return (VALID[schema.k] as Valid<Schema>)(schema, value);
+}
+
+type Valid<S extends Schema> = (schema: S, value: PyValue) => boolean;
+
+const VALID: { [K in Schema['k']]: Valid<Extract<Schema, { k: K }>> } = {
+  any: () => true,
+  str: (_s, value) => typeof value === 'string',
+  nullable: (s, value) => value === null || valid(s.inner, value),
+  literal: (s, value) => typeof value === 'string' && s.values.includes(value),
+  int: (s, value) => validInt(s, value),
+  float: (_s, value) => floatValue(value) !== undefined,
+  bool: (_s, value) => boolValue(value) !== undefined,
+  iterable: (_s, value) => typeof value === 'string' || Array.isArray(value) || isDict(value),
+  list: (s, value) => Array.isArray(value) && value.every((item) => valid(s.item, item)),
+  dict: (s, value) => isDict(value) && validValues(s.value, value),
+  model: (s, value) => isDict(value) && validFields(s, value),
+  'typed-dict': (s, value) => isDict(value) && validFields(s, value),
+  union: (s, value) => s.choices.some((choice) => valid(choice.schema, value)),
+};
+
+function validInt(schema: { ge?: bigint; le?: bigint }, value: PyValue): boolean {
+  if (typeof value === 'number' && schema.ge === undefined && schema.le === undefined)
+    return Number.isInteger(value);
+  const n = intValue(value);
+  return (
+    n !== undefined &&
+    !(schema.ge !== undefined && n < schema.ge) &&
+    !(schema.le !== undefined && n > schema.le)
+  );
+}
+
+function validValues(schema: Schema, value: PyDict): boolean {
+  for (const item of value.values()) if (!valid(schema, item)) return false;
+  return true;
+}
+
+function validFields(
+  schema: { fields: Field[]; index: Map<string, Field>; extra: string },
+  value: PyDict,
+): boolean {
+  for (const field of schema.fields) {
+    const item = value.get(field.name);
+    if (item === undefined ? field.required : !valid(field.schema, item)) return false;
+  }
+  if (schema.extra !== 'forbid') return true;
+  for (const key of value.keys()) if (!schema.index.has(key)) return false;
+  return true;
+}
+
 /** Validates `value` against `schema`, appending pydantic's errors; true when valid. */
 export function check(schema: Schema, value: PyValue, loc: Loc, errors: PydError[]): boolean {
+  if (valid(schema, value)) return true;
   return (CHECKERS[schema.k] as Checker<Schema>)(schema, value, loc, errors);
 }
 

@@ -5,6 +5,8 @@ import { check, valueError, type PydError } from './pydantic.js';
 import { PyTuple, pairs, repr, type Reprable } from './py-repr.js';
 import { fromJs, isDict, pyNumber, pyTruthy, type PyDict, type PyValue } from './py-value.js';
 import { samplingError } from './sampling-rules.js';
+import { fastRequest } from './fast-path.js';
+import { bodyText, scanJson } from './py-json.js';
 
 /**
  * Validation of a chat completion body, answering what the model server (vLLM's OpenAI server,
@@ -51,7 +53,36 @@ const INVALID_BODY = (): GatewayError =>
   platformError(400, 'ModelArts.81001', 'Invalid request body.');
 
 export function validateChatRequest(value: unknown): ValidationResult {
-  const body: PyValue = value instanceof Map ? (value as PyDict) : fromJs(value);
+  const fast = isPlainObject(value) ? fastRequest(value) : undefined;
+  if (fast) return refinedRequest(fast);
+  return faithfulValidation(toPyValue(value));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Map)
+  );
+}
+
+/** The body as Python's json.loads read it: re-read from its text when parseJsonBody kept it. */
+function toPyValue(value: unknown): PyValue {
+  if (value instanceof Map) return value as PyDict;
+  const text = typeof value === 'object' && value !== null ? bodyText(value) : undefined;
+  if (text !== undefined) {
+    const scanned = scanJson(text);
+    if (scanned.ok) return scanned.value;
+  }
+  return fromJs(value);
+}
+
+/** Steps 3–4, on a request whose shape is valid. */
+function refinedRequest(request: ChatRequest): ValidationResult {
+  const message = messagesError(request) ?? samplingError(request);
+  if (message) return { ok: false, error: vllmError(400, 'BadRequestError', message) };
+  return { ok: true, request };
+}
+
+function faithfulValidation(body: PyValue): ValidationResult {
   if (body === null) {
     return fail([{ type: 'missing', loc: [], msg: 'Field required', input: null }]);
   }
@@ -74,10 +105,7 @@ export function validateChatRequest(value: unknown): ValidationResult {
   if (hookError) return fail([valueError([], hookError, body)]);
   const errors: PydError[] = [];
   if (!check(chatCompletionRequest, body, [], errors)) return fail(errors);
-  const request = toChatRequest(body);
-  const message = messagesError(request) ?? samplingError(request);
-  if (message) return { ok: false, error: vllmError(400, 'BadRequestError', message) };
-  return { ok: true, request };
+  return refinedRequest(toChatRequest(body));
 }
 
 function fail(errors: PydError[]): ValidationResult {

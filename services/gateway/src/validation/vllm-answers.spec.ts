@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseJsonBody, validateChatRequest } from './index.js';
+import { scanJson } from './py-json.js';
 
 /**
  * The real model server's answers: fixtures/vllm-answers.json holds what vLLM 0.6.3's request
@@ -62,4 +63,21 @@ describe("refuses what only vLLM's chat step would refuse", () => {
       answer: JSON.stringify(body),
     });
   });
+});
+
+describe('the fast path agrees with the faithful path', () => {
+  it.each(answers.filter((a) => a.status === 200).map((a) => [a.name, a] as const))(
+    '%s',
+    (_name, a) => {
+      const text =
+        a.hex !== undefined ? Buffer.from(a.hex, 'hex').toString('utf8') : (a.body ?? '');
+      const scanned = scanJson(text);
+      if (!scanned.ok) throw new Error('oracle-accepted body must scan');
+      const faithful = validateChatRequest(scanned.value);
+      const parsed = parseJsonBody(Buffer.from(text, 'utf8'));
+      if (!parsed.ok) throw new Error('oracle-accepted body must parse');
+      const fast = validateChatRequest(parsed.value);
+      expect(fast).toEqual(faithful);
+    },
+  );
 });
