@@ -388,19 +388,11 @@ export class ChatPipeline {
     response: UpstreamResponse,
     limitHeaders: Record<string, string>,
   ): Promise<void> {
-    const serviceId = ctx.service?.serviceId ?? '';
     let body: Buffer;
     try {
       body = await readBody(response);
     } catch (error) {
-      const failure = ctx.controller.signal.aborted ? 'aborted' : classifyUpstreamError(error);
-      if (failure === 'aborted') return this.finish(ctx, 499);
-      this.deps.metrics.upstreamError(serviceId, failure);
-      return this.refuse(
-        reply,
-        ctx,
-        failure === 'timeout' ? backendTimeout() : backendUnavailable(),
-      );
+      return this.readFailed(reply, ctx, error);
     }
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     const usage = ok ? usageOfBody(body) : undefined;
@@ -414,6 +406,14 @@ export class ChatPipeline {
       .type(typeof type === 'string' ? type : 'application/json')
       .send(body);
     this.finish(ctx, response.statusCode, usage);
+  }
+
+  /** The answer broke off (timeout, broken connection) or the client went away meanwhile. */
+  private readFailed(reply: FastifyReply, ctx: CallContext, error: unknown): void {
+    const failure = ctx.controller.signal.aborted ? 'aborted' : classifyUpstreamError(error);
+    if (failure === 'aborted') return this.finish(ctx, 499);
+    this.deps.metrics.upstreamError(ctx.service?.serviceId ?? '', failure);
+    this.refuse(reply, ctx, failure === 'timeout' ? backendTimeout() : backendUnavailable());
   }
 
   /** Non-streamed output moderation (seed 002 Table 4-19 81011: "input or non-streaming output"). */
