@@ -59,7 +59,8 @@ export class PresetAccessRepository {
 
   /** Disables every enabled access to the service (it is being removed); the changes. */
   async revokeAll(manager: EntityManager, serviceId: string): Promise<AccessChange[]> {
-    const rows: AccessRow[] = await manager.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows]: [AccessRow[], number] = await manager.query(
       `UPDATE ${this.table(manager)}
          SET enabled = false, version = version + 1, updated_at = now()
          WHERE service_id = $1 AND enabled
