@@ -55,7 +55,8 @@ const EXACT: { [K in Schema['k']]: Exact<Extract<Schema, { k: K }>> } = {
   bool: (_s, value) => typeof value === 'boolean',
   nullable: (s, value) => value === null || exact(s.inner, value),
   literal: (s, value) => typeof value === 'string' && s.values.includes(value),
-  iterable: (_s, value) => typeof value === 'string' || typeof value === 'object',
+  iterable: (_s, value) =>
+    typeof value === 'string' || (typeof value === 'object' && value !== null),
   list: (s, value) => Array.isArray(value) && exactItems(s.item, value),
   dict: (s, value) => isObject(value) && exactValues(s.value, value),
   model: (s, value) => isObject(value) && exactFields(s, value),
