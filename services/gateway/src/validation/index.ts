@@ -1,3 +1,20 @@
+/**
+ * Request-body validation of the inference gateway (SPEC §8; seed 002 Tables 4-8, 4-13..4-15,
+ * 4-19). Pure code: no I/O, no Nest. The pipeline calls, in this order:
+ *
+ *   const parsed = parseJsonBody(rawBody);            // 400 json_invalid / missing body
+ *   if (!parsed.ok) return reply(parsed.error);
+ *   const valid = validateChatRequest(parsed.value);  // 400 pydantic list / vLLM message / 81001
+ *   if (!valid.ok) return reply(valid.error);
+ *   … resolve valid.request.model to a service …
+ *   const refused = checkModelRules(valid.request, service);  // n > 1 on DeepSeek-R1/V3
+ *
+ * Answers are what the model server (vLLM 0.6.3's OpenAI server; seed 002 Table 4-19 prints its
+ * answers) sends for the same body, byte for byte; see validate-chat-request.ts for the order and
+ * the gateway's own additions (81001 for an empty `model`, roles, content parts,
+ * `max_completion_tokens`). FastAPI parses the body as JSON only for a JSON content type (or
+ * none): the content-type decision is the caller's. Regenerating the fixtures: fixtures/*.py.
+ */
 import type { GatewayError } from '../errors/gateway-error.js';
 import { decodeJsonBytes, rememberText, scanJson } from './py-json.js';
 import { pydanticError } from './validate-chat-request.js';
