@@ -20,24 +20,32 @@ class FakeTransport implements UsageTransport {
   readonly batches: number[] = [];
   attempts = 0;
   closed = false;
-  private hanging: (() => void)[] = [];
+  private hanging: ((ok: boolean) => void)[] = [];
 
   send(messages: readonly UsageMessage[]): Promise<void> {
     this.attempts += 1;
     if (this.mode === 'fail') return Promise.reject(new Error('broker down'));
     if (this.mode === 'hang') {
-      return new Promise((_, reject) =>
-        this.hanging.push(() => reject(new Error('request timed out'))),
+      return new Promise((resolve, reject) =>
+        this.hanging.push((ok) => {
+          if (!ok) return reject(new Error('request timed out'));
+          this.take(messages);
+          resolve();
+        }),
       );
     }
-    this.batches.push(messages.length);
-    this.delivered.push(...messages);
+    this.take(messages);
     return Promise.resolve();
   }
 
-  /** Ends the hanging sends with an error. */
-  release(): void {
-    for (const fail of this.hanging.splice(0)) fail();
+  private take(messages: readonly UsageMessage[]): void {
+    this.batches.push(messages.length);
+    this.delivered.push(...messages);
+  }
+
+  /** Ends the hanging sends: acknowledged (ok) or failed. */
+  release(ok = false): void {
+    for (const end of this.hanging.splice(0)) end(ok);
   }
 
   close(): Promise<void> {
@@ -173,7 +181,7 @@ describe('KafkaUsageRecorder', () => {
     expect(readdirSync(r.spillDirectory).filter((f) => f.endsWith('.usage'))).toEqual([]);
   });
 
-  it('treats a send that takes too long as an outage: the buffer goes to the spill meanwhile', async () => {
+  it('treats a send that takes too long as an outage: its records and the buffer go to the spill', async () => {
     const transport = new FakeTransport();
     transport.mode = 'hang';
     const r = recorder(transport, { sendStallMs: 100 });
@@ -181,12 +189,30 @@ describe('KafkaUsageRecorder', () => {
     for (let i = 1; i <= 30; i++) r.record(usage(i));
     await eventually(() => transport.attempts === 1);
     for (let i = 31; i <= 60; i++) r.record(usage(i));
-    // The 30 records of the hanging send are not on disk yet; the 30 after it are.
-    await eventually(() => r.stats().spillRecords === 30, { description: 'the buffer spilled' });
+    // The hanging send's 30 records and the 30 after it are on disk: a kill loses none.
+    await eventually(() => r.stats().spillRecords === 60, { description: 'all spilled' });
+    transport.mode = 'fail';
+    transport.release(false); // the hanging send fails: its records are on disk already
+    await eventually(() => r.stats().failedSends >= 1);
+    expect(r.stats()).toMatchObject({ spillRecords: 60, spilled: 60 });
     transport.mode = 'ok';
-    transport.release(); // the hanging send fails: its 30 records are spilled, then replayed
-    await eventually(() => transport.delivered.length === 60 && r.stats().spillRecords === 0);
+    await eventually(() => r.stats().spillRecords === 0, { description: 'the spill replayed' });
+    expect(transport.delivered).toHaveLength(60);
     expect(new Set(ids(transport)).size).toBe(60);
+  });
+
+  it('sends the records of a stalled send that succeeds after all once more, as the same events', async () => {
+    const transport = new FakeTransport();
+    transport.mode = 'hang';
+    const r = recorder(transport, { sendStallMs: 100 });
+    await r.start();
+    for (let i = 1; i <= 20; i++) r.record(usage(i));
+    await eventually(() => r.stats().spillRecords === 20);
+    transport.mode = 'ok';
+    transport.release(true);
+    await eventually(() => r.stats().spillRecords === 0);
+    expect(transport.delivered).toHaveLength(40);
+    expect(new Set(ids(transport)).size).toBe(20); // duplicates carry the same event id
   });
 
   it('on stop spills what Kafka did not take; the next recorder on the directory delivers it with the same ids', async () => {

@@ -55,9 +55,10 @@ const CLOSE_TIMEOUT_MS = 2_000;
  *   once when `batchSize` records wait) sends the buffer in batches, one send at a time,
  *   through an idempotent producer; envelopes are built there, not on the request's path.
  * - A failed send, or one that takes longer than `sendStallMs`, starts an outage: the
- *   failed batch and everything buffered since goes to the spill (append-only segment
- *   files, fsync'd once per append), and while the outage lasts the buffer is spilled on
- *   every tick. Kafka is retried with back-off; once a send succeeds the spill is replayed,
+ *   batch of that send and everything buffered since goes to the spill (append-only
+ *   segment files, fsync'd once per append), and while the outage lasts the buffer is
+ *   spilled on every tick (a stalled send that succeeds after all is sent twice: the same
+ *   events, counted once). Kafka is retried with back-off; once a send succeeds the spill is replayed,
  *   oldest segment first, each segment deleted once Kafka acknowledged all its records.
  * - Each record's event id is fixed when it is recorded and travels with it (buffer, spill),
  *   so a re-send is the same event: delivery is at least once, and the consumers' inboxes
@@ -80,7 +81,8 @@ export class KafkaUsageRecorder extends UsageRecorder {
   private memory: PendingUsage[] = [];
   /** Built messages Kafka refused that the spill could not take either: sent first. */
   private held: UsageMessage[] = [];
-  private inFlight?: { batch: Batch; since: number };
+  /** The send in progress; `persisted` once its records (from memory) are in the spill too. */
+  private inFlight?: { batch: Batch; since: number; persisted: boolean };
   private replay?: { chunk: SpillChunk; at: number };
   private failures = 0;
   private retryAt = 0;
@@ -186,7 +188,10 @@ export class KafkaUsageRecorder extends UsageRecorder {
     clearTimeout(timeout);
     this.state = 'stopped';
     await this.spilling;
-    const inFlight = this.inFlight?.batch.source === 'memory' ? this.inFlight.batch.messages : [];
+    const inFlight =
+      this.inFlight?.batch.source === 'memory' && !this.inFlight.persisted
+        ? this.inFlight.batch.messages
+        : [];
     const left = [...inFlight, ...this.takeHeld(), ...this.build(this.memory.splice(0))];
     let written = 0;
     let failure: unknown;
@@ -233,7 +238,9 @@ export class KafkaUsageRecorder extends UsageRecorder {
   private tick(): void {
     if (this.state !== 'running') return;
     const outage = this.failures > 0 || this.stalled();
-    if (outage && !this.spilling && this.memory.length + this.held.length > 0) {
+    const stalledInMemory = this.inFlight?.batch.source === 'memory' && !this.inFlight.persisted;
+    const buffered = this.memory.length + this.held.length > 0 || stalledInMemory;
+    if (outage && !this.spilling && buffered) {
       this.spilling = this.spillBuffered().finally(() => (this.spilling = undefined));
     }
     if (Date.now() >= this.retryAt) this.pump();
@@ -259,12 +266,13 @@ export class KafkaUsageRecorder extends UsageRecorder {
   /** Sends batch after batch (held, then memory, then the spill) until none is left or a send fails. */
   private async sendAll(): Promise<void> {
     for (let batch = await this.nextBatch(); batch; batch = await this.nextBatch()) {
-      this.inFlight = { batch, since: Date.now() };
+      const inFlight = { batch, since: Date.now(), persisted: false };
+      this.inFlight = inFlight;
       try {
         await this.options.transport.send(batch.messages);
       } catch (error) {
         this.inFlight = undefined;
-        await this.failed(batch, error);
+        await this.failed(batch, error, inFlight.persisted);
         return;
       } finally {
         this.inFlight = undefined;
@@ -307,7 +315,7 @@ export class KafkaUsageRecorder extends UsageRecorder {
     }
   }
 
-  private async failed(batch: Batch, error: unknown): Promise<void> {
+  private async failed(batch: Batch, error: unknown, persisted: boolean): Promise<void> {
     this.failures += 1;
     this.counts.failedSends += 1;
     this.metrics.failedSends.inc();
@@ -325,13 +333,26 @@ export class KafkaUsageRecorder extends UsageRecorder {
       );
     }
     // A batch from the spill stays there (replayed from the same record); one from memory
-    // goes to the spill now (unless stop() already did that).
-    if (batch.source === 'memory' && this.state !== 'stopped') await this.persist(batch.messages);
+    // goes to the spill now (unless it went there when it stalled, or stop() took it).
+    if (batch.source === 'memory' && !persisted && this.state !== 'stopped') {
+      await this.persist(batch.messages);
+    }
   }
 
-  /** Spills what is buffered (during an outage). */
+  /**
+   * Spills what is buffered (during an outage), and the records of a stalled send: it may
+   * still succeed (then the spilled copy is sent again, the same events, counted once), but
+   * until it ends they would be lost with the process.
+   */
   private async spillBuffered(): Promise<void> {
-    await this.persist([...this.takeHeld(), ...this.build(this.memory.splice(0))]);
+    const inFlight = this.inFlight;
+    const stalled = inFlight?.batch.source === 'memory' && !inFlight.persisted;
+    if (stalled) inFlight.persisted = true;
+    await this.persist([
+      ...(stalled ? inFlight.batch.messages : []),
+      ...this.takeHeld(),
+      ...this.build(this.memory.splice(0)),
+    ]);
   }
 
   /** Writes messages to the spill; if it cannot take them, keeps them in memory (bounded). */
