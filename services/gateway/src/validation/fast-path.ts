@@ -12,6 +12,9 @@ import type { Field, Schema } from './pydantic.js';
  * documents (Python also takes NaN/Infinity, which JSON.parse refuses, so those go the slow way),
  * a float literal like `1.0` is valid wherever `1` is (int fields take integral floats, float
  * fields ints, bool fields 0/1), and integers beyond 2^53 are sent the slow way for exact bounds.
+ * One known difference: nesting deeper than Python's recursion limit inside a free-form field
+ * (e.g. `chat_template_kwargs`) passes here, where vLLM answers 400 "There was an error parsing
+ * the body" itself — the request is refused either way.
  */
 
 /** Keys whose vLLM before-hooks (validate-chat-request.ts) the fast path does not evaluate. */

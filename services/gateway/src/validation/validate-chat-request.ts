@@ -22,6 +22,10 @@ import { bodyText, scanJson } from './py-json.js';
  * empty or not a string cannot be routed and gets ModelArts.81001 "Invalid request body." — seed
  * 002 Table 4-19 lists "empty model parameters" under 81001 (a missing `model` is the vLLM
  * `missing` answer the same table prints).
+ *
+ * Hot path: a body parseJsonBody read with JSON.parse whose values already have their exact
+ * types is checked by fast-path.ts alone (a few µs); only bodies needing coercion or hooks, and
+ * refusals, are re-read faithfully (py-json.ts) to produce vLLM's exact answer.
  */
 
 export type ValidationResult =
