@@ -88,10 +88,13 @@ describe('freezing an account', () => {
 
   it('publishes AccountChanged snapshots with growing versions, one per real change', async () => {
     const { events } = await world.collect();
-    await eventually(() => accountSnapshots(events, acme.id).length >= 3, {
-      timeoutMs: 30_000,
-      description: "acme's snapshots",
-    });
+    // Both accounts' snapshots (keyed by account id, so possibly on different partitions).
+    await eventually(
+      () =>
+        accountSnapshots(events, acme.id).length >= 3 &&
+        accountSnapshots(events, other.id).length >= 1,
+      { timeoutMs: 30_000, description: 'the accounts’ snapshots' },
+    );
     const snapshots = accountSnapshots(events, acme.id);
     expect(snapshots.map((s) => [s.version, s.frozen, s.frozenReason])).toEqual([
       [1n, false, ''],
