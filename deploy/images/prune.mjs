@@ -174,7 +174,8 @@ for (const [name, dir] of libs) {
 const installed = {};
 for (const [dir, manifest] of packages) {
   const rel = path.relative(repo, dir);
-  if (!rel.startsWith('node_modules')) fail(`${manifest.name} resolved outside node_modules: ${rel}`);
+  if (!rel.startsWith('node_modules'))
+    fail(`${manifest.name} resolved outside node_modules: ${rel}`);
   copy(dir, path.join(out, rel), true);
   if (external.has(manifest.name)) installed[manifest.name] = manifest.version;
 }
@@ -185,7 +186,9 @@ const manifest = {
   private: true,
   type: 'module',
   description: `${own.name}: built JS and pruned production dependencies (deploy/images/prune.mjs)`,
-  dependencies: Object.fromEntries(Object.entries(installed).sort(([a], [b]) => a.localeCompare(b))),
+  dependencies: Object.fromEntries(
+    Object.entries(installed).sort(([a], [b]) => a.localeCompare(b)),
+  ),
   maasLibs: [...libs.keys()].sort(),
 };
 fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
