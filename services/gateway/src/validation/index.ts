@@ -17,7 +17,7 @@
  */
 import type { GatewayError } from '../errors/gateway-error.js';
 import { decodeJsonBytes, rememberText, scanJson } from './py-json.js';
-import { pydanticError } from './validate-chat-request.js';
+import { bodyUnreadable, pydanticError } from './validate-chat-request.js';
 
 export type {
   ChatContentPart,
@@ -46,12 +46,12 @@ export function parseJsonBody(
     };
   }
   const text = decodeJsonBytes(raw);
-  if (text === undefined) return { ok: false, error: unparsable() };
+  if (text === undefined) return { ok: false, error: bodyUnreadable() };
   const native = nativeParse(text);
   if (native) return { ok: true, value: native };
   const result = scanJson(text);
   if (result.ok) return { ok: true, value: result.value };
-  if (result.kind === 'unparsable') return { ok: false, error: unparsable() };
+  if (result.kind === 'unparsable') return { ok: false, error: bodyUnreadable() };
   return {
     ok: false,
     error: pydanticError([
@@ -82,9 +82,4 @@ function nativeParse(text: string): object | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   rememberText(value, text);
   return value;
-}
-
-/** FastAPI's answer when reading the body raises something other than a JSONDecodeError. */
-function unparsable(): GatewayError {
-  return { status: 400, body: { detail: 'There was an error parsing the body' } };
 }

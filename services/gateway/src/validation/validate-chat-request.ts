@@ -59,7 +59,8 @@ const INVALID_BODY = (): GatewayError =>
 export function validateChatRequest(value: unknown): ValidationResult {
   const fast = isPlainObject(value) ? fastRequest(value) : undefined;
   if (fast) return refinedRequest(fast);
-  return faithfulValidation(toPyValue(value));
+  const body = toPyValue(value);
+  return body === undefined ? { ok: false, error: bodyUnreadable() } : faithfulValidation(body);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -68,15 +69,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
-/** The body as Python's json.loads read it: re-read from its text when parseJsonBody kept it. */
-function toPyValue(value: unknown): PyValue {
+/**
+ * The body as Python's json.loads read it: re-read from its text when parseJsonBody kept it
+ * (undefined when Python could not have read it at all — a JSON.parse object can still hold an
+ * integer of more than 4300 digits or nest too deep).
+ */
+function toPyValue(value: unknown): PyValue | undefined {
   if (value instanceof Map) return value as PyDict;
   const text = typeof value === 'object' && value !== null ? bodyText(value) : undefined;
-  if (text !== undefined) {
-    const scanned = scanJson(text);
-    if (scanned.ok) return scanned.value;
-  }
-  return fromJs(value);
+  if (text === undefined) return fromJs(value);
+  const scanned = scanJson(text);
+  return scanned.ok ? scanned.value : undefined;
+}
+
+/** FastAPI's answer when reading the body raises something other than a JSONDecodeError. */
+export function bodyUnreadable(): GatewayError {
+  return { status: 400, body: { detail: 'There was an error parsing the body' } };
 }
 
 /** Steps 3–4, on a request whose shape is valid. */

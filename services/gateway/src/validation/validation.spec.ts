@@ -113,6 +113,21 @@ describe('JSON the model server cannot read', () => {
     });
   });
 
+  it("reads what Python's json.loads reads: a UTF-8 BOM, UTF-16, NaN", () => {
+    const body = req({});
+    expect(run(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)])).ok).toBe(true);
+    expect(run(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')])).ok).toBe(
+      true,
+    );
+    expect(run('{"model": "m", "messages": [], "logit_bias": {"1": NaN}}').ok).toBe(true);
+  });
+
+  it("nesting past Python's recursion limit, or an int of more than 4300 digits: FastAPI's 400", () => {
+    const detail = { status: 400, body: { detail: 'There was an error parsing the body' } };
+    expect(errorOf('['.repeat(5000) + ']'.repeat(5000))).toEqual(detail);
+    expect(errorOf(`{"model": "m", "messages": [], "seed": ${'9'.repeat(4301)}}`)).toEqual(detail);
+  });
+
   it('a body that is JSON but not an object is refused with 400 (vLLM itself crashes with 500)', () => {
     for (const body of ['[1, 2]', '"text"', '42', 'true']) {
       const message = messageOf(body);
