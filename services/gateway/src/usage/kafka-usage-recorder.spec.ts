@@ -183,11 +183,13 @@ describe('KafkaUsageRecorder', () => {
 
   it('treats a send that takes too long as an outage: its records and the buffer go to the spill', async () => {
     const transport = new FakeTransport();
-    transport.mode = 'hang';
     const r = recorder(transport, { sendStallMs: 100 });
     await r.start();
+    r.record(usage(0)); // Kafka took a first batch: a slow send is a stall from now on
+    await eventually(() => transport.delivered.length === 1);
+    transport.mode = 'hang';
     for (let i = 1; i <= 30; i++) r.record(usage(i));
-    await eventually(() => transport.attempts === 1);
+    await eventually(() => transport.attempts === 2);
     for (let i = 31; i <= 60; i++) r.record(usage(i));
     // The hanging send's 30 records and the 30 after it are on disk: a kill loses none.
     await eventually(() => r.stats().spillRecords === 60, { description: 'all spilled' });
@@ -197,22 +199,24 @@ describe('KafkaUsageRecorder', () => {
     expect(r.stats()).toMatchObject({ spillRecords: 60, spilled: 60 });
     transport.mode = 'ok';
     await eventually(() => r.stats().spillRecords === 0, { description: 'the spill replayed' });
-    expect(transport.delivered).toHaveLength(60);
-    expect(new Set(ids(transport)).size).toBe(60);
+    expect(transport.delivered).toHaveLength(61);
+    expect(new Set(ids(transport)).size).toBe(61);
   });
 
   it('sends the records of a stalled send that succeeds after all once more, as the same events', async () => {
     const transport = new FakeTransport();
-    transport.mode = 'hang';
     const r = recorder(transport, { sendStallMs: 100 });
     await r.start();
+    r.record(usage(0));
+    await eventually(() => transport.delivered.length === 1);
+    transport.mode = 'hang';
     for (let i = 1; i <= 20; i++) r.record(usage(i));
     await eventually(() => r.stats().spillRecords === 20);
     transport.mode = 'ok';
     transport.release(true);
     await eventually(() => r.stats().spillRecords === 0);
-    expect(transport.delivered).toHaveLength(40);
-    expect(new Set(ids(transport)).size).toBe(20); // duplicates carry the same event id
+    expect(transport.delivered).toHaveLength(41);
+    expect(new Set(ids(transport)).size).toBe(21); // duplicates carry the same event id
   });
 
   it('on stop spills what Kafka did not take; the next recorder on the directory delivers it with the same ids', async () => {

@@ -246,10 +246,13 @@ export class KafkaUsageRecorder extends UsageRecorder {
     if (Date.now() >= this.retryAt) this.pump();
   }
 
+  /**
+   * A send takes longer than sendStallMs. Not before Kafka took a first batch: the first
+   * send also connects and creates the topic, slow but no sign of an outage.
+   */
   private stalled(): boolean {
-    return (
-      this.inFlight !== undefined && Date.now() - this.inFlight.since > this.options.sendStallMs
-    );
+    if (this.inFlight === undefined || this.counts.sent === 0) return false;
+    return Date.now() - this.inFlight.since > this.options.sendStallMs;
   }
 
   private pump(): void {
