@@ -7,7 +7,9 @@ import { create } from '@bufbuild/protobuf';
 import {
   AccountChangedSchema,
   AccountCreatedSchema,
+  buildEvent,
   createKafka,
+  encodeEnvelope,
   ensureTopics,
   EventProducer,
   type EventInput,
@@ -117,6 +119,20 @@ beforeAll(async () => {
     accountSnapshot(frozenAccount, 1n, false),
     accountSnapshot(frozenAccount, 2n, true),
   ]);
+  // Bytes that are no envelope, and an envelope saying UserPermissionsChanged around another
+  // payload: logged and skipped, never blocking the catch-up.
+  const raw = kafka.producer();
+  await raw.connect();
+  const lying = buildEvent(accountSnapshot(randomUUID(), 1n, true)).envelope;
+  lying.type = UserPermissionsChangedSchema.typeName;
+  await raw.send({
+    topic: topicName(Topic.Iam, prefix),
+    messages: [
+      { key: 'garbage', value: Buffer.from('not an envelope') },
+      { key: 'liar', value: Buffer.from(encodeEnvelope(lying)) },
+    ],
+  });
+  await raw.disconnect();
   // Many more messages, so that replaying takes more than one fetch.
   await producer.publishAll(
     Array.from({ length: 300 }, (_, i) =>
@@ -147,7 +163,7 @@ describe('MemoryIamProjection from Kafka', () => {
     const perms = await projection.permissionsOf(account, alice);
     expect(evaluate(perms!.policies, Actions.poolCreate, project)).toBe('allow'); // FullAccess
     expect(projection.size.accounts).toBe(302);
-    expect(consumer.stats()).toMatchObject({ malformed: 0, skipped: 1 });
+    expect(consumer.stats()).toMatchObject({ malformed: 2, skipped: 1 });
   });
 
   it('then follows new snapshots; a second replica replays everything on its own', async () => {
