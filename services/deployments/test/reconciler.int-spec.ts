@@ -212,7 +212,10 @@ describe('deploy', () => {
     expect(d.metadata?.managedFields?.map((f) => f.manager)).toContain('maas-deployments');
     expect(d.spec?.strategy?.rollingUpdate).toMatchObject({ maxUnavailable: 0, maxSurge: 1 });
     const pod = d.spec?.template.spec;
-    expect(pod?.nodeSelector).toEqual({ 'maas.io/pool': nodes.label });
+    expect(pod?.nodeSelector).toEqual({
+      'maas.io/pool': nodes.label,
+      'maas.io/account': t.accountId,
+    });
     expect(pod?.tolerations).toEqual([
       { key: 'maas.io/pool', operator: 'Equal', value: nodes.label, effect: 'NoSchedule' },
     ]);
