@@ -1,8 +1,10 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { apiReference } from '@scalar/nestjs-api-reference';
+import { ErrorBodyDto } from '@maas/errors';
 import { Logger } from '@maas/observability';
 import { installRequestHygiene, type RequestHygieneOptions } from './edge/request-hygiene.js';
+import { serveDocsUi } from './openapi/docs-ui.js';
+import { completeEdgeContract } from './openapi/edge-contract.js';
 
 export interface OpenApiInfo {
   title: string;
@@ -14,7 +16,11 @@ export interface OpenApiInfo {
   apiKeyHeaders: readonly string[];
 }
 
-/** Builds the OpenAPI document: JSON at /openapi.json, a reference UI at /docs. */
+/**
+ * Builds the OpenAPI document — scanned from the routes, then completed with what the edge
+ * adds to every route (openapi/edge-contract.ts) — as JSON at /openapi.json, and its
+ * reference UI at /docs from the service's own packages (openapi/docs-ui.ts).
+ */
 export function setupOpenApi(app: NestFastifyApplication, info: OpenApiInfo): void {
   const builder = new DocumentBuilder()
     .setTitle(info.title)
@@ -23,13 +29,19 @@ export function setupOpenApi(app: NestFastifyApplication, info: OpenApiInfo): vo
   for (const header of info.apiKeyHeaders) {
     builder.addApiKey({ type: 'apiKey', in: 'header', name: header }, header);
   }
-  const document = SwaggerModule.createDocument(app, builder.build());
+  const document = completeEdgeContract(
+    SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto] }),
+  );
   SwaggerModule.setup('openapi', app, document, {
     ui: false,
     raw: ['json'],
     jsonDocumentUrl: '/openapi.json',
   });
-  app.use('/docs', apiReference({ content: document, withFastify: true }));
+  serveDocsUi(app.getHttpAdapter().getInstance(), {
+    path: '/docs',
+    documentUrl: '/openapi.json',
+    title: info.title,
+  });
 }
 
 /**
