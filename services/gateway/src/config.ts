@@ -81,6 +81,13 @@ export const gatewayConfigSchema = {
       'When Redis cannot be asked: open = admit calls unlimited (inference keeps working), ' +
       'closed = refuse them with 503',
   }),
+  LIMITER_TIMEOUT_MS: intBetween(
+    10,
+    10_000,
+  )({
+    default: 250,
+    desc: 'Longest a limiter check may wait for Redis before the failure mode applies',
+  }),
   IP_RATE_LIMIT_PER_MINUTE: intBetween(
     0,
     10_000_000,

@@ -26,7 +26,9 @@ beforeAll(async () => {
   tenant = await world.tenant();
   svc = await world.service(tenant);
   killable = await world.service(tenant, { origins: sims.map((s) => s.url) });
-  [a, b] = await Promise.all([world.gateway('gw-a'), world.gateway('gw-b')]);
+  // A loaded 2-core machine can take longer than the default 250 ms for a Redis round trip.
+  const env = { LIMITER_TIMEOUT_MS: '3000' };
+  [a, b] = await Promise.all([world.gateway('gw-a', env), world.gateway('gw-b', env)]);
 }, 240_000);
 
 afterAll(async () => {
@@ -63,6 +65,8 @@ describe('two gateway replicas', () => {
       Array.from({ length: 28 }, (_, i) => chat(i % 2 === 0 ? a : b, key.secret, svc.name)),
     );
     const statuses = answers.map((x) => x.status);
+    // Every answer was decided by Redis (none admitted by the fail-open mode).
+    expect(answers.every((x) => x.headers.get('x-ratelimit-limit-requests') === '10')).toBe(true);
     expect(statuses.filter((s) => s === 200)).toHaveLength(10 - counted);
     expect(statuses.filter((s) => s === 429)).toHaveLength(18 + counted);
   });
@@ -153,31 +157,33 @@ describe('two gateway replicas', () => {
     });
     const results: { started: number; answer: Answer }[] = [];
     let killedAt = Number.POSITIVE_INFINITY;
-    const deadline = performance.now() + 3_000;
+    // The load runs until 24 calls have started after the instance is gone.
     const workers = 8;
+    const startedAfterKill = () => results.filter((r) => r.started > killedAt).length;
     const worker = async () => {
-      while (performance.now() < deadline) {
+      while (startedAfterKill() < 24) {
         const started = performance.now();
-        const answer = await chat(a, key.secret, killable.name, { max_tokens: 30 });
+        const answer = await chat(a, key.secret, killable.name, { max_tokens: 10 });
         results.push({ started, answer });
       }
     };
     const load = Promise.all(Array.from({ length: workers }, worker));
-    await eventually(() => results.length >= 40, {
-      timeoutMs: 5_000,
+    await eventually(() => results.length >= 16, {
+      timeoutMs: 30_000,
       intervalMs: 10,
       description: 'load under way',
     });
-    killedAt = performance.now();
     await sims[0].kill();
+    killedAt = performance.now();
     await load;
     const failed = results.filter((r) => r.answer.status !== 200);
-    // Only calls in flight on the killed instance may fail (at most one per worker) …
+    // Only calls in flight on the killed instance while it died may fail (at most one per
+    // worker): each was sent before its process was gone …
     expect(failed.length).toBeLessThanOrEqual(workers);
     for (const f of failed) expect(f.started).toBeLessThan(killedAt);
-    // … and every call after the kill was served by the surviving instance.
+    // … and every call after that was served by the surviving instance.
     const after = results.filter((r) => r.started > killedAt);
-    expect(after.length).toBeGreaterThan(20);
+    expect(after.length).toBeGreaterThanOrEqual(24);
     expect(after.every((r) => r.answer.status === 200)).toBe(true);
   });
 

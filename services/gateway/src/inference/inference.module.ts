@@ -32,8 +32,8 @@ import { ModelsListing } from './models-listing.js';
  * The limiter's Redis connection. Connected in the background: the gateway starts (and
  * serves, the limiter failing open) while Redis is unreachable, and ioredis reconnects.
  */
-function limiterRedis(url: string): Redis {
-  const redis = new Redis(url, { ...limiterRedisOptions(), lazyConnect: true });
+function limiterRedis(url: string, timeoutMs: number): Redis {
+  const redis = new Redis(url, { ...limiterRedisOptions(timeoutMs), lazyConnect: true });
   redis.on('error', () => undefined);
   redis.connect().catch(() => undefined);
   return redis;
@@ -81,7 +81,7 @@ export class InferenceServer implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     const config = this.config;
-    this.redis = limiterRedis(config.REDIS_URL);
+    this.redis = limiterRedis(config.REDIS_URL, config.LIMITER_TIMEOUT_MS);
     const rateLimiter = new RateLimiter({
       redis: this.redis,
       failureMode: config.LIMITER_FAILURE_MODE,
@@ -133,6 +133,10 @@ export class InferenceServer implements OnModuleInit, OnApplicationShutdown {
         .drain(config.DRAIN_TIMEOUT_MS)
         .then(({ cut }) => cut > 0 && this.logger.warn({ msg: 'drain deadline: calls cut', cut }))
         .catch(() => undefined);
+      // A keep-alive connection whose stream ended after closing began would hold the close
+      // open (Node closes idle connections only when close starts): close them as they idle.
+      const sweep = setInterval(() => fastify.server.closeIdleConnections(), 100);
+      sweep.unref();
       done();
     });
   }
