@@ -67,6 +67,8 @@ const env = { ...stackEnv(), ...process.env } as Record<string, string>;
 const id = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const schema = `bench_${id}`;
 const label = `bench-${id}`;
+/** The tenant account the bench nodes are assigned to (label maas.io/account, docs/operators.md). */
+const benchAccount = randomUUID();
 const kc = new KubeConfig();
 kc.loadFromFile(env.KUBECONFIG);
 const core = kc.makeApiClient(CoreV1Api);
@@ -108,7 +110,12 @@ async function createNodes(): Promise<void> {
         metadata: {
           name,
           annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-          labels: { type: 'kwok', 'kubernetes.io/hostname': name, 'maas.io/pool': label },
+          labels: {
+            type: 'kwok',
+            'kubernetes.io/hostname': name,
+            'maas.io/pool': label,
+            'maas.io/account': benchAccount,
+          },
         },
         spec: { taints: [{ key: 'maas.io/pool', value: label, effect: 'NoSchedule' }] },
         status: { allocatable: resources, capacity: resources },
@@ -394,7 +401,7 @@ async function main(): Promise<void> {
   await db.initialize();
   let app: NestFastifyApplication | undefined;
   const projectId = randomUUID();
-  const accountId = randomUUID();
+  const accountId = benchAccount;
   try {
     log(`creating ${NODES} KWOK nodes × ${NPUS_PER_NODE} NPUs`);
     await createNodes();
