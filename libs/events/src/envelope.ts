@@ -127,6 +127,23 @@ export function unpackPayload(
     : anyUnpack(envelope.payload, schemaOrRegistry);
 }
 
+/**
+ * Unpacks the envelope's payload to `schema`; throws when it is missing or another type (a
+ * malformed event, e.g. for a replaying projection to count and skip).
+ */
+export function requirePayload<Desc extends DescMessage>(
+  envelope: Envelope,
+  schema: Desc,
+): MessageShape<Desc> {
+  const payload = unpackPayload(envelope, schema);
+  if (!payload) {
+    throw new Error(
+      `payload is not a ${schema.typeName} (type URL ${envelope.payload?.typeUrl ?? 'none'})`,
+    );
+  }
+  return payload;
+}
+
 /** The envelope's fields in TypeScript shapes, with the given unpacked payload. */
 export function toDecodedEvent<T extends Message>(envelope: Envelope, payload: T): DecodedEvent<T> {
   return {

@@ -1,5 +1,6 @@
 // @maas/events: the event envelope and generated protobuf types, topics, the transactional
-// outbox (writer + relay), the idempotent consumer (inbox) and a direct producer.
+// outbox (writer + relay), the idempotent consumer (inbox), a direct producer, and the
+// replaying consumer behind in-memory projections.
 
 // Generated protobuf types (proto/ → bash proto/generate.sh).
 export * from './gen/maas/events/v1/envelope_pb.js';
@@ -17,6 +18,7 @@ export {
   encodeEnvelope,
   isUuid,
   parseEvent,
+  requirePayload,
   toDecodedEvent,
   unpackPayload,
   type BuiltEvent,
@@ -36,6 +38,7 @@ export { createIdempotentProducer, createKafka, type KafkaClientOptions } from '
 export { ensureTopics, type EnsureTopicsOptions, type TopicSpec } from './kafka/topics-admin.js';
 export { EventProducer, type EventProducerOptions } from './kafka/event-producer.js';
 export { ReplaceableProducer } from './kafka/replaceable-producer.js';
+export { deleteGroupsQuietly, runConsumer } from './kafka/consumer-run.js';
 
 export {
   inboxEntity,
@@ -71,3 +74,13 @@ export {
   type EventConsumerStats,
   type EventHandler,
 } from './inbox/event-consumer.js';
+
+export {
+  TopicReplayConsumer,
+  type ReplayedMessage,
+  type ReplayEventOptions,
+  type ReplayHandler,
+  type ReplayRecordOptions,
+  type ReplayStats,
+  type TopicReplayOptions,
+} from './replay/topic-replay-consumer.js';

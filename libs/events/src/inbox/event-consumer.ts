@@ -10,6 +10,7 @@ import {
   type DecodedEvent,
 } from '../envelope.js';
 import { type Envelope } from '../gen/maas/events/v1/envelope_pb.js';
+import { runConsumer } from '../kafka/consumer-run.js';
 import { errorMessage, stderrLogger, type EventsLogger } from '../logger.js';
 import { assertSchemaName } from '../outbox/schema-name.js';
 import { topicName, topicOf } from '../topics.js';
@@ -143,15 +144,13 @@ export class EventConsumer {
     });
     this.consumer = consumer;
     try {
-      await consumer.connect();
-      await consumer.subscribe({
-        topics: this.topics,
-        fromBeginning: this.options.fromBeginning ?? true,
-      });
-      await consumer.run({ autoCommit: true, eachMessage: (payload) => this.onMessage(payload) });
+      await runConsumer(
+        consumer,
+        { topics: this.topics, fromBeginning: this.options.fromBeginning ?? true },
+        { autoCommit: true, eachMessage: (payload) => this.onMessage(payload) },
+      );
     } catch (error) {
       this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
       throw error;
     }
   }

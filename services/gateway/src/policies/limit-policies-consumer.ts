@@ -1,17 +1,16 @@
 import { type Kafka } from 'kafkajs';
 import {
-  decodeEnvelope,
+  type Envelope,
   type EventsLogger,
   FreeQuotaExhaustedSchema,
   FreeQuotaRestoredSchema,
   RateLimitPolicyRemovedSchema,
   RateLimitPolicySetSchema,
-  stderrLogger,
+  requirePayload,
   Topic,
   topicName,
-  unpackPayload,
+  TopicReplayConsumer,
 } from '@maas/events';
-import { type ReplayedRecord, TopicReplayConsumer } from '../directory/topic-replay-consumer.js';
 import { type LimitPolicies } from './limit-policies.js';
 
 export interface LimitPoliciesConsumerOptions {
@@ -23,7 +22,7 @@ export interface LimitPoliciesConsumerOptions {
   groupId?: string;
   /** Longest a fetch waits (default 100 ms): bounds how soon a new limit applies. */
   maxWaitTimeInMs?: number;
-  /** See TopicReplayConsumerOptions.idleCatchUpMs (compacted tails; default 2 s). */
+  /** See the `idleCatchUpMs` of @maas/events' TopicReplayConsumer (compacted tails; 2 s). */
   idleCatchUpMs?: number;
   logger?: EventsLogger;
 }
@@ -37,112 +36,52 @@ export interface LimitPoliciesStats {
   malformed: number;
 }
 
+type Outcome = Exclude<keyof LimitPoliciesStats, 'malformed'>;
+
 /**
  * Keeps LimitPolicies from maas.quotas.v1 (compacted: the latest message per aggregate is
  * its state) by replaying it from the beginning with a consumer group of this process alone
- * (every replica needs every partition); QuotaLimitsChanged is not the gateway's concern and
- * is skipped. `caughtUp` is true once the history present at start has been applied.
+ * (every replica needs every partition; TopicReplayConsumer of @maas/events);
+ * QuotaLimitsChanged is not the gateway's concern and is skipped. `caughtUp` is true (and
+ * `ready` resolves) once the history present at start has been applied; `stats()` counts
+ * LimitPoliciesStats.
  */
-export class LimitPoliciesConsumer {
-  private readonly replay: TopicReplayConsumer;
-  private readonly logger: EventsLogger;
-  private readonly counters: LimitPoliciesStats = {
-    policySet: 0,
-    policyRemoved: 0,
-    tombstones: 0,
-    freeQuota: 0,
-    ignored: 0,
-    malformed: 0,
-  };
-
-  constructor(private readonly options: LimitPoliciesConsumerOptions) {
+export class LimitPoliciesConsumer extends TopicReplayConsumer<Outcome> {
+  constructor(options: LimitPoliciesConsumerOptions) {
     const prefix = options.topicPrefix ?? '';
-    this.logger = options.logger ?? stderrLogger;
-    this.replay = new TopicReplayConsumer({
+    const policies = options.policies;
+    super({
       kafka: options.kafka,
       topic: topicName(Topic.Quotas, prefix),
-      groupId: `${prefix}${options.groupId ?? 'gateway.limit-policies'}`,
+      groupName: `${prefix}${options.groupId ?? 'gateway.limit-policies'}`,
+      outcomes: ['policySet', 'policyRemoved', 'tombstones', 'freeQuota', 'ignored'],
       maxWaitTimeInMs: options.maxWaitTimeInMs,
       idleCatchUpMs: options.idleCatchUpMs,
-      logger: this.logger,
-      onRecord: (record) => this.apply(record),
+      logger: options.logger,
+      onTombstone: (key) => {
+        if (key) policies.applyTombstone(key);
+        return 'tombstones';
+      },
+      onEvent: (envelope) => applyEvent(policies, envelope),
     });
-  }
-
-  get caughtUp(): boolean {
-    return this.replay.caughtUp;
-  }
-
-  /** Resolves once caught up (never rejects; pair it with a timeout where needed). */
-  get ready(): Promise<void> {
-    return this.replay.ready;
-  }
-
-  get groupId(): string {
-    return this.replay.groupId;
-  }
-
-  stats(): LimitPoliciesStats {
-    return { ...this.counters };
-  }
-
-  start(): Promise<void> {
-    return this.replay.start();
-  }
-
-  stop(): Promise<void> {
-    return this.replay.stop();
-  }
-
-  private apply({ key, value, partition, offset }: ReplayedRecord): void {
-    if (value === null) {
-      this.counters.tombstones += 1;
-      if (key) this.options.policies.applyTombstone(key);
-      return;
-    }
-    try {
-      this.applyEvent(value);
-    } catch (error) {
-      this.counters.malformed += 1;
-      this.logger.error(
-        {
-          topic: this.replay.topic,
-          partition,
-          offset,
-          err: error instanceof Error ? error.message : String(error),
-        },
-        'skipping a malformed maas.quotas.v1 message',
-      );
-    }
-  }
-
-  private applyEvent(value: Buffer): void {
-    const envelope = decodeEnvelope(value);
-    const policies = this.options.policies;
-    switch (envelope.type) {
-      case RateLimitPolicySetSchema.typeName:
-        policies.applyPolicySet(need(unpackPayload(envelope, RateLimitPolicySetSchema)));
-        this.counters.policySet += 1;
-        return;
-      case RateLimitPolicyRemovedSchema.typeName:
-        policies.applyPolicyRemoved(need(unpackPayload(envelope, RateLimitPolicyRemovedSchema)));
-        this.counters.policyRemoved += 1;
-        return;
-      case FreeQuotaExhaustedSchema.typeName:
-        policies.applyFreeQuotaExhausted(need(unpackPayload(envelope, FreeQuotaExhaustedSchema)));
-        this.counters.freeQuota += 1;
-        return;
-      case FreeQuotaRestoredSchema.typeName:
-        policies.applyFreeQuotaRestored(need(unpackPayload(envelope, FreeQuotaRestoredSchema)));
-        this.counters.freeQuota += 1;
-        return;
-      default:
-        this.counters.ignored += 1;
-    }
   }
 }
 
-function need<T>(payload: T | undefined): T {
-  if (payload === undefined) throw new Error('the payload does not match the envelope type');
-  return payload;
+function applyEvent(policies: LimitPolicies, envelope: Envelope): Outcome {
+  switch (envelope.type) {
+    case RateLimitPolicySetSchema.typeName:
+      policies.applyPolicySet(requirePayload(envelope, RateLimitPolicySetSchema));
+      return 'policySet';
+    case RateLimitPolicyRemovedSchema.typeName:
+      policies.applyPolicyRemoved(requirePayload(envelope, RateLimitPolicyRemovedSchema));
+      return 'policyRemoved';
+    case FreeQuotaExhaustedSchema.typeName:
+      policies.applyFreeQuotaExhausted(requirePayload(envelope, FreeQuotaExhaustedSchema));
+      return 'freeQuota';
+    case FreeQuotaRestoredSchema.typeName:
+      policies.applyFreeQuotaRestored(requirePayload(envelope, FreeQuotaRestoredSchema));
+      return 'freeQuota';
+    default:
+      return 'ignored';
+  }
 }
