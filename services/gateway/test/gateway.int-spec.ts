@@ -10,6 +10,7 @@ import { ServiceState } from '@maas/events';
 import { eventually } from '@maas/testing';
 import { type ChildGateway } from './support/child-gateway.js';
 import { bearer, call, clientIp, hello } from './support/http.js';
+import { CONTEXT_LENGTH_BODY, ReasoningUpstream } from './support/reasoning-upstream.js';
 import { GatewayWorld, type Tenant, type TestKey, type TestService } from './support/world.js';
 
 const world = new GatewayWorld();
@@ -28,6 +29,9 @@ let rpmKey: TestKey;
 let tpmKey: TestKey;
 let frozenKey: TestKey;
 let frozenAccountKey: TestKey;
+let reasoning: TestService;
+let noInstance: TestService;
+const upstream = new ReasoningUpstream();
 const BANNED = 'forbidden-word-xyz';
 const IP_LIMIT = 5;
 
@@ -42,7 +46,7 @@ function sdk(apiKey: string, baseURL: string, headers: Record<string, string> = 
 }
 
 beforeAll(async () => {
-  await world.setup();
+  await Promise.all([world.setup(), upstream.start()]);
   tenant = await world.tenant();
   platform = await world.tenant();
   other = await world.tenant();
@@ -50,6 +54,8 @@ beforeAll(async () => {
   stopped = await world.service(tenant);
   await world.setServiceState(stopped, ServiceState.STOPPED);
   limited = await world.service(tenant, { qps: 1 });
+  reasoning = await world.service(tenant, { origins: [upstream.url] });
+  noInstance = await world.service(tenant, { origins: [] });
   preset = await world.service(platform, { preset: true, name: `preset-${Date.now()}` });
   presetOff = await world.service(platform, { preset: true, name: `preset-off-${Date.now()}` });
   await world.enablePreset(tenant, preset);
@@ -75,6 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await world.teardown();
+  await upstream.stop();
 });
 
 describe('the openai SDK, unmodified', () => {
@@ -217,6 +224,25 @@ describe('the openai SDK, unmodified', () => {
     expect(refused.json.error_code).toBe('ModelArts.81004');
   });
 
+  it('passes reasoning_content through, whole and streamed', async () => {
+    const client = sdk(key.secret, `${gw.url}/v1`);
+    const messages = [{ role: 'user' as const, content: '9.11 and 9.8, which is greater?' }];
+    const answer = await client.chat.completions.create({ model: reasoning.name, messages });
+    const message = answer.choices[0].message as { reasoning_content?: string };
+    expect(message.reasoning_content).toBe('Compare the tenths.');
+    const stream = await client.chat.completions.create({
+      model: reasoning.name,
+      messages,
+      stream: true,
+    });
+    let thought = '';
+    for await (const chunk of stream) {
+      const d = chunk.choices[0]?.delta as { reasoning_content?: string } | undefined;
+      thought += d?.reasoning_content ?? '';
+    }
+    expect(thought).toBe('Compare the tenths.');
+  });
+
   it('calls the V2 API with Authorization: Bearer', async () => {
     const client = sdk(key.secret, `${gw.url}/api/v2`);
     const answer = await client.chat.completions.create({
@@ -296,6 +322,15 @@ describe('seed 002 Table 4-19, one answer each', () => {
     expect(a.json.message).toBe(
       "[{'type': 'json_invalid', 'loc': ('body', 14), 'msg': 'JSON decode error', 'input': {}, 'ctx': {'error': \"Expecting ',' delimiter\"}}]",
     );
+  });
+
+  it("400 vLLM context length: the backend's answer passes through unchanged", async () => {
+    const a = await call(gw.url, '/v1/chat/completions', {
+      headers: bearer(key.secret),
+      body: hello(reasoning.name, { max_tokens: 8222 }),
+    });
+    expect(a.status).toBe(400);
+    expect(a.text).toBe(CONTEXT_LENGTH_BODY);
   });
 
   it('400 ModelArts.81002 without a usable Authorization header', async () => {
@@ -487,6 +522,19 @@ describe('seed 002 Table 4-19, one answer each', () => {
       }
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('502 APIG.0201 Backend unavailable when the service has no ready instance', async () => {
+    const a = await call(gw.url, '/v1/chat/completions', {
+      headers: bearer(key.secret),
+      body: hello(noInstance.name),
+    });
+    expect(a.status).toBe(502);
+    expect(a.json).toEqual({
+      error_msg: 'Backend unavailable',
+      error_code: 'APIG.0201',
+      request_id: a.headers.get('x-request-id'),
+    });
   });
 
   it('504 APIG.0203 Backend timeout when the model server takes too long', async () => {

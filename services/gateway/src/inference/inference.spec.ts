@@ -1,7 +1,9 @@
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { bearerSecret, keyRefusal, tokenRefusal } from '../auth/caller-authenticator.js';
 import { serviceQps } from './chat-pipeline.js';
 import { errorPayload, ipOverRateLimit } from './errors.js';
+import { HttpModeration, WordListModeration } from './moderation.js';
 import { completionBudget, estimatePromptTokens } from './token-estimate.js';
 
 describe('credentials', () => {
@@ -58,5 +60,42 @@ describe('error bodies', () => {
     expect(errorPayload(error, 'r1')).toBe(
       '{"error_msg":"The throttling threshold has been reached: policy ip over ratelimit,limit:5,time:1 minute","error_code":"APIG.0308","request_id":"r1"}',
     );
+  });
+});
+
+describe('moderation hook', () => {
+  it('flags text containing a listed word or phrase, case-insensitively', async () => {
+    const words = new WordListModeration(['Bad Word', '  ', 'other']);
+    expect(words.size).toBe(2);
+    expect(await words.flagged('this has a BAD word in it')).toBe(true);
+    expect(await words.flagged('clean text')).toBe(false);
+  });
+
+  it('asks an HTTP service, and lets the call through when it fails', async () => {
+    let status = 200;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const { input } = JSON.parse(body) as { input: string };
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ flagged: input.includes('bad') }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const errors: unknown[] = [];
+    const hook = new HttpModeration(`http://127.0.0.1:${port}/moderate`, 1_000, (e) =>
+      errors.push(e),
+    );
+    try {
+      expect(await hook.flagged('a bad prompt')).toBe(true);
+      expect(await hook.flagged('a fine prompt')).toBe(false);
+      status = 500;
+      expect(await hook.flagged('a bad prompt')).toBe(false);
+      expect(errors).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
