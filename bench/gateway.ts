@@ -23,9 +23,11 @@
 //
 // Run: npm run bench:gateway  (the local stack up). Bounded: BENCH_SECONDS (10) measured and
 // BENCH_WARMUP_SECONDS (2) of warm-up per target and cell, 24 cells ≈ 5 minutes in all;
-// BENCH_CONNECTIONS (10,64), BENCH_UPSTREAMS (sim,fixed) to change the grid. 127.0.0.1 only.
+// BENCH_CONNECTIONS (10,64), BENCH_UPSTREAMS (sim,fixed) to change the grid;
+// BENCH_GATEWAY_CPU_PROF=<dir> to profile the gateway (node --cpu-prof). 127.0.0.1 only.
 import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Topic, topicName } from '@maas/events';
 import { eventually } from '@maas/testing';
 import { type ChildGateway } from '../services/gateway/test/support/child-gateway.js';
@@ -37,6 +39,7 @@ import { report, type Cell, type Row } from './gateway/report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const IDLE_SECONDS = 5;
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,64').split(',').map(Number);
 const UPSTREAMS = (process.env.BENCH_UPSTREAMS ?? 'sim,fixed').split(',');
 /** Generous limits: every call goes through the limiter, none is refused. */
@@ -231,7 +234,12 @@ async function main(): Promise<void> {
     // The served model name is the service's name; the simulator serves `sim-model` only.
     for (const u of upstreams)
       await world.service(tenant, { name: u.model, qps: SERVICE_QPS, origins: [u.origin] });
-    gateway = await world.gateway('bench-gateway');
+    // BENCH_GATEWAY_CPU_PROF=<dir>: the gateway writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_GATEWAY_CPU_PROF;
+    gateway = await world.gateway(
+      'bench-gateway',
+      profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {},
+    );
     const gatewayPid = childPid('services/gateway/src/main.ts');
     if (!gatewayPid) throw new Error('gateway process not found');
     const setup: Setup = { upstreams, gateway, gatewayPid, secret: key.secret, portkey };
@@ -239,6 +247,10 @@ async function main(): Promise<void> {
     await preflight(setup);
     const gatewayAtStart = memory(gatewayPid);
     const portkeyAtStart = memory(portkey.pid);
+    // Idle cost: what each proxy burns with no traffic (the gateway follows four topics).
+    const idle = [new CpuWindow(gatewayPid), new CpuWindow(portkey.pid)];
+    await sleep(IDLE_SECONDS * 1000);
+    const [gatewayIdle, portkeyIdle] = idle.map((w) => w.end().percent);
     const { cells, gatewayAnswers } = await measureAll(setup);
     const gatewayAtEnd = memory(gatewayPid);
     const portkeyAtEnd = memory(portkey.pid);
@@ -263,6 +275,7 @@ async function main(): Promise<void> {
         cells,
         memory: { gatewayAtStart, gatewayAtEnd, portkeyAtStart, portkeyAtEnd },
         usage: { published, gatewayAnswers },
+        idle: { seconds: IDLE_SECONDS, gatewayPercent: gatewayIdle, portkeyPercent: portkeyIdle },
       }),
     );
     rmSync(gateway.logFile, { force: true });

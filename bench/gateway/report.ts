@@ -35,6 +35,8 @@ export interface Report {
     { rssMiB: number; peakMiB: number }
   >;
   usage: { published: number; gatewayAnswers: number };
+  /** CPU with no traffic, before the first cell (% of one core). */
+  idle: { seconds: number; gatewayPercent: number; portkeyPercent: number };
 }
 
 const f = (v: number | undefined, digits = 1) =>
@@ -150,6 +152,7 @@ export function report(r: Report): string {
     ...tableLines(r.cells),
     '',
     `gateway RSS: ${mem(m.gatewayAtStart)} before the first cell, ${mem(m.gatewayAtEnd)} after the last (peak ${m.gatewayAtEnd.peakMiB.toFixed(0)} MiB); Portkey: ${mem(m.portkeyAtStart)} → ${mem(m.portkeyAtEnd)} (peak ${m.portkeyAtEnd.peakMiB.toFixed(0)} MiB)`,
+    `idle CPU (${r.idle.seconds} s without traffic, before the first cell): gateway ${r.idle.gatewayPercent.toFixed(1)} % of a core, Portkey ${r.idle.portkeyPercent.toFixed(1)} %`,
     `usage events published by the gateway: ${r.usage.published} for ${r.usage.gatewayAnswers} answered calls in the cells (plus the preflight calls)`,
     `failed calls (non-2xx, errors, timeouts) in the measured runs: ${failed}`,
     '',
