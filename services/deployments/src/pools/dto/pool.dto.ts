@@ -28,7 +28,10 @@ export class UpdatePoolRequest {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
-    description: 'Labels that select the pool\'s nodes; default {"maas.io/pool": "<name>"}',
+    description:
+      'Labels that select the pool\'s nodes; default {"maas.io/pool": "<name>"}. Always ANDed ' +
+      "with maas.io/account=<the caller's account> (the operator's assignment of nodes to " +
+      "accounts; stored and shown): another account's id there is a 400",
     example: { 'maas.io/pool': 'pool-a' },
   })
   @Allow()
@@ -39,7 +42,7 @@ export class UpdatePoolRequest {
     nullable: true,
     description:
       'Taint that makes the nodes exclusive to the pool (services get the toleration); default ' +
-      'maas.io/pool=<name>:NoSchedule; null for none',
+      "maas.io/pool=<name>:NoSchedule; null for none. A taint on maas.io/account must carry the caller's account id",
   })
   @Allow()
   taint?: unknown;
