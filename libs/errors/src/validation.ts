@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { DomainError } from './domain-error.js';
 import { CommonErrorCode } from './error-body.js';
+import { nullFieldErrors } from './null-fields.js';
 
 export interface FieldError {
   /** Dotted path of the field, e.g. `name` or `config.0.model_id`. */
@@ -57,6 +58,9 @@ class MaasValidationPipe extends ValidationPipe {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new RequestBodyError('The request body must be a JSON object');
       }
+      // null only where the contract says nullable (null-fields.ts): @IsOptional admits it.
+      const nulls = nullFieldErrors(value, metadata.metatype);
+      if (nulls.length > 0) throw new RequestValidationError(nulls);
     }
     return super.transform(value, metadata);
   }
