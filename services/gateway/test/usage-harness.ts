@@ -115,22 +115,147 @@ export function sumsOf(records: readonly UsageRecord[]): Sums {
   };
 }
 
+/**
+ * The real quotas service as a child process (from its TypeScript sources) with a schema of
+ * its own, consuming the usage topic under `prefix`: the ledger the tests read.
+ */
+export class QuotasProcess {
+  readonly schema = uniqueName('quotas');
+  private child?: ChildProcess;
+  private exited?: Promise<unknown>;
+  readonly log = join(tmpdir(), `maas-usage-quotas-${this.schema}.log`);
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly prefix: string,
+    private readonly stack = loadStackEnv(),
+  ) {}
+
+  async start(): Promise<void> {
+    const port = await freePort();
+    const out = createWriteStream(this.log, { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', TS_REGISTER, QUOTAS_MAIN], {
+      env: {
+        ...process.env,
+        DATABASE_URL: this.stack.DATABASE_URL,
+        KAFKA_BROKERS: this.stack.KAFKA_BROKERS,
+        DB_SCHEMA: this.schema,
+        KAFKA_TOPIC_PREFIX: this.prefix,
+        IAM_JWKS_URL: 'http://127.0.0.1:9/unused-in-tests',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', resolve));
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`quotas exited; see ${this.log}`);
+        return (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, description: 'the quotas service ready' },
+    );
+  }
+
+  /** The tenant's totals in the ledger (per-day table). */
+  async ledger(tenant: Tenant): Promise<Sums> {
+    const [row] = await withDb(async (db) => {
+      const result = await db.query<Record<keyof Sums, string | null>>(
+        `SELECT coalesce(sum(requests), 0) AS requests,
+                coalesce(sum(failed_requests), 0) AS failed, coalesce(sum(prompt_tokens), 0) AS prompt,
+                coalesce(sum(completion_tokens), 0) AS completion, coalesce(sum(total_tokens), 0) AS total
+           FROM "${this.schema}".usage_day WHERE account_id = $1 AND project_id = $2`,
+        [tenant.accountId, tenant.projectId],
+      );
+      return result.rows;
+    }).catch(() => [undefined]); // the table appears once quotas migrated
+    const n = (v: string | null | undefined) => Number(v ?? 0);
+    return {
+      requests: n(row?.requests),
+      failed: n(row?.failed),
+      prompt: n(row?.prompt),
+      completion: n(row?.completion),
+      total: n(row?.total),
+    };
+  }
+
+  /** Messages of the usage topic the ledger has not committed yet. */
+  async lag(): Promise<number> {
+    const topic = topicName(Topic.Usage, this.prefix);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({
+        groupId: `${this.prefix}quotas.usage-ledger`,
+        topics: [topic],
+      });
+      let lag = 0;
+      for (const end of ends) {
+        const at = committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        lag += Number(end.offset) - Math.max(0, Number(at));
+      }
+      return lag;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until the ledger consumed the whole topic and counts `requests`; its totals then. */
+  async settled(tenant: Tenant, requests: number): Promise<Sums> {
+    await eventually(async () => (await this.ledger(tenant)).requests >= requests, {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      description: `${requests} requests in the ledger`,
+    });
+    await eventually(async () => (await this.lag()) === 0, {
+      timeoutMs: 60_000,
+      description: 'the ledger to have consumed the whole topic',
+    });
+    return this.ledger(tenant);
+  }
+
+  /** Stops the service (SIGTERM), deletes its consumer groups and drops its schema. */
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null) {
+      this.child.kill('SIGTERM');
+      await this.exited;
+    }
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const groups = (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(`${this.prefix}quotas.`));
+      if (groups.length > 0) await admin.deleteGroups(groups);
+    } catch {
+      // Best effort: the prefix is unique, leftovers harm no one.
+    } finally {
+      await admin.disconnect();
+    }
+    await withDb((db) => db.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`));
+  }
+}
+
 export class UsageWorld {
   readonly stack = loadStackEnv();
   readonly prefix = uniqueTopicPrefix('t');
-  readonly schema = uniqueName('quotas');
   readonly spillRoot = mkdtempSync(join(tmpdir(), 'usage-it-'));
   readonly kafka: Kafka;
   /** Every UsageRecorded on the topic (from the beginning), duplicates included. */
   readonly events: DecodedEvent<UsageRecorded>[] = [];
   private readonly recorders: KafkaUsageRecorder[] = [];
   private readonly consumers: Consumer[] = [];
-  private quotas?: { child: ChildProcess; exited: Promise<unknown>; log: string };
+  private quotas?: QuotasProcess;
 
   constructor() {
     this.kafka = createKafka({
       brokers: this.stack.KAFKA_BROKERS,
-      clientId: `usage-test-${this.schema}`,
+      clientId: `usage-test-${this.prefix}`,
       logLevel: logLevel.NOTHING,
       logger: quiet,
     });
@@ -195,86 +320,23 @@ export class UsageWorld {
 
   /** The real quotas service, counting the ledger from this world's usage topic. */
   async startQuotas(): Promise<void> {
-    const port = await freePort();
-    const log = join(tmpdir(), `maas-usage-quotas-${this.schema}.log`);
-    const out = createWriteStream(log, { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', TS_REGISTER, QUOTAS_MAIN], {
-      env: {
-        ...process.env,
-        DATABASE_URL: this.stack.DATABASE_URL,
-        KAFKA_BROKERS: this.stack.KAFKA_BROKERS,
-        DB_SCHEMA: this.schema,
-        KAFKA_TOPIC_PREFIX: this.prefix,
-        IAM_JWKS_URL: 'http://127.0.0.1:9/unused-in-tests',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.pipe(out);
-    child.stderr.pipe(out);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    this.quotas = { child, exited, log };
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`quotas exited; see ${log}`);
-        return (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok;
-      },
-      { timeoutMs: 90_000, intervalMs: 250, description: 'the quotas service ready' },
-    );
+    this.quotas = new QuotasProcess(this.kafka, this.prefix);
+    await this.quotas.start();
   }
 
-  /** The tenant's totals in the quotas ledger (per-day table). */
-  async ledger(tenant: Tenant): Promise<Sums> {
-    const [row] = await withDb(async (db) => {
-      const result = await db.query<Record<keyof Sums, string | null>>(
-        `SELECT coalesce(sum(requests), 0) AS requests,
-                coalesce(sum(failed_requests), 0) AS failed, coalesce(sum(prompt_tokens), 0) AS prompt,
-                coalesce(sum(completion_tokens), 0) AS completion, coalesce(sum(total_tokens), 0) AS total
-           FROM "${this.schema}".usage_day WHERE account_id = $1 AND project_id = $2`,
-        [tenant.accountId, tenant.projectId],
-      );
-      return result.rows;
-    }).catch(() => [undefined]); // the table appears once quotas migrated
-    const n = (v: string | null | undefined) => Number(v ?? 0);
-    return {
-      requests: n(row?.requests),
-      failed: n(row?.failed),
-      prompt: n(row?.prompt),
-      completion: n(row?.completion),
-      total: n(row?.total),
-    };
+  ledger(tenant: Tenant): Promise<Sums> {
+    return this.quotas!.ledger(tenant);
   }
 
-  /** Messages of the usage topic the quotas ledger has not committed yet. */
-  async ledgerLag(): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(this.usageTopic);
-      const [committed] = await admin.fetchOffsets({
-        groupId: `${this.prefix}quotas.usage-ledger`,
-        topics: [this.usageTopic],
-      });
-      let lag = 0;
-      for (const end of ends) {
-        const at = committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        lag += Number(end.offset) - Math.max(0, Number(at));
-      }
-      return lag;
-    } finally {
-      await admin.disconnect();
-    }
+  /** The tenant's ledger totals once the ledger consumed the whole topic (see QuotasProcess). */
+  settled(tenant: Tenant, requests: number): Promise<Sums> {
+    return this.quotas!.settled(tenant, requests);
   }
 
   async close(): Promise<void> {
     await Promise.allSettled(this.recorders.map((r) => r.stop()));
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
-    if (this.quotas && this.quotas.child.exitCode === null) {
-      this.quotas.child.kill('SIGTERM');
-      await this.quotas.exited;
-    }
+    await this.quotas?.stop();
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -287,7 +349,6 @@ export class UsageWorld {
     } finally {
       await admin.disconnect();
     }
-    await withDb((db) => db.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`));
     rmSync(this.spillRoot, { recursive: true, force: true });
   }
 }
