@@ -54,6 +54,20 @@ export default defineConfig({
           globalSetup: ['libs/testing/src/global-setup.ts'],
         },
       },
+      {
+        plugins,
+        resolve: { alias },
+        test: {
+          // The tenant's journey against the five services as separate processes (e2e/).
+          name: 'e2e',
+          include: ['e2e/**/*.e2e-spec.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          globalSetup: ['libs/testing/src/global-setup.ts'],
+        },
+      },
     ],
   },
 });

@@ -35,6 +35,9 @@ up() {
   export REGION=cn-southwest-2 REGIONS=cn-southwest-2
   export IAM_JWKS_URL=http://127.0.0.1:${PORTS[iam]}/v3/auth/jwks
   export PUBLIC_BASE_URL=http://127.0.0.1:${PORTS[gateway]}
+  # The gateway dials model pods at their pod IPs; KWOK's pods (10.244.0.0/16) answer nothing,
+  # so locally it dials the vLLM simulators instead (services/gateway/src/instances/endpoint-override.ts).
+  export ENDPOINT_OVERRIDE=${ENDPOINT_OVERRIDE:-10.244.0.0/16=$SIM_URLS}
   local s
   for s in $(built); do
     alive "$s" && continue
