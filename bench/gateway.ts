@@ -25,7 +25,7 @@
 // BENCH_WARMUP_SECONDS (2) of warm-up per target and cell, 24 cells ≈ 5 minutes in all;
 // BENCH_CONNECTIONS (10,64), BENCH_UPSTREAMS (sim,fixed) to change the grid;
 // BENCH_GATEWAY_CPU_PROF=<dir> to profile the gateway (node --cpu-prof). 127.0.0.1 only.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Topic, topicName } from '@maas/events';
@@ -35,7 +35,7 @@ import { GatewayWorld, SIMULATORS } from '../services/gateway/test/support/world
 import { load, type Measured, type Target } from './gateway/load.js';
 import { childPid, CpuWindow, loadAverage, machine, memory } from './gateway/proc.js';
 import { type Child, startFixedUpstream, startPortkey } from './gateway/processes.js';
-import { report, type Cell, type Row } from './gateway/report.js';
+import { report, tableLines, type Cell, type Row } from './gateway/report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -150,6 +150,7 @@ async function measureTarget(
   rssMiB?: number;
 }> {
   const warmupOk = (await load(target, connections, WARMUP)).ok;
+  if (pid) alive(pid);
   const window = pid ? new CpuWindow(pid) : undefined;
   const measured = await load(target, connections, SECONDS);
   if (!window || !pid) return { measured, warmupOk };
@@ -163,6 +164,15 @@ async function measureTarget(
   };
 }
 
+/** The proxy under test must still be running: anything else would measure refusals. */
+function alive(pid: number): void {
+  if (!existsSync(`/proc/${pid}`)) {
+    throw new Error(
+      `the process under test (pid ${pid}) is gone: it stopped or was stopped from outside the benchmark`,
+    );
+  }
+}
+
 /** The grid of cells: upstream × non-stream/stream × connections. */
 function grid(setup: Setup): { upstream: Upstream; stream: boolean; connections: number }[] {
   return setup.upstreams.flatMap((upstream) =>
@@ -172,8 +182,8 @@ function grid(setup: Setup): { upstream: Upstream; stream: boolean; connections:
   );
 }
 
-async function measureAll(setup: Setup): Promise<{ cells: Cell[]; gatewayAnswers: number }> {
-  const cells: Cell[] = [];
+/** Measures every cell into `cells` (kept by the caller: a failed run still shows what it got). */
+async function measureAll(setup: Setup, cells: Cell[]): Promise<{ gatewayAnswers: number }> {
   let gatewayAnswers = 0;
   const pids = { direct: undefined, gateway: setup.gatewayPid, portkey: setup.portkey.pid };
   for (const { upstream, stream, connections } of grid(setup)) {
@@ -193,7 +203,7 @@ async function measureAll(setup: Setup): Promise<{ cells: Cell[]; gatewayAnswers
     }
     cells.push(cell);
   }
-  return { cells, gatewayAnswers };
+  return { gatewayAnswers };
 }
 
 /** Usage events the gateway published on its maas.usage.v1 topic (all partitions). */
@@ -213,6 +223,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   const world = new GatewayWorld();
   const children: Child[] = [];
+  const cells: Cell[] = [];
   let gateway: ChildGateway | undefined;
   try {
     log('starting the fixed-response upstream and Portkey');
@@ -251,7 +262,7 @@ async function main(): Promise<void> {
     const idle = [new CpuWindow(gatewayPid), new CpuWindow(portkey.pid)];
     await sleep(IDLE_SECONDS * 1000);
     const [gatewayIdle, portkeyIdle] = idle.map((w) => w.end().percent);
-    const { cells, gatewayAnswers } = await measureAll(setup);
+    const { gatewayAnswers } = await measureAll(setup, cells);
     const gatewayAtEnd = memory(gatewayPid);
     const portkeyAtEnd = memory(portkey.pid);
     // Every answered call through the gateway is one UsageRecorded (batched: wait for them).
@@ -279,6 +290,19 @@ async function main(): Promise<void> {
       }),
     );
     rmSync(gateway.logFile, { force: true });
+  } catch (error) {
+    if (cells.length > 0) {
+      process.stdout.write(
+        [
+          `INCOMPLETE gateway benchmark — ${startedAt.toISOString()} — load average at start ${loadAtStart}, now ${loadAverage()}; the cells measured before it failed:`,
+          '',
+          ...tableLines(cells),
+          '',
+        ].join('\n'),
+      );
+    }
+    if (gateway) log(`gateway log kept: ${gateway.logFile}`);
+    throw error;
   } finally {
     await world.teardown();
     await Promise.allSettled(children.map((c) => c.stop()));

@@ -53,7 +53,7 @@ function cellName(cell: Cell): string {
   return `${cell.upstream}, ${cell.stream ? 'stream' : 'non-stream'}, c=${cell.connections}`;
 }
 
-function tableLines(cells: Cell[]): string[] {
+export function tableLines(cells: Cell[]): string[] {
   const lines = [
     '| upstream | mode | c | target | req/s | p50 ms | p99 ms | added p50 ms | × direct | × Portkey | CPU % of a core | CPU ms/req | RSS MiB | failed | load avg |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
