@@ -68,6 +68,8 @@ export interface ChatPipelineDeps {
   usage: UsageRecorder;
   metrics: GatewayMetrics;
   inFlight: InFlightCalls;
+  /** Writes the access log line of a call (see access-log.ts). */
+  accessLog: (line: Record<string, unknown>) => void;
 }
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
@@ -511,8 +513,7 @@ export class ChatPipeline {
   /** The access log line: request id, route, outcome, ids and counts — never a credential. */
   private accessLog(ctx: CallContext, status: number, tokens: TokenUsage, latencyMs: number): void {
     const caller = ctx.caller;
-    this.logger.log({
-      msg: 'inference',
+    this.deps.accessLog({
       request_id: ctx.requestId,
       route: ctx.route,
       status,

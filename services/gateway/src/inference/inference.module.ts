@@ -20,6 +20,7 @@ import { LimitPolicies } from '../policies/index.js';
 import { UpstreamPools } from '../proxy/upstream-pools.js';
 import { UpstreamProxy } from '../proxy/upstream-proxy.js';
 import { UsageRecorder } from '../usage/index.js';
+import { inferenceAccessLog } from './access-log.js';
 import { ChatPipeline } from './chat-pipeline.js';
 import { InFlightCalls } from './drain.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -115,6 +116,7 @@ export class InferenceServer implements OnModuleInit, OnApplicationShutdown {
       usage: this.usage,
       metrics: this.metrics,
       inFlight: this.inFlight,
+      accessLog: inferenceAccessLog(config.LOG_LEVEL),
     });
     const models = new ModelsListing(
       auth,
