@@ -7,14 +7,22 @@ export const MAX_PAGE_SIZE = 1000;
 
 /** `offset` / `limit` paging, ModelArts style; lists answer with `total` as well. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Items to skip' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    default: 0,
+    description: 'Items to skip',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   offset?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_PAGE_SIZE,
     default: DEFAULT_PAGE_SIZE,

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { SERVICE_STATES, type ServiceState } from '../../lifecycle/index.js';
+import { SCALE_IN_CONFIRMATION, SERVICE_STATES, type ServiceState } from '../../lifecycle/index.js';
+import { MAX_INSTANCES, MAX_QPS, MIN_INSTANCES, MIN_QPS } from '../limits.js';
+import { MAX_DESCRIPTION_LENGTH } from '../validation/index.js';
 import { PageQuery } from '../../common/pagination.dto.js';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
@@ -16,29 +18,33 @@ export class UpdateServiceRequest {
   @Allow()
   status?: unknown;
 
-  @ApiPropertyOptional({ maxLength: 256 })
+  @ApiPropertyOptional({ type: String, maxLength: MAX_DESCRIPTION_LENGTH })
   @Allow()
   description?: unknown;
 }
 
 export class ScaleServiceRequest {
-  @ApiProperty({ minimum: 1, maximum: 128, example: 2 })
+  @ApiProperty({ type: 'integer', minimum: MIN_INSTANCES, maximum: MAX_INSTANCES, example: 2 })
   @Allow()
   instance_count!: unknown;
 
-  @ApiPropertyOptional({ enum: ['YES'], description: 'Required to scale in' })
+  @ApiPropertyOptional({ enum: [SCALE_IN_CONFIRMATION], description: 'Required to scale in' })
   @Allow()
   confirm?: unknown;
 }
 
 export class SetQpsRequest {
-  @ApiProperty({ minimum: 1, maximum: 100_000, example: 50 })
+  @ApiProperty({ type: 'integer', minimum: MIN_QPS, maximum: MAX_QPS, example: 50 })
   @Allow()
   qps!: unknown;
 }
 
 export class UpgradeServiceRequest {
-  @ApiProperty({ description: 'A newer version of the same model', example: '1.0.1' })
+  @ApiProperty({
+    type: String,
+    description: 'A newer version of the same model',
+    example: '1.0.1',
+  })
   @Allow()
   model_version!: unknown;
 }
@@ -49,7 +55,11 @@ export class ListServicesQuery extends PageQuery {
   @IsIn(SERVICE_STATES)
   status?: ServiceState;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive part of the service name' })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 64,
+    description: 'Case-insensitive part of the service name',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)

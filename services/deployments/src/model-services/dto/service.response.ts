@@ -15,13 +15,13 @@ export class ServiceConfigResponse {
   @ApiProperty() model_name!: string;
   @ApiProperty() model_version!: string;
   @ApiProperty() variant!: string;
-  @ApiProperty({ description: 'Max input + output tokens the gateway enforces' })
+  @ApiProperty({ type: 'integer', description: 'Max input + output tokens the gateway enforces' })
   context_length!: number;
-  @ApiProperty() max_input_tokens!: number;
-  @ApiProperty() max_output_tokens!: number;
+  @ApiProperty({ type: 'integer' }) max_input_tokens!: number;
+  @ApiProperty({ type: 'integer' }) max_output_tokens!: number;
   @ApiProperty({ description: 'Flavor id' }) specification!: string;
-  @ApiProperty() npus_per_instance!: number;
-  @ApiProperty({ description: 'Desired instances' }) instance_count!: number;
+  @ApiProperty({ type: 'integer' }) npus_per_instance!: number;
+  @ApiProperty({ type: 'integer', description: 'Desired instances' }) instance_count!: number;
   @ApiProperty({ format: 'uuid', description: 'Pool id' }) cluster_id!: string;
 }
 
@@ -34,13 +34,15 @@ export class EventNotificationResponse {
 export class ScheduleResponse {
   @ApiProperty({ enum: ['stop'] }) type!: 'stop';
   @ApiProperty({ enum: ['HOURS', 'MINUTES'] }) time_unit!: 'HOURS' | 'MINUTES';
-  @ApiProperty() duration!: number;
+  @ApiProperty({ type: 'integer' }) duration!: number;
 }
 
 export class AutoStopResponse {
-  @ApiProperty({ description: 'Running time left before the service stops' })
+  @ApiProperty({ type: 'integer', description: 'Running time left before the service stops' })
   remaining_seconds!: number;
   @ApiProperty({
+    type: String,
+    format: 'date-time',
     nullable: true,
     description: 'When it stops if it keeps running; null while the clock is paused',
   })
@@ -49,30 +51,45 @@ export class AutoStopResponse {
 
 export class InstanceStatusResponse {
   @ApiProperty() name!: string;
-  @ApiProperty({ nullable: true }) node!: string | null;
+  @ApiProperty({ type: String, nullable: true }) node!: string | null;
   @ApiProperty() phase!: string;
   @ApiProperty() ready!: boolean;
-  @ApiProperty() restarts!: number;
+  @ApiProperty({ type: 'integer' }) restarts!: number;
 }
 
 export class InstancesResponse {
-  @ApiProperty() desired!: number;
-  @ApiProperty({ description: 'Filled by the reconciler' }) ready!: number;
+  @ApiProperty({ type: 'integer' }) desired!: number;
+  @ApiProperty({ type: 'integer', description: 'Filled by the reconciler' }) ready!: number;
   @ApiProperty({ type: [InstanceStatusResponse] }) details!: InstanceStatus[];
 }
 
 export class ResourcesResponse {
-  @ApiProperty({ description: 'NPUs the desired instances take' }) npus!: number;
-  @ApiProperty({ nullable: true, description: 'Compute usage, 0-1 (filled from metrics)' })
+  @ApiProperty({ type: 'integer', description: 'NPUs the desired instances take' })
+  npus!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'Compute usage, 0-1 (filled from metrics)',
+  })
   compute_usage!: number | null;
-  @ApiProperty({ nullable: true, description: 'Video memory usage, 0-1 (filled from metrics)' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'Video memory usage, 0-1 (filled from metrics)',
+  })
   memory_usage!: number | null;
   @ApiProperty({
+    type: String,
     nullable: true,
     description: 'Why compute/video memory usage is null (no NPU metrics source configured)',
   })
   usage_note!: string | null;
-  @ApiProperty({ nullable: true }) observed_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  observed_at!: string | null;
 }
 
 /** Said while usage cannot be measured (no NPU metrics source is wired into the reconciler). */
@@ -101,15 +118,26 @@ export class ServiceResponse {
   @ApiProperty() region!: string;
   @ApiProperty({ enum: SERVICE_STATES }) status!: ServiceState;
   @ApiProperty({ example: 'Deployment Failed' }) status_display_name!: string;
-  @ApiProperty({ nullable: true, description: 'Why the service is in alarm or failed' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why the service is in alarm or failed',
+  })
   status_reason!: string | null;
-  @ApiProperty() status_changed_at!: string;
-  @ApiProperty({ nullable: true, description: "Position in the pool's queue while queuing" })
+  @ApiProperty({ format: 'date-time' }) status_changed_at!: string;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: "Position in the pool's queue while queuing",
+  })
   queue_position!: number | null;
-  @ApiProperty({ description: 'Increases with every change (optimistic concurrency)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Increases with every change (optimistic concurrency)',
+  })
   version!: number;
   @ApiProperty({ type: [ServiceConfigResponse] }) config!: ServiceConfigResponse[];
-  @ApiProperty() qps!: number;
+  @ApiProperty({ type: 'integer' }) qps!: number;
   @ApiProperty({ type: EventNotificationResponse }) event_notification!: EventNotificationResponse;
   @ApiProperty({ type: [ScheduleResponse] }) schedule!: ScheduleResponse[];
   @ApiProperty({ type: AutoStopResponse, nullable: true }) auto_stop!: AutoStopResponse | null;
@@ -122,8 +150,8 @@ export class ServiceResponse {
       'that enables it)',
   })
   preset!: boolean;
-  @ApiProperty() created_at!: string;
-  @ApiProperty() updated_at!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
 
   static from(
     s: ModelServiceEntity,
@@ -200,8 +228,9 @@ function autoStopOf(s: ModelServiceEntity, now: Date, minuteMs: number): AutoSto
 }
 
 export class ServiceListResponse {
-  @ApiProperty({ description: 'Services matching the filter, all pages' }) total!: number;
-  @ApiProperty({ description: 'Services on this page' }) count!: number;
+  @ApiProperty({ type: 'integer', description: 'Services matching the filter, all pages' })
+  total!: number;
+  @ApiProperty({ type: 'integer', description: 'Services on this page' }) count!: number;
   @ApiProperty({ type: [ServiceResponse] }) services!: ServiceResponse[];
 }
 
@@ -211,17 +240,19 @@ export class ServiceEventResponse {
     description: 'Also the id of the ServiceStateChanged event on Kafka',
   })
   event_id!: string;
-  @ApiProperty({ description: "The service's version after the change" }) version!: number;
+  @ApiProperty({ type: 'integer', description: "The service's version after the change" })
+  version!: number;
   @ApiProperty({ example: 'Deployed' }) reason!: string;
   @ApiProperty() message!: string;
-  @ApiProperty({ nullable: true, enum: SERVICE_STATES }) from_state!: ServiceState | null;
+  @ApiProperty({ type: String, nullable: true, enum: SERVICE_STATES })
+  from_state!: ServiceState | null;
   @ApiProperty({ enum: SERVICE_STATES }) to_state!: ServiceState;
-  @ApiProperty() occurred_at!: string;
+  @ApiProperty({ format: 'date-time' }) occurred_at!: string;
 }
 
 export class ServiceEventListResponse {
-  @ApiProperty() total!: number;
-  @ApiProperty() count!: number;
+  @ApiProperty({ type: 'integer' }) total!: number;
+  @ApiProperty({ type: 'integer' }) count!: number;
   @ApiProperty({ type: [ServiceEventResponse], description: 'Newest first; kept one month' })
   events!: ServiceEventResponse[];
 }

@@ -2,7 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { type Flavor } from '../../catalog/index.js';
 import { FlavorResponse } from '../../catalog/dto/flavor.dto.js';
-import { TAINT_EFFECTS } from '../pool-rules.js';
+import { MAX_DESCRIPTION_LENGTH } from '../../model-services/validation/index.js';
+import {
+  MAX_SELECTOR_LABELS,
+  POOL_NAME_PATTERN,
+  REGION_PATTERN,
+  TAINT_EFFECTS,
+} from '../pool-rules.js';
 import { type PoolEntity } from '../pool.entity.js';
 import { type CapacityReading } from '../pool-capacity.service.js';
 
@@ -21,13 +27,15 @@ export class TaintDto {
 }
 
 export class UpdatePoolRequest {
-  @ApiPropertyOptional({ maxLength: 256 })
+  @ApiPropertyOptional({ type: String, maxLength: MAX_DESCRIPTION_LENGTH })
   @Allow()
   description?: unknown;
 
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
+    minProperties: 1,
+    maxProperties: MAX_SELECTOR_LABELS,
     description:
       'Labels that select the pool\'s nodes; default {"maas.io/pool": "<name>"}. Always ANDed ' +
       "with maas.io/account=<the caller's account> (the operator's assignment of nodes to " +
@@ -48,6 +56,7 @@ export class UpdatePoolRequest {
   taint?: unknown;
 
   @ApiPropertyOptional({
+    type: String,
     description: "Extended resource name of the NPUs (the Ascend device plugin's)",
     example: 'huawei.com/Ascend910',
     default: 'huawei.com/Ascend910',
@@ -65,11 +74,18 @@ export class UpdatePoolRequest {
 }
 
 export class CreatePoolRequest extends UpdatePoolRequest {
-  @ApiProperty({ description: 'Unique in the project; a DNS label', example: 'pool-a' })
+  @ApiProperty({
+    type: String,
+    pattern: POOL_NAME_PATTERN.source,
+    description: 'Unique in the project; a DNS label',
+    example: 'pool-a',
+  })
   @Allow()
   name!: unknown;
 
   @ApiPropertyOptional({
+    type: String,
+    pattern: REGION_PATTERN.source,
     description: "Region of the pool's nodes; default the installation's region",
     example: 'cn-southwest-2',
   })
@@ -78,19 +94,22 @@ export class CreatePoolRequest extends UpdatePoolRequest {
 }
 
 export class CapacityResponse {
-  @ApiProperty({ description: "Allocatable NPUs of the pool's Ready nodes" })
+  @ApiProperty({ type: 'integer', description: "Allocatable NPUs of the pool's Ready nodes" })
   npus!: number;
 
-  @ApiProperty({ description: 'NPUs requested by non-terminated pods on those nodes' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'NPUs requested by non-terminated pods on those nodes',
+  })
   requested_npus!: number;
 
-  @ApiProperty({ description: 'npus − requested_npus' })
+  @ApiProperty({ type: 'integer', description: 'npus − requested_npus' })
   free_npus!: number;
 
-  @ApiProperty() ready_nodes!: number;
-  @ApiProperty() total_nodes!: number;
+  @ApiProperty({ type: 'integer' }) ready_nodes!: number;
+  @ApiProperty({ type: 'integer' }) total_nodes!: number;
 
-  @ApiProperty({ description: 'When the Kubernetes API was read' })
+  @ApiProperty({ format: 'date-time', description: 'When the Kubernetes API was read' })
   observed_at!: string;
 }
 
@@ -115,8 +134,8 @@ export class PoolResponse {
   @ApiPropertyOptional({ description: 'Why capacity is null' })
   capacity_error?: string;
 
-  @ApiProperty() created_at!: string;
-  @ApiProperty() updated_at!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
 
   static from(
     pool: PoolEntity,
@@ -150,6 +169,6 @@ export class PoolResponse {
 }
 
 export class PoolListResponse {
-  @ApiProperty() total!: number;
+  @ApiProperty({ type: 'integer' }) total!: number;
   @ApiProperty({ type: [PoolResponse] }) pools!: PoolResponse[];
 }

@@ -15,6 +15,7 @@ import { type ModelServiceEntity } from '../../model-services/model-service.enti
 
 export class SetPresetAccessRequest {
   @ApiProperty({
+    type: Boolean,
     description: 'true: the account may call the preset service; false: it may not',
     example: true,
   })
@@ -24,6 +25,7 @@ export class SetPresetAccessRequest {
 
 export class PublishPresetRequest {
   @ApiProperty({
+    type: Boolean,
     description: 'true: publish to every tenant of the region; false: unpublish',
     example: true,
   })
@@ -40,9 +42,9 @@ export class PresetServiceResponse {
   @ApiProperty({ example: 'DeepSeek-R1' }) model_name!: string;
   @ApiProperty() model_version!: string;
   @ApiProperty() variant!: string;
-  @ApiProperty() context_length!: number;
-  @ApiProperty() max_input_tokens!: number;
-  @ApiProperty() max_output_tokens!: number;
+  @ApiProperty({ type: 'integer' }) context_length!: number;
+  @ApiProperty({ type: 'integer' }) max_input_tokens!: number;
+  @ApiProperty({ type: 'integer' }) max_output_tokens!: number;
   @ApiProperty({ enum: SERVICE_STATES }) status!: ServiceState;
   @ApiProperty() status_display_name!: string;
   @ApiProperty({ description: 'Running, alarm, updating or upgrading' }) callable!: boolean;
@@ -86,7 +88,7 @@ export class PresetServiceResponse {
 }
 
 export class PresetServiceListResponse {
-  @ApiProperty() total!: number;
+  @ApiProperty({ type: 'integer' }) total!: number;
   @ApiProperty({ type: [PresetServiceResponse] }) services!: PresetServiceResponse[];
 }
 
@@ -101,8 +103,10 @@ export class OperatorPresetServiceResponse {
   @ApiProperty() model_name!: string;
   @ApiProperty({ enum: SERVICE_STATES }) status!: ServiceState;
   @ApiProperty() preset!: boolean;
-  @ApiProperty({ description: 'Increases with every change (also publishing)' }) version!: number;
-  @ApiProperty({ description: 'Accounts that enabled it' }) enabled_accounts!: number;
+  @ApiProperty({ type: 'integer', description: 'Increases with every change (also publishing)' })
+  version!: number;
+  @ApiProperty({ type: 'integer', description: 'Accounts that enabled it' })
+  enabled_accounts!: number;
 
   static from(s: ModelServiceEntity, enabledAccounts: number): OperatorPresetServiceResponse {
     return {
@@ -121,7 +125,7 @@ export class OperatorPresetServiceResponse {
 }
 
 export class OperatorPresetServiceListResponse {
-  @ApiProperty() total!: number;
+  @ApiProperty({ type: 'integer' }) total!: number;
   @ApiProperty({ type: [OperatorPresetServiceResponse] })
   services!: OperatorPresetServiceResponse[];
 }

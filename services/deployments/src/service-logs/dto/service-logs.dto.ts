@@ -3,6 +3,8 @@ import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const DEFAULT_LOG_LINES = 200;
+/** The most lines one request may ask for (LOGS_MAX_LINES caps what it gets). */
+export const MAX_LOG_LINES_QUERY = 100_000;
 
 export class ServiceLogsQuery {
   @ApiPropertyOptional({
@@ -25,7 +27,9 @@ export class ServiceLogsQuery {
   until?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
+    maximum: MAX_LOG_LINES_QUERY,
     default: DEFAULT_LOG_LINES,
     description: 'At most this many lines (the newest), capped by LOGS_MAX_LINES',
   })
@@ -33,20 +37,20 @@ export class ServiceLogsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100_000)
+  @Max(MAX_LOG_LINES_QUERY)
   limit?: number;
 }
 
 export class LogLineResponse {
   @ApiProperty({ description: 'When the model server wrote the line (RFC 3339)' }) time!: string;
   @ApiProperty({ description: 'The instance (pod) that wrote it' }) instance!: string;
-  @ApiProperty({ nullable: true }) node!: string | null;
+  @ApiProperty({ type: String, nullable: true }) node!: string | null;
   @ApiProperty() message!: string;
 }
 
 export class ServiceLogsResponse {
   @ApiProperty({ format: 'uuid' }) service_id!: string;
-  @ApiProperty({ description: 'Lines returned' }) count!: number;
+  @ApiProperty({ type: 'integer', description: 'Lines returned' }) count!: number;
   @ApiProperty({ type: [LogLineResponse], description: 'Oldest first' }) logs!: LogLineResponse[];
   @ApiProperty({
     type: [String],
