@@ -19,9 +19,10 @@ export const file_maas_usage_v1_usage: GenFile = /*@__PURE__*/
 /**
  * One inference request finished (successfully or not) and what it used. Aggregate:
  * "request", id = request_id (usage needs no order across requests; this spreads the load
- * over all partitions). The event id is derived from the request id (a name-based UUID), so
- * a re-publication of the same request (after a crash or an outage) is the same event and
- * consumers' inboxes count it once.
+ * over all partitions). The gateway fixes the event id when it records the request and keeps
+ * it with the record through its buffer and its spill file, so a re-publication (after a
+ * failed send, an outage or a crash) is the same event and consumers' inboxes count it once.
+ * (It is not derived from the request id: that may be the caller's x-request-id.)
  *
  * Every request the gateway could attribute to an account is recorded, failed ones too
  * (status >= 400, usually with 0 tokens): the ledger counts them as requests, and as failed
