@@ -154,6 +154,7 @@ async function measureTarget(
   const window = pid ? new CpuWindow(pid) : undefined;
   const measured = await load(target, connections, SECONDS);
   if (!window || !pid) return { measured, warmupOk };
+  alive(pid);
   const cpu = window.end();
   return {
     measured,
