@@ -170,7 +170,10 @@ export class Journey {
       'versions gap-free from 1',
     );
     const last = await this.lastSnapshot(want.length);
-    return `Kafka: ${next.join(' → ')} (v${want.length}, ServiceChanged ${last.state === 0 ? '' : 'state '}${stateName(last.state)}, callable=${last.callable})`;
+    const snapshot = last.deleted
+      ? 'deleted'
+      : `${stateName(last.state)}, callable=${last.callable}, ${last.instances} instances, qps ${last.qps}, ${last.modelVersion}`;
+    return `Kafka: ${next.join(' → ')} (v${want.length}; ServiceChanged: ${snapshot})`;
   }
 
   stateChanges(): { reason: string; version: bigint; to: number }[] {
@@ -566,7 +569,19 @@ export const steps: Step[] = [
     async run(j) {
       const answer = await gatewayEventually('the gateway to route the key and the service', () =>
         j.chat(),
-      );
+      ).catch((error: unknown) => {
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (cause instanceof OpenAI.APIError && cause.status === 502) {
+          // KWOK's pod IPs answer nothing: the local gateway must dial the simulators instead.
+          throw new Error(
+            `${String(error)}\nThe gateway reached no model instance. On the local stack it dials the ` +
+              'simulators through ENDPOINT_OVERRIDE, which deploy/local/services.sh sets: restart a ' +
+              'gateway started without it (bash deploy/local/services.sh down && bash deploy/local/services.sh up).',
+            { cause: error },
+          );
+        }
+        throw error;
+      });
       assert.equal(answer.object, 'chat.completion');
       assert.ok(answer.choices[0].message.content, 'an answer');
       return `"${answer.choices[0].message.content}" (${answer.usage?.prompt_tokens} + ${answer.usage?.completion_tokens} tokens)`;
