@@ -1,5 +1,5 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorBodyDto } from '@maas/errors';
 import { Logger } from '@maas/observability';
 import { installRequestHygiene, type RequestHygieneOptions } from './edge/request-hygiene.js';
@@ -14,6 +14,12 @@ export interface OpenApiInfo {
    * apiKey security scheme named like the header (the names routes use in @ApiSecurity).
    */
   apiKeyHeaders: readonly string[];
+  /**
+   * Changes to the scanned document that depend on the running configuration, e.g. a limit
+   * the operator configures (decorators are fixed at import): the schema then states the
+   * same maximum the rule enforces.
+   */
+  refine?: (document: OpenAPIObject) => void;
 }
 
 /**
@@ -32,6 +38,7 @@ export function setupOpenApi(app: NestFastifyApplication, info: OpenApiInfo): vo
   const document = completeEdgeContract(
     SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto] }),
   );
+  info.refine?.(document);
   SwaggerModule.setup('openapi', app, document, {
     ui: false,
     raw: ['json'],

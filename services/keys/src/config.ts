@@ -16,6 +16,13 @@ import {
 } from '@maas/config';
 
 /** What the database half needs: the service and `migrate` share it. */
+/**
+ * The longest grace period any installation may configure (MAX_GRACE_PERIOD_SECONDS): also
+ * the request DTO's static bound. The configured value is the rule, and the OpenAPI schema
+ * states it (app.setup.ts), so there is one maximum per installation.
+ */
+export const GRACE_PERIOD_CEILING_SECONDS = 30 * 86_400;
+
 export const databaseConfigSchema = {
   ...databaseConfig('keys'),
   ...logConfig,
@@ -47,7 +54,7 @@ export const keysConfigSchema = {
   }),
   MAX_GRACE_PERIOD_SECONDS: intBetween(
     0,
-    30 * 86_400,
+    GRACE_PERIOD_CEILING_SECONDS,
   )({
     default: 7 * 86_400,
     desc: 'Longest grace period a rotation may give the old secret',

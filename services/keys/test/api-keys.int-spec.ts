@@ -505,7 +505,13 @@ describe('operating it', () => {
     expect((await world.request('GET', '/health/ready')).statusCode).toBe(200);
     const doc = (await world.request('GET', '/openapi.json')).json<{
       paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties: Record<string, object> }> };
     }>();
+    // One maximum per rule: the schema states the configured MAX_GRACE_PERIOD_SECONDS (its
+    // default, 7 days), the one the rotation enforces, not the DTO's 30-day ceiling.
+    expect(
+      doc.components.schemas.RotateApiKeyRequest.properties.grace_period_seconds,
+    ).toMatchObject({ type: 'integer', minimum: 0, maximum: 7 * 86_400 });
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/v1/{project_id}/api-keys',
