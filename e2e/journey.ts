@@ -635,7 +635,9 @@ export const steps: Step[] = [
           );
           return body.totals;
         },
-        { timeoutMs: 30_000, intervalMs: 250, description: 'the ledger counting both calls' },
+        // On a fresh installation maas.usage.v1 only exists from the gateway's first call on,
+        // and the ledger's consumer retries its start with a back-off of up to 30 s until then.
+        { timeoutMs: 75_000, intervalMs: 250, description: 'the ledger counting both calls' },
       );
       const usageEvents = () => j.events.events((e) => e.type === 'UsageRecorded');
       await j.events.waitFor(
