@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { describeConfig, loadConfigOrExit } from '@maas/config';
-import { createFastifyAdapter, Logger } from '@maas/observability';
+import { createFastifyAdapter, Logger, maskUrlCredentials } from '@maas/observability';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { deploymentsConfigSchema } from './config.js';
@@ -28,7 +28,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   process.stderr.write(
-    `deployments failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    `deployments failed to start: ${maskUrlCredentials(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
   );
   process.exit(1);
 });

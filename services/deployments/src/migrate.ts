@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { DataSource } from 'typeorm';
 import { loadConfigOrExit } from '@maas/config';
 import { runMigrationsLocked } from '@maas/database';
-import { loggerOptions } from '@maas/observability';
+import { loggerOptions, maskUrlCredentials } from '@maas/observability';
 import { databaseConfigSchema } from './config.js';
 import { dataSourceOptions } from './database/data-source.js';
 
@@ -25,7 +25,7 @@ async function migrate(): Promise<void> {
 
 migrate().catch((error: unknown) => {
   process.stderr.write(
-    `migration failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    `migration failed: ${maskUrlCredentials(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
   );
   process.exit(1);
 });

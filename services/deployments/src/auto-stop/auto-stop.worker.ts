@@ -52,7 +52,7 @@ export class AutoStopWorker implements OnApplicationBootstrap, BeforeApplication
         concurrency: 4,
       },
     );
-    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', error: String(err) }));
+    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', err }));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -19,7 +19,7 @@ export async function retryInBackground(
       return;
     } catch (error) {
       const retryInMs = backoffDelay(attempt, { minMs: 500, maxMs: 30_000 });
-      logger.warn({ msg: `${what} failed; retrying`, error: String(error), retryInMs });
+      logger.warn({ msg: `${what} failed; retrying`, err: error, retryInMs });
       await sleep(retryInMs, undefined, { signal }).catch(() => undefined);
     }
   }

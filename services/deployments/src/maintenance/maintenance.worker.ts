@@ -66,7 +66,7 @@ export class MaintenanceWorker implements OnApplicationBootstrap, BeforeApplicat
       prefix: this.redis.prefix,
       concurrency: 1,
     });
-    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', error: String(err) }));
+    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', err }));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -58,7 +58,7 @@ export class NotificationDispatcher {
       this.logger.warn({
         msg: 'cannot enqueue notifications now; the maintenance job will',
         notificationIds,
-        error: String(error),
+        err: error,
       });
     }
   }

@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
+import { maskUrlCredentials } from '@maas/observability';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { RedisConnections } from '../jobs/jobs.module.js';
 import { type DeliverNotificationJob, QueueName } from '../jobs/queues.js';
@@ -43,7 +44,7 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
         concurrency: 8,
       },
     );
-    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', error: String(err) }));
+    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', err }));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -60,14 +61,15 @@ export class NotificationWorker implements OnApplicationBootstrap, BeforeApplica
       else await this.webhooks.send(row, target.url);
     } catch (error) {
       const final = attempt >= (job.opts.attempts ?? 1);
-      const message = error instanceof Error ? error.message : String(error);
+      // The row's last error is shown to the owner: no credential of a webhook URL in it.
+      const message = maskUrlCredentials(error instanceof Error ? error.message : String(error));
       await this.notifications.attemptFailed(row.id, attempt, message, final);
       this.logger.warn({
         msg: 'notification attempt failed',
         id: row.id,
         attempt,
         final,
-        error: message,
+        err: error,
       });
       throw error;
     }

@@ -35,7 +35,7 @@ export class PoolCapacityService {
       const nodes = await this.reader.nodesOf(pool);
       return { ok: true, capacity: { ...poolCapacity(nodes), observedAt: new Date() } };
     } catch (error) {
-      this.logger.warn({ msg: 'cannot read pool capacity', pool: pool.id, error: String(error) });
+      this.logger.warn({ msg: 'cannot read pool capacity', pool: pool.id, err: error });
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
   }
@@ -53,7 +53,7 @@ export class PoolCapacityService {
     try {
       nodes = await this.reader.allocatableOf(pool);
     } catch (error) {
-      this.logger.warn({ msg: 'cannot check the pool size', pool: pool.id, error: String(error) });
+      this.logger.warn({ msg: 'cannot check the pool size', pool: pool.id, err: error });
       return null;
     }
     const whole = allocatableByNode(nodes.map((n) => ({ ...n, ready: true })));

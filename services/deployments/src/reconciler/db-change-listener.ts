@@ -67,7 +67,7 @@ export class DbChangeListener {
     const delay = backoffDelay(this.failures, { minMs: 500, maxMs: 30_000 });
     this.logger.warn({
       msg: 'reconciler LISTEN connection lost',
-      error: String(error),
+      err: error,
       retryInMs: delay,
     });
     this.retryTimer = setTimeout(() => {

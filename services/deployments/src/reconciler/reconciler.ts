@@ -194,7 +194,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       await this.enqueueAll();
       await untilAborted(new Promise<never>(() => undefined), signal);
     } catch (error) {
-      this.logger.error({ msg: 'reconciler term failed', error: String(error) });
+      this.logger.error({ msg: 'reconciler term failed', err: error });
     } finally {
       this.reconciling = false;
       for (const timer of timers) clearInterval(timer);
@@ -265,7 +265,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       this.metrics.errors.inc({ kind, class: outcome.kind });
       const log = {
         msg: `reconcile ${key} failed (${outcome.kind === 'retry' ? 'retrying with back-off' : 'terminal; retrying slowly'})`,
-        error: String(outcome.error),
+        err: outcome.error,
         failures: this.queue.failuresOf(key) + 1,
       };
       if (outcome.kind === 'terminal') this.logger.error(log);
@@ -317,7 +317,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       for (const id of await this.services.allIds(poolId)) this.queue.add(serviceKey(id));
       this.queue.add(poolKey(poolId));
     } catch (error) {
-      this.logger.warn({ msg: 'cannot read the services of a changed pool', error: String(error) });
+      this.logger.warn({ msg: 'cannot read the services of a changed pool', err: error });
     }
   }
 
@@ -328,7 +328,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       this.rows.dropOutdated(unsettled);
       for (const { id } of unsettled) this.queue.add(serviceKey(id));
     } catch (error) {
-      this.logger.warn({ msg: 'cannot poll unsettled services', error: String(error) });
+      this.logger.warn({ msg: 'cannot poll unsettled services', err: error });
     }
   }
 
@@ -348,7 +348,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       for (const id of ids) this.queue.add(serviceKey(id));
       this.queue.add(ALL_POOLS_KEY);
     } catch (error) {
-      this.logger.warn({ msg: 'resync failed', error: String(error) });
+      this.logger.warn({ msg: 'resync failed', err: error });
     }
   }
 }

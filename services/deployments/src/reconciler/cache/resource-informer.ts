@@ -120,7 +120,7 @@ export class ResourceInformer<T extends KubernetesObject> {
     const delay = backoffDelay(this.failures, { minMs: 500, maxMs: 30_000 });
     this.options.logger.warn({
       msg: `${this.options.name} informer failed; restarting`,
-      error: String((error as { message?: string })?.message ?? error),
+      err: error,
       retryInMs: delay,
     });
     clearTimeout(this.restartTimer);

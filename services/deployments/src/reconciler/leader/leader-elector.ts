@@ -93,7 +93,7 @@ export class LeaderElector {
       outcome = (await this.tryAcquireOrRenew()) ? 'held' : 'lost';
     } catch (error) {
       outcome = 'failed';
-      this.logger.warn({ msg: 'leader election: cannot reach the Lease', error: String(error) });
+      this.logger.warn({ msg: 'leader election: cannot reach the Lease', err: error });
     }
     if (outcome === 'held') {
       this.lastRenewMs = this.now();
@@ -153,7 +153,7 @@ export class LeaderElector {
     this.transitions = this.transitions
       .then(callback)
       .catch((error: unknown) =>
-        this.logger.error({ msg: 'leadership callback failed', error: String(error) }),
+        this.logger.error({ msg: 'leadership callback failed', err: error }),
       );
   }
 
@@ -171,7 +171,7 @@ export class LeaderElector {
       });
       this.logger.log({ msg: 'released the lease', identity: this.options.identity });
     } catch (error) {
-      this.logger.warn({ msg: 'cannot release the lease; it will expire', error: String(error) });
+      this.logger.warn({ msg: 'cannot release the lease; it will expire', err: error });
     }
   }
 }

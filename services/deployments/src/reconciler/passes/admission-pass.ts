@@ -92,7 +92,7 @@ export class AdmissionPass {
       } catch (error) {
         // Stopped or deleted while queued: its room is for the next pass.
         if (!(error instanceof DomainError)) throw error;
-        this.logger.debug({ msg: 'admission skipped a changed service', id, error: error.message });
+        this.logger.debug({ msg: 'admission skipped a changed service', id, err: error });
       }
     });
     await inBatches(plan.waiting, (waiting) =>
