@@ -184,7 +184,11 @@ function grid(setup: Setup): { upstream: Upstream; stream: boolean; connections:
 }
 
 /** Measures every cell into `cells` (kept by the caller: a failed run still shows what it got). */
-async function measureAll(setup: Setup, cells: Cell[]): Promise<{ gatewayAnswers: number }> {
+async function measureAll(
+  setup: Setup,
+  cells: Cell[],
+  idle: { gateway: number; portkey: number },
+): Promise<{ gatewayAnswers: number }> {
   let gatewayAnswers = 0;
   const pids = { direct: undefined, gateway: setup.gatewayPid, portkey: setup.portkey.pid };
   for (const { upstream, stream, connections } of grid(setup)) {
@@ -200,7 +204,8 @@ async function measureAll(setup: Setup, cells: Cell[]): Promise<{ gatewayAnswers
       log(`${upstream.name} stream=${stream} c=${connections} ${target}`);
       const result = await measureTarget(all[target], pids[target], connections);
       if (target === 'gateway') gatewayAnswers += result.warmupOk + result.measured.ok;
-      cell.rows.push({ target, ...result });
+      const idlePercent = target === 'direct' ? undefined : idle[target];
+      cell.rows.push({ target, ...result, idlePercent });
     }
     cells.push(cell);
   }
@@ -263,7 +268,10 @@ async function main(): Promise<void> {
     const idle = [new CpuWindow(gatewayPid), new CpuWindow(portkey.pid)];
     await sleep(IDLE_SECONDS * 1000);
     const [gatewayIdle, portkeyIdle] = idle.map((w) => w.end().percent);
-    const { gatewayAnswers } = await measureAll(setup, cells);
+    const { gatewayAnswers } = await measureAll(setup, cells, {
+      gateway: gatewayIdle,
+      portkey: portkeyIdle,
+    });
     const gatewayAtEnd = memory(gatewayPid);
     const portkeyAtEnd = memory(portkey.pid);
     // Every answered call through the gateway is one UsageRecorded (batched: wait for them).

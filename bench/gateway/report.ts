@@ -9,6 +9,8 @@ export interface Row {
   /** The proxy process's CPU over the measured run: % of one core. */
   cpuPercent?: number;
   cpuMsPerAnswer?: number;
+  /** The process's CPU with no traffic (% of one core), to tell the per-call cost from it. */
+  idlePercent?: number;
   rssMiB?: number;
 }
 
@@ -53,10 +55,16 @@ function cellName(cell: Cell): string {
   return `${cell.upstream}, ${cell.stream ? 'stream' : 'non-stream'}, c=${cell.connections}`;
 }
 
+/** CPU ms per answered call once the process's idle CPU is taken out. */
+function aboveIdle(row: Row): number | undefined {
+  if (row.cpuPercent === undefined || row.idlePercent === undefined) return undefined;
+  return row.measured.rps > 0 ? ((row.cpuPercent - row.idlePercent) * 10) / row.measured.rps : NaN;
+}
+
 export function tableLines(cells: Cell[]): string[] {
   const lines = [
-    '| upstream | mode | c | target | req/s | p50 ms | p99 ms | added p50 ms | × direct | × Portkey | CPU % of a core | CPU ms/req | RSS MiB | failed | load avg |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| upstream | mode | c | target | req/s | p50 ms | p99 ms | added p50 ms | × direct | × Portkey | CPU % of a core | CPU ms/req | CPU ms/req above idle | RSS MiB | failed | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const cell of cells) {
     const direct = rowOf(cell, 'direct').measured;
@@ -66,7 +74,7 @@ export function tableLines(cells: Cell[]): string[] {
       const isDirect = row.target === 'direct';
       const name = row.target === 'gateway' ? '**gateway**' : row.target;
       lines.push(
-        `| ${cell.upstream} | ${cell.stream ? 'stream' : 'non-stream'} | ${cell.connections} | ${name} | ${f(m.rps, 0)} | ${f(m.p50, 2)} | ${f(m.p99, 2)} | ${isDirect ? '' : f(m.p50 - direct.p50, 2)} | ${isDirect ? '' : f(ratio(m.rps, direct.rps), 2)} | ${row.target === 'gateway' ? f(ratio(m.rps, portkey.rps), 2) : ''} | ${f(row.cpuPercent, 0)} | ${f(row.cpuMsPerAnswer, 3)} | ${f(row.rssMiB, 0)} | ${m.failed} | ${cell.load} |`,
+        `| ${cell.upstream} | ${cell.stream ? 'stream' : 'non-stream'} | ${cell.connections} | ${name} | ${f(m.rps, 0)} | ${f(m.p50, 2)} | ${f(m.p99, 2)} | ${isDirect ? '' : f(m.p50 - direct.p50, 2)} | ${isDirect ? '' : f(ratio(m.rps, direct.rps), 2)} | ${row.target === 'gateway' ? f(ratio(m.rps, portkey.rps), 2) : ''} | ${f(row.cpuPercent, 0)} | ${f(row.cpuMsPerAnswer, 3)} | ${f(aboveIdle(row), 3)} | ${f(row.rssMiB, 0)} | ${m.failed} | ${cell.load} |`,
       );
     }
   }
