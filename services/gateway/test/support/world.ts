@@ -29,7 +29,7 @@ import {
   topicName,
   UserPermissionsChangedSchema,
 } from '@maas/events';
-import { loadStackEnv, newSigningKeyPem, uniqueTopicPrefix } from '@maas/testing';
+import { eventually, loadStackEnv, newSigningKeyPem, uniqueTopicPrefix } from '@maas/testing';
 import { ChildGateway } from './child-gateway.js';
 
 export const REGION = 'cn-southwest-2';
@@ -96,6 +96,28 @@ export class GatewayWorld {
   }
 
   async setup(): Promise<void> {
+    // Other suites on the shared stack restart Kafka in their fault tests: ride that out.
+    await eventually(
+      async () => {
+        await this.createTopics();
+        return true;
+      },
+      { timeoutMs: 90_000, intervalMs: 1_000, description: 'Kafka reachable, topics created' },
+    );
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    const key = await loadSigningKey(newSigningKeyPem(), `kid-${slug()}`);
+    this.signer = new TokenSigner(key, 3600);
+    const jwks = JSON.stringify(this.signer.jwks());
+    this.jwksServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+    });
+    await new Promise<void>((resolve) => this.jwksServer!.listen(0, '127.0.0.1', resolve));
+    const address = this.jwksServer.address() as { port: number };
+    this.jwksUrl = `http://127.0.0.1:${address.port}/v3/auth/jwks`;
+  }
+
+  private async createTopics(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -109,19 +131,8 @@ export class GatewayWorld {
         { prefix: this.prefix, partitions: 1 },
       );
     } finally {
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
-    await this.producer.connect();
-    const key = await loadSigningKey(newSigningKeyPem(), `kid-${slug()}`);
-    this.signer = new TokenSigner(key, 3600);
-    const jwks = JSON.stringify(this.signer.jwks());
-    this.jwksServer = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
-    });
-    await new Promise<void>((resolve) => this.jwksServer!.listen(0, '127.0.0.1', resolve));
-    const address = this.jwksServer.address() as { port: number };
-    this.jwksUrl = `http://127.0.0.1:${address.port}/v3/auth/jwks`;
   }
 
   async teardown(): Promise<void> {
