@@ -9,6 +9,7 @@
 #   deploy/images.sh check [service…]   build, then run each from its image against the local
 #                                        stack: it must answer /health/ready 200, write nothing
 #                                        outside /tmp, and exit 0 on SIGTERM
+#   deploy/images.sh start [service…]   only the start check, on the images built before
 #   deploy/images.sh base               only the base image
 #
 # The base (rootfs tarball in the stack cache, keyed by Debian suite, Node, npm and recipe) is
@@ -41,6 +42,10 @@ prereqs() {
   fi
   bash deploy/local/prereqs.sh
   mkdir -p "$STORE" "$CACHE/images"
+  # One run at a time on this store; working containers a killed run left behind go.
+  exec 9>"$STORE/.lock"
+  flock 9
+  b rm --all >/dev/null 2>&1 || true
 }
 
 # Node from the stack cache, npm from the npm registry (cached by version).
@@ -97,13 +102,30 @@ EOF
   log "base $image ready ($((SECONDS - t0))s)"
 }
 
+# Every service, the gateway last: it waits for the topics the others create at start.
 all_services() {
-  local f
-  for f in services/*/package.json; do basename "$(dirname "$f")"; done
+  local f s
+  for f in services/*/package.json; do
+    s=$(basename "$(dirname "$f")")
+    [ "$s" = gateway ] || echo "$s"
+  done
+  [ ! -f services/gateway/package.json ] || echo gateway
+}
+
+# The build context: the work tree's files as git sees them (tracked and untracked, not
+# ignored), frozen in one copy for the whole run, so every target's build finds the shared
+# build stage in the layer cache even while the tree changes.
+snapshot_context() {
+  local ctx=$STORE/context
+  rm -rf "$ctx"; mkdir -p "$ctx"
+  git ls-files -z --cached --others --exclude-standard |
+    tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -C "$ctx" -xf -
+  echo "$ctx"
 }
 
 build_images() {
-  local s t0 trust=()
+  local s t0 trust=() ctx
+  ctx=$(snapshot_context)
   # Behind a TLS-inspecting proxy the host trusts extra CAs: the build's npm install must too
   # (mounted for the RUN only; no image keeps it).
   if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r "$NODE_EXTRA_CA_CERTS" ]; then
@@ -115,8 +137,8 @@ build_images() {
     # --layers: the build stage (npm install + build + prune of every service) is shared by
     # all targets and reused while the sources are unchanged.
     b bud --layers --isolation chroot --network host --pull=never \
-      -f deploy/images/Dockerfile --target "$s" --build-arg "BASE=$(base_image)" "${trust[@]}" \
-      -t "localhost/maas-$s:$TAG" . >"$STORE/build-$s.log" 2>&1 ||
+      -f "$ctx/deploy/images/Dockerfile" --target "$s" --build-arg "BASE=$(base_image)" "${trust[@]}" \
+      -t "localhost/maas-$s:$TAG" "$ctx" >"$STORE/build-$s.log" 2>&1 ||
       { log "FAIL: building the $s image; $STORE/build-$s.log:"; tail -30 "$STORE/build-$s.log" >&2; return 1; }
     log "built localhost/maas-$s:$TAG in $((SECONDS - t0))s ($(b images --noheading --format '{{.Size}}' \
       "localhost/maas-$s:$TAG" 2>/dev/null | head -1))"
@@ -165,7 +187,7 @@ check_one() {
   b run --isolation chroot --network host -v "$work/kube:/kube:ro" "${envs[@]}" "$ctr" -- "${cmd[@]}" \
     >"$logf" 2>&1 </dev/null &
   runner=$!
-  local deadline=$((SECONDS + 120)) ready=0
+  local deadline=$((SECONDS + 180)) ready=0
   while [ $SECONDS -lt $deadline ]; do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready")" = 200 ]; then
       ready=1; break
@@ -174,7 +196,7 @@ check_one() {
     sleep 0.5
   done
   if [ $ready = 0 ]; then
-    log "FAIL $s: not ready from its image within 120s; $logf:"; tail -15 "$logf" >&2; rc=1
+    log "FAIL $s: not ready from its image within 180s; $logf:"; tail -15 "$logf" >&2; rc=1
   else
     log "$s ready from its image on 127.0.0.1:$port in $((SECONDS - t0))s"
   fi
@@ -248,6 +270,12 @@ case "$cmd" in
     [ $# -gt 0 ] || set -- $(all_services)
     build_images "$@"
     ;;
+  start)
+    # Only the start check, on images already built.
+    prereqs
+    [ $# -gt 0 ] || set -- $(all_services)
+    check_images "$@"
+    ;;
   check)
     prereqs; build_base
     [ $# -gt 0 ] || set -- $(all_services)
@@ -257,5 +285,5 @@ case "$cmd" in
     check_images "$@"
     log "images built and checked in $((SECONDS - t0))s"
     ;;
-  *) echo "usage: $0 build|check|base [service…]" >&2; exit 2 ;;
+  *) echo "usage: $0 build|check|start|base [service…]" >&2; exit 2 ;;
 esac

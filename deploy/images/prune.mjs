@@ -21,11 +21,18 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const [service, outArg] = process.argv.slice(2);
-if (!service || !outArg) {
-  process.stderr.write('usage: prune.mjs <service> <out-dir>\n');
+const [service, outArg, sharedFlag, sharedArg] = process.argv.slice(2);
+if (
+  !service ||
+  !outArg ||
+  (sharedFlag !== undefined && (sharedFlag !== '--shared' || !sharedArg))
+) {
+  process.stderr.write('usage: prune.mjs <service> <out-dir> [--shared <dir>]\n');
   process.exit(2);
 }
+// --shared: third-party files are copied once into <dir> and hard-linked into each service's
+// tree, so the trees of all services together hold each package once (one small layer).
+const shared = sharedArg ? path.resolve(sharedArg) : undefined;
 const out = path.resolve(outArg);
 const serviceDir = path.join(repo, 'services', service);
 const rootManifest = readJson(path.join(repo, 'package.json'));
@@ -156,6 +163,20 @@ fs.mkdirSync(path.join(out, 'node_modules'), { recursive: true });
 // Type declarations, source maps and docs of third-party packages are a third of their size
 // and nothing at run time reads them.
 const NOT_AT_RUNTIME = /\.(d\.[cm]?ts|map|md)$/i;
+/**
+ * Recreates a package's tree `from` at `to`: directories made, files hard-linked, links
+ * copied; its own node_modules (other packages, chosen one by one) left out.
+ */
+function linkTree(from, to, top = true) {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    if (top && entry.name === 'node_modules') continue;
+    const [src, dst] = [path.join(from, entry.name), path.join(to, entry.name)];
+    if (entry.isDirectory()) linkTree(src, dst, false);
+    else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(src), dst);
+    else fs.linkSync(src, dst);
+  }
+}
 const copy = (from, to, thirdParty) =>
   fs.cpSync(from, to, {
     recursive: true,
@@ -176,7 +197,13 @@ for (const [dir, manifest] of packages) {
   const rel = path.relative(repo, dir);
   if (!rel.startsWith('node_modules'))
     fail(`${manifest.name} resolved outside node_modules: ${rel}`);
-  copy(dir, path.join(out, rel), true);
+  if (shared) {
+    const once = path.join(shared, rel);
+    if (!fs.existsSync(once)) copy(dir, once, true);
+    linkTree(once, path.join(out, rel));
+  } else {
+    copy(dir, path.join(out, rel), true);
+  }
   if (external.has(manifest.name)) installed[manifest.name] = manifest.version;
 }
 const own = readJson(path.join(serviceDir, 'package.json'));
