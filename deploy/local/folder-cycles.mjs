@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Cycles between the folders of one service: `services/<name>/src/<folder>/…` importing
+// `<other folder>` and back, however long the way round. A file-level no-circular misses them
+// (a → b/x.ts → a/y.ts is no file cycle), so dependency-cruiser (pinned in package.json) lists
+// every import, type-only ones included, and this collapses each file to its top-level folder
+// under src/ and finds the strongly connected components of that graph. Files directly in
+// src/ (main.ts, app.module.ts, config.ts) are the composition root: leaving them out keeps
+// "the root wires every folder" from counting as a cycle through config.ts.
+//
+//   node deploy/local/folder-cycles.mjs [--root <dir>] [--allow <file.mjs> | --no-allow]
+//
+// Exit 0: no cycle except exactly those allowed. Exit 1: a new cycle, or an allowed one that
+// is gone (take it off the list so it cannot come back). Exit 2: the analysis itself failed.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const root = resolve(option('--root', '.'));
+const allowFile = option('--allow', join(import.meta.dirname, 'folder-cycles.allow.mjs'));
+
+/** The import graph of every service's src/ (one run), from dependency-cruiser's JSON. */
+function importsOf(services) {
+  const bin = join(import.meta.dirname, '../../node_modules/.bin/depcruise');
+  const tsConfig = existsSync(join(root, 'tsconfig.json')) ? ['--ts-config', 'tsconfig.json'] : [];
+  const out = execFileSync(
+    bin,
+    [
+      ...services.map((service) => `services/${service}/src`),
+      '--no-config',
+      ...tsConfig,
+      '--ts-pre-compilation-deps',
+      '--exclude',
+      '\\.(spec|int-spec)\\.ts$',
+      '--do-not-follow',
+      '^(node_modules|libs)/',
+      '--output-type',
+      'json',
+    ],
+    { cwd: root, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+  );
+  return JSON.parse(out).modules;
+}
+
+/** `services/x/src/pools/a.ts` → `pools`; a file directly in src/ → null (the root). */
+function folderOf(service, path) {
+  const prefix = `services/${service}/src/`;
+  if (!path.startsWith(prefix)) return null;
+  const parts = path.slice(prefix.length).split('/');
+  return parts.length > 1 ? parts[0] : null;
+}
+
+/** Folder → folders it imports, and one file-level witness per edge (for the message). */
+function folderGraph(service, modules) {
+  const edges = new Map();
+  const witness = new Map();
+  for (const m of modules) {
+    const from = folderOf(service, m.source);
+    if (!from) continue;
+    for (const d of m.dependencies) {
+      const to = folderOf(service, d.resolved);
+      if (!to || to === from) continue;
+      if (!edges.has(from)) edges.set(from, new Set());
+      edges.get(from).add(to);
+      const key = `${from} -> ${to}`;
+      if (!witness.has(key)) witness.set(key, `${m.source} imports ${d.resolved}`);
+    }
+  }
+  return { edges, witness };
+}
+
+/** Tarjan's strongly connected components with more than one folder: the cycles. */
+function cycles(edges) {
+  const nodes = new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])]);
+  let index = 0;
+  const idx = new Map();
+  const low = new Map();
+  const stack = [];
+  const on = new Set();
+  const found = [];
+  const visit = (v) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    on.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const scc = [];
+      let w;
+      do {
+        w = stack.pop();
+        on.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1) found.push(scc.sort());
+    }
+  };
+  for (const v of [...nodes].sort()) if (!idx.has(v)) visit(v);
+  return found;
+}
+
+/** The edges inside one component: what to cut. */
+function edgesWithin(scc, edges) {
+  const inside = new Set(scc);
+  return scc.flatMap((from) =>
+    [...(edges.get(from) ?? [])].filter((to) => inside.has(to)).map((to) => `${from} -> ${to}`),
+  );
+}
+
+async function main() {
+  const allowed = args.includes('--no-allow')
+    ? {}
+    : (await import(pathToFileURL(resolve(allowFile)).href)).default;
+  const services = readdirSync(join(root, 'services'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, 'services', d.name, 'src')))
+    .map((d) => d.name)
+    .sort();
+  const modules = importsOf(services);
+  let problems = 0;
+  for (const service of services) {
+    const { edges, witness } = folderGraph(service, modules);
+    const actual = new Set(cycles(edges).flatMap((scc) => edgesWithin(scc, edges)));
+    const allow = new Set(allowed[service] ?? []);
+    for (const edge of [...actual].sort()) {
+      if (allow.has(edge)) continue;
+      problems++;
+      console.error(`${service}: folder cycle edge ${edge} (${witness.get(edge)})`);
+    }
+    for (const edge of [...allow].sort()) {
+      if (actual.has(edge)) continue;
+      problems++;
+      console.error(
+        `${service}: allowed edge ${edge} is no longer in a cycle: remove it from ${allowFile}`,
+      );
+    }
+    const kept = [...actual].filter((e) => allow.has(e)).length;
+    console.log(
+      `${service}: ${actual.size - kept === 0 ? 'ok' : 'CYCLES'}${kept ? ` (${kept} allowed edges)` : ''}`,
+    );
+  }
+  if (problems) {
+    console.error(`${problems} folder-cycle problem(s)`);
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(`folder-cycles: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+});
