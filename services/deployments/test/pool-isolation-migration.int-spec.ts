@@ -12,7 +12,7 @@ import { PoolAccountIsolation1767000000000 } from '../src/migrations/17670000000
 
 const stack = loadStackEnv();
 const schema = uniqueName('depmig');
-const config = { DATABASE_URL: stack.DATABASE_URL, DB_SCHEMA: schema, LOG_LEVEL: 'error' };
+const config = { DATABASE_URL: stack.DATABASE_URL, DB_SCHEMA: schema, LOG_LEVEL: 'error' as const };
 const before = MIGRATIONS.filter((m) => m !== PoolAccountIsolation1767000000000);
 let db: DataSource;
 
