@@ -5,6 +5,7 @@ import { Logger } from '@maas/observability';
 import { installRequestHygiene, type RequestHygieneOptions } from './edge/request-hygiene.js';
 import { serveDocsUi } from './openapi/docs-ui.js';
 import { completeEdgeContract } from './openapi/edge-contract.js';
+import { stateValidationLimits } from './openapi/validation-limits.js';
 
 export interface OpenApiInfo {
   title: string;
@@ -24,7 +25,8 @@ export interface OpenApiInfo {
 
 /**
  * Builds the OpenAPI document — scanned from the routes, then completed with what the edge
- * adds to every route (openapi/edge-contract.ts) — as JSON at /openapi.json, and its
+ * adds to every route (openapi/edge-contract.ts) and the limits the request validators
+ * enforce (openapi/validation-limits.ts) — as JSON at /openapi.json, and its
  * reference UI at /docs from the service's own packages (openapi/docs-ui.ts).
  */
 export function setupOpenApi(app: NestFastifyApplication, info: OpenApiInfo): void {
@@ -38,6 +40,7 @@ export function setupOpenApi(app: NestFastifyApplication, info: OpenApiInfo): vo
   const document = completeEdgeContract(
     SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto] }),
   );
+  stateValidationLimits(document);
   info.refine?.(document);
   SwaggerModule.setup('openapi', app, document, {
     ui: false,

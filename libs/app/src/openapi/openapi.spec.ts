@@ -1,16 +1,57 @@
 import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type OpenAPIObject, type ParameterObject } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  type OpenAPIObject,
+  type ParameterObject,
+  type SchemaObject,
+} from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupOpenApi } from '../setup-app.js';
 import { installRequestHygiene } from '../edge/request-hygiene.js';
 import { completeEdgeContract, pathTemplateNames } from './edge-contract.js';
 
 class NoteRequest {
+  @ApiProperty({ type: String })
   @IsString()
+  @Length(1, 50)
+  @Matches(/^[a-z ]+$/)
   text!: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @ArrayMaxSize(5)
+  @IsString({ each: true })
+  @MaxLength(20, { each: true })
+  tags?: string[];
+
+  // Conditional: no unconditional limit to state.
+  @ApiPropertyOptional({ type: String })
+  @ValidateIf((note: NoteRequest) => note.tags !== undefined)
+  @MaxLength(3)
+  mood?: string;
+
+  // The decorator's own wording wins.
+  @ApiPropertyOptional({ type: 'integer', maximum: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(99)
+  stars?: number;
 }
 
 // project_id is read outside @Param, as IamGuard and the services' Ctx decorator read it.
@@ -79,6 +120,17 @@ describe('the OpenAPI contract and its UI', () => {
     });
     expect(components?.schemas?.ErrorBodyDto).toMatchObject({
       required: ['error_code', 'error_msg', 'request_id'],
+    });
+  });
+
+  it('states the limits the request validators enforce', async () => {
+    const { components } = await document();
+    const note = components!.schemas!.NoteRequest as SchemaObject;
+    expect(note.properties).toEqual({
+      text: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[a-z ]+$' },
+      tags: { type: 'array', items: { type: 'string', maxLength: 20 }, maxItems: 5 },
+      mood: { type: 'string' },
+      stars: { type: 'integer', minimum: 0, maximum: 10 },
     });
   });
 
