@@ -256,37 +256,34 @@ function stateName(state: number): string {
   return STATES[state] ?? String(state);
 }
 
-/** Retries a first call while a service's projection of IAM has not caught up (403/404). */
+/**
+ * Retries a first call while a service's projection of IAM (maas.iam.v1) has not caught up
+ * with the new account, user or authorization: those answers (`codes`) are retried until the
+ * deadline; any other failure ends the wait at once.
+ */
 async function projected<T>(
   what: string,
   fn: () => Promise<T>,
   codes = [401, 403, 404],
 ): Promise<T> {
-  return eventually(
+  let fatal: { error: unknown } | undefined;
+  const result = await eventually(
     async () => {
       try {
-        return await fn();
+        return { value: await fn() };
       } catch (error) {
         if (error instanceof ApiError && codes.includes(error.status)) throw error;
-        throw new Fatal(error);
+        fatal = { error };
+        return undefined;
       }
     },
     { timeoutMs: 30_000, intervalMs: 200, description: what },
-  ).catch((error: unknown) => {
-    const cause =
-      error instanceof Error && error.cause instanceof Fatal ? error.cause.cause : error;
-    throw cause;
-  });
+  );
+  if (fatal || !result) throw fatal?.error;
+  return result.value;
 }
 
-/** An error `projected` must not retry: eventually rethrows it at the deadline, so fail fast. */
-class Fatal extends Error {
-  constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
-
-/** Calls through the gateway until `check` passes (the gateway follows Kafka within ms). */
+/** Calls through the gateway until `fn` passes (the gateway follows Kafka within ms). */
 async function gatewayEventually<T>(
   what: string,
   fn: () => Promise<T>,
@@ -429,28 +426,30 @@ export const steps: Step[] = [
       const capacity = await eventually(
         async () => {
           const pool = await api<{
-            capacity: { total_npus?: number; allocatable_npus?: number } | null;
+            capacity: { npus: number; free_npus: number; ready_nodes: number } | null;
           }>('GET', j.deployments(`/pools/${j.poolId}`), { token: j.rootToken });
-          const c = pool.body.capacity as Record<string, unknown> | null;
+          const c = pool.body.capacity;
           assert.ok(c, 'capacity read');
-          assert.ok(JSON.stringify(c).includes('16'), `16 NPUs counted: ${JSON.stringify(c)}`);
+          assert.deepEqual(
+            { npus: c.npus, free: c.free_npus, nodes: c.ready_nodes },
+            { npus: 16, free: 16, nodes: 2 },
+            'both servers (2 × 8 NPUs) counted, and only them',
+          );
           return c;
         },
         { timeoutMs: 30_000, intervalMs: 250, description: 'the pool counting both servers' },
       );
+      // The user's permissions as the deployments service projects them (maas.iam.v1): once it
+      // knows the user (a read passes), creating a pool must be refused by CommonOperations.
       j.userToken = await signIn(j, j.userName, j.userPassword);
-      await projected(
-        'the user refused a pool (CommonOperations denies modelarts:pool:create)',
-        async () => {
-          const denied = await api('POST', j.deployments('/pools'), {
-            token: j.userToken,
-            body: { ...body, name: `${j.poolName}-x` },
-            expect: [403],
-          });
-          return denied;
-        },
-        [401, 404],
+      await projected('the deployments service to know the user', () =>
+        api('GET', j.deployments('/pools'), { token: j.userToken }),
       );
+      await api('POST', j.deployments('/pools'), {
+        token: j.userToken,
+        body: { ...body, name: `${j.poolName}-x` },
+        expect: [403],
+      });
       return `pool ${j.poolName} (${j.poolId}), capacity ${JSON.stringify(capacity)}; ${j.userName}: 403`;
     },
   },
