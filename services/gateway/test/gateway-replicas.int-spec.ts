@@ -32,8 +32,11 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await world.teardown();
-  await Promise.all(sims.map((s) => s.kill()));
+  try {
+    await world.teardown();
+  } finally {
+    await Promise.all(sims.map((s) => s.kill()));
+  }
 });
 
 /** Until less than `ms` is left in the current minute, so a test's calls share one window. */

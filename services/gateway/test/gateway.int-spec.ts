@@ -80,8 +80,11 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await world.teardown();
-  await upstream.stop();
+  try {
+    await world.teardown();
+  } finally {
+    await upstream.stop();
+  }
 });
 
 describe('the openai SDK, unmodified', () => {

@@ -147,14 +147,14 @@ export class GatewayWorld {
       this.jwksServer ? this.jwksServer.close(resolve) : resolve(undefined),
     );
     const admin = this.kafka.admin();
-    await admin.connect();
     try {
+      await admin.connect();
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(this.prefix));
       if (topics.length > 0) await admin.deleteTopics({ topics });
     } catch {
       // Best effort: the prefix is unique, leftovers harm no one.
     } finally {
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
   }
 
