@@ -229,10 +229,11 @@ async function boot(): Promise<NestFastifyApplication> {
     KAFKA_BROKERS: env.KAFKA_BROKERS,
     KAFKA_TOPIC_PREFIX: `${schema}.`,
     REDIS_URL: env.REDIS_URL,
+    IAM_JWKS_URL: 'http://127.0.0.1:1/v3/auth/jwks', // never fetched: no API calls here
     BULLMQ_PREFIX: schema,
     KUBECONFIG: env.KUBECONFIG,
     LOG_LEVEL: 'warn',
-    IAM_PROJECTION: 'false',
+    CONSUMERS_RUN: 'false',
     WEBHOOK_SIGNING_SECRET: randomBytes(24).toString('hex'),
     RECONCILER_LEASE_NAME: `lease-${label}`,
     RECONCILER_RESYNC_MS: String(RESYNC_MS),

@@ -1,18 +1,20 @@
 import { EnvError, makeValidator } from 'envalid';
 import {
   bool,
-  brokerList,
   type Config,
-  host,
-  httpUrl,
-  logLevel,
-  nodeEnv,
-  num,
-  port,
-  postgresUrl,
+  consumersConfig,
+  databaseConfig,
+  httpServerConfig,
+  iamClientConfig,
+  intBetween,
+  kafkaConfig,
+  logConfig,
+  migrationsConfig,
+  minLength,
+  operatorConfig,
+  outboxRelayConfig,
   redisUrl,
   secret,
-  sqlIdentifier,
   str,
 } from '@maas/config';
 
@@ -23,16 +25,6 @@ export const region = makeValidator<string>((input) => {
   if (!REGION.test(input)) throw new EnvError('must be a region id such as cn-southwest-2');
   return input;
 });
-
-/** An integer within bounds (envalid's num accepts any number). */
-const intBetween = (min: number, max: number) =>
-  makeValidator<number>((input) => {
-    const value = Number(input);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new EnvError(`must be an integer from ${min} to ${max}`);
-    }
-    return value;
-  });
 
 /** A Kubernetes label value (also a DNS-1123-ish name part): 1-63 of [A-Za-z0-9._-]. */
 const labelValue = makeValidator<string>((input) => {
@@ -46,12 +38,6 @@ const labelValue = makeValidator<string>((input) => {
 const dnsLabel = makeValidator<string>((input) => {
   if (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(input)) return input;
   throw new EnvError('must be a DNS label: 1-63 of a-z 0-9 - (alphanumeric at both ends)');
-});
-
-/** Secrets too short to resist guessing are refused at start. */
-const longSecret = makeValidator<string>((input) => {
-  if (input.length < 24) throw new EnvError('must be at least 24 characters');
-  return input;
 });
 
 /** A domain-qualified extended resource name, e.g. huawei.com/Ascend910. */
@@ -88,20 +74,18 @@ const baseUrl = makeValidator<string>((input) => {
 
 /** What the database half needs: the service and `migrate` share it. */
 export const databaseConfigSchema = {
-  DATABASE_URL: postgresUrl({ desc: 'PostgreSQL URL, e.g. postgres://user:pass@host:5432/maas' }),
-  DB_SCHEMA: sqlIdentifier({
-    default: 'deployments',
-    desc: "PostgreSQL schema of the deployments service's tables",
-  }),
-  LOG_LEVEL: logLevel({ default: 'info' }),
+  ...databaseConfig('deployments'),
+  ...logConfig,
 };
 
-/** The deployments service's environment. */
+/**
+ * The deployments service's environment: the settings every service has come from the shared
+ * fragments of @maas/config, so they are named and mean the same everywhere.
+ */
 export const deploymentsConfigSchema = {
   ...databaseConfigSchema,
-  NODE_ENV: nodeEnv({ default: 'production' }),
-  HOST: host({ default: '127.0.0.1', desc: 'Address to bind (0.0.0.0 in a container)' }),
-  PORT: port({ default: 8080 }),
+  ...httpServerConfig,
+  ...migrationsConfig,
   REGION: region({
     default: 'cn-southwest-2',
     desc: 'The region this installation serves: pools are created in it and services must be deployed on a pool of it',
@@ -110,48 +94,23 @@ export const deploymentsConfigSchema = {
     default: 'http://127.0.0.1:3000',
     desc: "The inference gateway's public base URL, used in each service's call description",
   }),
-  KAFKA_BROKERS: brokerList({ desc: 'Kafka bootstrap brokers, host:port,host:port' }),
-  KAFKA_TOPIC_PREFIX: str({
-    default: '',
-    desc: 'Prepended to topic names (isolates an environment or a test run on a shared cluster); also to notification topics',
-  }),
-  KAFKA_TOPIC_PARTITIONS: intBetween(
-    1,
-    1000,
-  )({
-    default: 3,
-    desc: 'Partitions of maas.deployments.v1 (and of notification topics) when this service creates them',
-  }),
-  KAFKA_REPLICATION_FACTOR: intBetween(
-    1,
-    10,
-  )({
-    default: 1,
-    desc: 'Replication factor of the topics this service creates (3 in production)',
-  }),
+  // The prefix and partitions apply to the notification topics this service creates too.
+  ...kafkaConfig('maas.deployments.v1 (and each notification topic)'),
+  ...outboxRelayConfig,
+  ...consumersConfig('maas.iam.v1 (the local projection of permissions and projects)'),
   REDIS_URL: redisUrl({ desc: 'Redis URL for the BullMQ queues, e.g. redis://host:6379' }),
   BULLMQ_PREFIX: str({
     default: 'maas',
     desc: 'Prefix of the BullMQ keys in Redis (isolates an environment or a test run)',
   }),
-  IAM_JWKS_URL: httpUrl({
-    default: 'http://127.0.0.1:3001/v3/auth/jwks',
-    desc: "IAM's JWKS endpoint; tokens are verified locally against these public keys",
-  }),
+  ...iamClientConfig,
+  ...operatorConfig('/v1/operator/…: preset services, node assignment'),
   WEBHOOK_SIGNING_SECRET: secret(
-    longSecret({
+    minLength(24)({
       default: undefined,
       desc:
         'HMAC-SHA256 key of the X-MaaS-Signature header of webhook notifications; every replica needs ' +
         'the same one. Unset: a random key per process (development only)',
-    }),
-  ),
-  OPERATOR_TOKEN: secret(
-    longSecret({
-      default: undefined,
-      desc:
-        'Shared secret of the operator API (/v1/operator/…: preset services, node assignment) in ' +
-        'the X-Operator-Token header. Unset: that API is disabled (403)',
     }),
   ),
   WEBHOOK_ALLOW_HTTP: bool({
@@ -196,14 +155,6 @@ export const deploymentsConfigSchema = {
   WORKERS: bool({
     default: true,
     desc: 'Run the BullMQ workers (notifications, purge) in this process',
-  }),
-  OUTBOX_RELAY: bool({
-    default: true,
-    desc: 'Relay the outbox to Kafka from this process (every replica may; they take turns)',
-  }),
-  IAM_PROJECTION: bool({
-    default: true,
-    desc: 'Consume maas.iam.v1 into the local projection of permissions and projects',
   }),
   KUBECONFIG: str({
     default: undefined,
@@ -358,15 +309,30 @@ export const deploymentsConfigSchema = {
     default: 1_000,
     desc: 'Most log lines one GET …/logs returns (the limit parameter is capped to it)',
   }),
-  MIGRATIONS_RUN: bool({
-    default: true,
-    desc: 'Run pending migrations at start, under a PostgreSQL advisory lock',
-  }),
-  SHUTDOWN_DELAY_MS: num({
-    default: 0,
-    desc: 'On SIGTERM, report not-ready this long before closing the server',
-  }),
 };
+
+/**
+ * Names this service used before it took the shared fragments, and what they are now: an old
+ * name still set (and the new one not) is read as the new one, with a warning at start.
+ */
+export const DEPRECATED_SETTINGS: Readonly<Record<string, keyof DeploymentsConfig>> = {
+  IAM_PROJECTION: 'CONSUMERS_RUN',
+};
+
+/** `env` with each deprecated name copied to its new one (unless that is set), and which were. */
+export function withDeprecatedSettings(env: NodeJS.ProcessEnv): {
+  env: NodeJS.ProcessEnv;
+  used: string[];
+} {
+  const out = { ...env };
+  const used: string[] = [];
+  for (const [old, now] of Object.entries(DEPRECATED_SETTINGS)) {
+    if (env[old] === undefined) continue;
+    used.push(`${old} (now ${now})`);
+    out[now] ??= env[old];
+  }
+  return { env: out, used };
+}
 
 export type DatabaseConfig = Config<typeof databaseConfigSchema>;
 export type DeploymentsConfig = Config<typeof deploymentsConfigSchema>;

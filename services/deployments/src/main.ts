@@ -5,10 +5,11 @@ import { describeConfig, loadConfigOrExit } from '@maas/config';
 import { createFastifyAdapter, Logger, maskUrlCredentials } from '@maas/observability';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
-import { deploymentsConfigSchema } from './config.js';
+import { deploymentsConfigSchema, withDeprecatedSettings } from './config.js';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit(deploymentsConfigSchema);
+  const deprecated = withDeprecatedSettings(process.env);
+  const config = loadConfigOrExit(deploymentsConfigSchema, deprecated.env);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     createFastifyAdapter(),
@@ -24,6 +25,12 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen(config.PORT, config.HOST);
   logger.log({ msg: 'deployments listening', config: describeConfig(config) }, 'Bootstrap');
+  if (deprecated.used.length > 0) {
+    logger.warn(
+      { msg: 'deprecated settings: rename them', settings: deprecated.used },
+      'Bootstrap',
+    );
+  }
 }
 
 bootstrap().catch((error: unknown) => {

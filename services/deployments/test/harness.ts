@@ -102,6 +102,8 @@ export class Harness {
       KAFKA_BROKERS: stack.KAFKA_BROKERS,
       KAFKA_TOPIC_PREFIX: this.prefix,
       REDIS_URL: stack.REDIS_URL,
+      // Never fetched: the harness signs tokens with its own key (TOKEN_VERIFIER below).
+      IAM_JWKS_URL: 'http://127.0.0.1:1/v3/auth/jwks',
       BULLMQ_PREFIX: this.schema,
       KUBECONFIG: stack.KUBECONFIG,
       REGION,

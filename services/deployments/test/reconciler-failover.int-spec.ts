@@ -31,7 +31,7 @@ function replica(name: string, env: Record<string, string> = {}): ChildService {
     LOG_LEVEL: 'warn',
     MIGRATIONS_RUN: 'false',
     OUTBOX_RELAY: 'false',
-    IAM_PROJECTION: 'false',
+    CONSUMERS_RUN: 'false',
     WORKERS: 'false',
     RECONCILER: 'true',
     RECONCILER_IDENTITY: name,

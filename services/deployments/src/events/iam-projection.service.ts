@@ -35,7 +35,7 @@ export class IamProjectionConsumer implements OnApplicationBootstrap, BeforeAppl
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.IAM_PROJECTION) return;
+    if (!this.config.CONSUMERS_RUN) return;
     const consumer = this.projection.consumer({
       kafka: this.kafka,
       name: IAM_PROJECTION_CONSUMER,
