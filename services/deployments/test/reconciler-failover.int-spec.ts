@@ -26,6 +26,8 @@ function replica(name: string, env: Record<string, string> = {}): ChildService {
     KAFKA_TOPIC_PREFIX: h.prefix,
     REDIS_URL: stack.REDIS_URL,
     BULLMQ_PREFIX: h.schema,
+    // Required; never fetched: the test calls the API through the harness, not these replicas.
+    IAM_JWKS_URL: 'http://127.0.0.1:1/v3/auth/jwks',
     KUBECONFIG: stack.KUBECONFIG,
     REGION: 'cn-southwest-2',
     LOG_LEVEL: 'warn',
