@@ -20,7 +20,7 @@ const TOPIC = 't.maas.iam.v1';
 /** A kafkajs consumer as far as TopicReplayConsumer uses it. */
 class FakeConsumer {
   readonly events = { GROUP_JOIN: 'consumer.group_join', FETCH: 'consumer.fetch' };
-  readonly listeners = new Map<string, (() => void)[]>();
+  readonly listeners = new Map<string, ((event: unknown) => void)[]>();
   subscription?: unknown;
   eachMessage?: (payload: EachMessagePayload) => Promise<void>;
   autoCommit?: boolean;
@@ -29,7 +29,7 @@ class FakeConsumer {
 
   constructor(readonly config: ConsumerConfig) {}
 
-  on(event: string, listener: () => void): void {
+  on(event: string, listener: (event: unknown) => void): void {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
   }
   connect(): Promise<void> {
@@ -53,8 +53,10 @@ class FakeConsumer {
     this.connected = false;
     return Promise.resolve();
   }
-  emit(event: 'GROUP_JOIN' | 'FETCH'): void {
-    for (const listener of this.listeners.get(this.events[event]) ?? []) listener();
+  /** `durationMs`: how long the answered fetch had been in flight (kafkajs FETCH payload). */
+  emit(event: 'GROUP_JOIN' | 'FETCH', durationMs = 0): void {
+    const payload = event === 'FETCH' ? { duration: durationMs } : {};
+    for (const listener of this.listeners.get(this.events[event]) ?? []) listener({ payload });
   }
   async deliver(partition: number, offset: number, value: Uint8Array | null, key = 'k') {
     await this.eachMessage!({
@@ -190,7 +192,7 @@ describe('TopicReplayConsumer', () => {
     expect(fake.last.config).toMatchObject({
       groupId: a.groupId,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: 1_000, // idle polling; Kafka answers at once when a message arrives
     });
     expect(fake.last.subscription).toEqual({ topics: [TOPIC], fromBeginning: true });
     expect(fake.last.autoCommit).toBe(false);
@@ -314,7 +316,7 @@ describe('TopicReplayConsumer', () => {
     await consumer.stop();
   });
 
-  it('counts a partition whose end never arrives as caught up once fetches come back empty', async () => {
+  it('counts a partition whose end never arrives as caught up once idle and a later fetch answered', async () => {
     vi.useFakeTimers();
     const fake = fakeKafka([
       [0, 4],
@@ -328,14 +330,29 @@ describe('TopicReplayConsumer', () => {
     await fake.last.deliver(0, 0, userCreated('u-2'));
     // Offsets 1..3 of partition 0 never come (a compacted or aborted tail).
     await vi.advanceTimersByTimeAsync(3_000);
-    expect(consumer.caughtUp).toBe(false); // no empty fetch answered yet: not idle, just slow
-    fake.last.emit('FETCH');
-    await vi.advanceTimersByTimeAsync(3_000);
-    expect(consumer.caughtUp).toBe(false); // one fetch is not enough
-    fake.last.emit('FETCH');
+    expect(consumer.caughtUp).toBe(false); // no fetch answered since: not idle, maybe Kafka away
+    fake.last.emit('FETCH', 5_000); // sent before the last delivery: says nothing about after
+    await vi.advanceTimersByTimeAsync(400);
+    expect(consumer.caughtUp).toBe(false);
+    fake.last.emit('FETCH', 1_000); // sent after it and answered empty: the broker has no more
     await vi.advanceTimersByTimeAsync(400);
     expect(consumer.caughtUp).toBe(true);
     expect(lines.some((l) => l.message.startsWith('no more messages'))).toBe(true);
+    await consumer.stop();
+  });
+
+  it('goes by time, not by a count of fetches: one answered fetch and the idle time suffice', async () => {
+    vi.useFakeTimers();
+    const fake = fakeKafka([[0, 4]]);
+    const { consumer } = eventConsumer(fake.kafka, { idleCatchUpMs: 1_000 });
+    await consumer.start();
+    fake.last.emit('GROUP_JOIN');
+    await fake.last.deliver(0, 0, userCreated('u-1'));
+    fake.last.emit('FETCH'); // a long-wait fetch would answer once, after its wait
+    await vi.advanceTimersByTimeAsync(800);
+    expect(consumer.caughtUp).toBe(false); // idle time not yet over
+    await vi.advanceTimersByTimeAsync(400);
+    expect(consumer.caughtUp).toBe(true);
     await consumer.stop();
   });
 
