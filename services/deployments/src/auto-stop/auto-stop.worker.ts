@@ -1,13 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { DelayedError, type Job, Worker } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { DelayedError, type Job } from 'bullmq';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { RedisConnections } from '../jobs/jobs.module.js';
+import { QueueWorker } from '../jobs/queue-worker.js';
 import { type AutoStopJob, QueueName } from '../jobs/queues.js';
 import { WrongStateError } from '../lifecycle/index.js';
 import { autoStopDeadline } from '../model-services/auto-stop-budget.js';
@@ -30,33 +25,27 @@ export type AutoStopResult = 'stopped' | 'gone' | 'paused';
  * AutoStopTriggered and the budget resets for the next start).
  */
 @Injectable()
-export class AutoStopWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('AutoStop');
-  private worker?: Worker<AutoStopJob>;
-
+export class AutoStopWorker extends QueueWorker<AutoStopJob, AutoStopResult> {
   constructor(
     private readonly services: ModelServicesRepository,
     private readonly store: ServiceLifecycleStore,
-    private readonly redis: RedisConnections,
+    redis: RedisConnections,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.WORKERS) return;
-    this.worker = new Worker<AutoStopJob>(
-      QueueName.AutoStop,
-      (job, token) => this.fire(job, token),
+  ) {
+    super(
       {
-        connection: this.redis.open('worker-auto-stop'),
-        prefix: this.redis.prefix,
+        queue: QueueName.AutoStop,
         concurrency: 4,
+        connection: 'worker-auto-stop',
+        logContext: 'AutoStop',
       },
+      redis,
+      config.WORKERS,
     );
-    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', err }));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+  protected process(job: Job<AutoStopJob>, token?: string): Promise<AutoStopResult> {
+    return this.fire(job, token);
   }
 
   async fire(job: Job<AutoStopJob>, token?: string): Promise<AutoStopResult> {

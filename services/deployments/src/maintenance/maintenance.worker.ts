@@ -1,13 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { type Job, Worker } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Job } from 'bullmq';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { MAINTENANCE_QUEUE, type MaintenanceQueue, RedisConnections } from '../jobs/jobs.module.js';
+import { QueueWorker } from '../jobs/queue-worker.js';
 import { JobName, type MaintenanceJob, QueueName } from '../jobs/queues.js';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.js';
 import { NotificationsRepository } from '../notifications/notifications.repository.js';
@@ -16,6 +11,11 @@ import { ServiceEventsRepository } from '../service-events/service-events.reposi
 /** Notifications pending longer than this are handed to the queue again. */
 const STRANDED_AFTER_MS = 60_000;
 const REQUEUE_EVERY_MS = 60_000;
+
+export interface MaintenanceResult {
+  purged?: number;
+  requeued?: number;
+}
 
 /**
  * Scheduled housekeeping (BullMQ job schedulers: one schedule per job name in Redis, however
@@ -28,21 +28,29 @@ const REQUEUE_EVERY_MS = 60_000;
  *   duplicate while the first job exists).
  */
 @Injectable()
-export class MaintenanceWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('Maintenance');
-  private worker?: Worker<MaintenanceJob>;
-
+export class MaintenanceWorker extends QueueWorker<MaintenanceJob, MaintenanceResult> {
   constructor(
     private readonly events: ServiceEventsRepository,
     private readonly notifications: NotificationsRepository,
     private readonly dispatcher: NotificationDispatcher,
-    private readonly redis: RedisConnections,
+    redis: RedisConnections,
     @Inject(MAINTENANCE_QUEUE) private readonly queue: MaintenanceQueue,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
-  ) {}
+  ) {
+    super(
+      {
+        queue: QueueName.Maintenance,
+        concurrency: 1,
+        connection: 'worker-maintenance',
+        logContext: 'Maintenance',
+      },
+      redis,
+      config.WORKERS,
+    );
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.WORKERS) return;
+  /** The schedules, upserted by every replica (one schedule per job name in Redis). */
+  protected override async beforeStart(): Promise<void> {
     await this.queue.upsertJobScheduler(
       JobName.PurgeServiceEvents,
       { every: this.config.SERVICE_EVENTS_PURGE_EVERY_MS },
@@ -61,19 +69,13 @@ export class MaintenanceWorker implements OnApplicationBootstrap, BeforeApplicat
         opts: { removeOnComplete: 100, removeOnFail: 100 },
       },
     );
-    this.worker = new Worker<MaintenanceJob>(QueueName.Maintenance, (job) => this.run(job), {
-      connection: this.redis.open('worker-maintenance'),
-      prefix: this.redis.prefix,
-      concurrency: 1,
-    });
-    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', err }));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+  protected process(job: Job<MaintenanceJob>): Promise<MaintenanceResult> {
+    return this.run(job);
   }
 
-  async run(job: Job<MaintenanceJob>): Promise<{ purged?: number; requeued?: number }> {
+  async run(job: Job<MaintenanceJob>): Promise<MaintenanceResult> {
     switch (job.name as JobName) {
       case JobName.PurgeServiceEvents:
         return { purged: await this.purge() };

@@ -1,14 +1,9 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { type Job, Worker } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Job } from 'bullmq';
 import { maskUrlCredentials } from '@maas/observability';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { RedisConnections } from '../jobs/jobs.module.js';
+import { QueueWorker } from '../jobs/queue-worker.js';
 import { type DeliverNotificationJob, QueueName } from '../jobs/queues.js';
 import { notificationTarget } from '../model-services/validation/index.js';
 import { KafkaNotificationSender, WebhookNotificationSender } from './notification-senders.js';
@@ -21,34 +16,28 @@ import { NotificationsRepository } from './notifications.repository.js';
  * `delivered` or `failed`. Runs apart from the lifecycle: a failing webhook never blocks it.
  */
 @Injectable()
-export class NotificationWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('NotificationWorker');
-  private worker?: Worker<DeliverNotificationJob>;
-
+export class NotificationWorker extends QueueWorker<DeliverNotificationJob, void> {
   constructor(
     private readonly notifications: NotificationsRepository,
     private readonly kafka: KafkaNotificationSender,
     private readonly webhooks: WebhookNotificationSender,
-    private readonly redis: RedisConnections,
-    @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.WORKERS) return;
-    this.worker = new Worker<DeliverNotificationJob>(
-      QueueName.Notifications,
-      (job) => this.deliver(job),
+    redis: RedisConnections,
+    @Inject(DEPLOYMENTS_CONFIG) config: DeploymentsConfig,
+  ) {
+    super(
       {
-        connection: this.redis.open('worker-notifications'),
-        prefix: this.redis.prefix,
+        queue: QueueName.Notifications,
         concurrency: 8,
+        connection: 'worker-notifications',
+        logContext: 'NotificationWorker',
       },
+      redis,
+      config.WORKERS,
     );
-    this.worker.on('error', (err) => this.logger.warn({ msg: 'worker error', err }));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close(); // waits for the jobs in progress
+  protected process(job: Job<DeliverNotificationJob>): Promise<void> {
+    return this.deliver(job);
   }
 
   async deliver(job: Job<DeliverNotificationJob>): Promise<void> {
