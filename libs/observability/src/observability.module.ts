@@ -9,6 +9,12 @@ import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './options.js';
 /** Probes and scrapes are not worth a log line each. */
 const QUIET_PATHS = /^\/(health\/|metrics(\?|$))/;
 
+/** '/v1/' → every path under /v1/, for Nest's middleware exclusion (path-to-regexp 8). */
+function excludedRoute(prefix: string): { path: string; method: RequestMethod } {
+  const path = prefix.replace(/^\/+|\/+$/g, '');
+  return { path: `${path}/{*splat}`, method: RequestMethod.ALL };
+}
+
 /**
  * Structured JSON logs with a request id per request (nestjs-pino; use it as the app
  * logger with `app.useLogger(app.get(Logger))`), and Prometheus metrics at GET /metrics.
@@ -38,6 +44,7 @@ export class ObservabilityModule {
           // nestjs-pino's default route, '{/*splat}', matches nothing under
           // @nestjs/platform-fastify 12.5: its middleware would never run.
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+          exclude: (options.excludeRoutes ?? []).map(excludedRoute),
         }),
       ],
       providers: [{ provide: OBSERVABILITY_OPTIONS, useValue: options }, MetricsService],

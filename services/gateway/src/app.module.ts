@@ -26,6 +26,9 @@ export class AppModule {
           service: 'gateway',
           level: config.LOG_LEVEL,
           destination: options.logDestination,
+          // The inference routes write their own access line (request id, status, latency, no
+          // secrets): the generic per-request HTTP logger would only add cost on the hot path.
+          excludeRoutes: ['/v1/', '/api/v2/'],
         }),
         HealthModule.forRoot({
           // Readiness: the projections. Kafka, Redis and Kubernetes are reported at /health
