@@ -15,6 +15,7 @@ const ACCOUNT = '6f1c5b1e-2d1e-4c53-9a57-0c2a8e0f9f10';
 
 /** A transport that acknowledges, refuses, or never answers, as the test says. */
 class FakeTransport implements UsageTransport {
+  prepare?: () => Promise<void>;
   mode: 'ok' | 'fail' | 'hang' = 'ok';
   readonly delivered: UsageMessage[] = [];
   readonly batches: number[] = [];
@@ -117,6 +118,41 @@ afterEach(async () => {
 const ids = (t: FakeTransport) => t.events().map((e) => e.eventId);
 
 describe('KafkaUsageRecorder', () => {
+  it('prepares the transport (creates the topic) at start, in the background, retried', async () => {
+    const transport = new FakeTransport();
+    let prepareCalls = 0;
+    let prepared = false;
+    let hold: (() => void) | undefined;
+    transport.prepare = () => {
+      prepareCalls += 1;
+      if (prepareCalls <= 2) return Promise.reject(new Error('broker not there'));
+      return new Promise<void>((resolve) => (hold = resolve)).then(() => void (prepared = true));
+    };
+    const r = recorder(transport);
+    await r.start(); // does not wait for Kafka
+    expect(prepared).toBe(false);
+    await eventually(() => hold !== undefined);
+    expect(prepareCalls).toBe(3);
+    hold!();
+    await eventually(() => prepared);
+  });
+
+  it('stops retrying the preparation on stop', async () => {
+    const transport = new FakeTransport();
+    let prepareCalls = 0;
+    transport.prepare = () => {
+      prepareCalls += 1;
+      return Promise.reject(new Error('broker not there'));
+    };
+    const r = recorder(transport);
+    await r.start();
+    await eventually(() => prepareCalls >= 2);
+    await r.stop();
+    const after = prepareCalls;
+    await new Promise((resolve) => setTimeout(resolve, 150)); // several backoffs (10-50 ms)
+    expect(prepareCalls).toBe(after);
+  });
+
   it('sends every record once, in batches, off the caller path, as UsageRecorded envelopes', async () => {
     const transport = new FakeTransport();
     const r = recorder(transport);

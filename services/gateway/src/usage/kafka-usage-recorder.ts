@@ -1,4 +1,10 @@
-import { backoffDelay, type BackoffOptions, type EventsLogger, stderrLogger } from '@maas/events';
+import {
+  backoffDelay,
+  type BackoffOptions,
+  type EventsLogger,
+  retryInBackground,
+  stderrLogger,
+} from '@maas/events';
 import { type Registry } from 'prom-client';
 import { SpillStore, SpillFullError, type SpillChunk } from './spill-store.js';
 import {
@@ -90,6 +96,7 @@ export class KafkaUsageRecorder extends UsageRecorder {
   private spilling?: Promise<void>;
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   private timers: NodeJS.Timeout[] = [];
+  private readonly preparing = new AbortController();
   private kicked = false;
   private lastDropLog = 0;
   private readonly counts = { sent: 0, spilled: 0, failedSends: 0, dropped: 0 };
@@ -136,7 +143,27 @@ export class KafkaUsageRecorder extends UsageRecorder {
     };
     every(this.options.flushIntervalMs, () => this.tick());
     every(this.options.adoptIntervalMs ?? 60_000, () => void this.adoptOrphans());
+    this.prepareInBackground();
     this.tick();
+  }
+
+  /**
+   * The transport's set-up (the topic created) right away rather than at the first call: the
+   * usage consumers of other services otherwise back off for long on a fresh install. In the
+   * background, retried: readiness never waits for Kafka.
+   */
+  private prepareInBackground(): void {
+    const transport = this.options.transport;
+    if (!transport.prepare) return;
+    void retryInBackground(() => transport.prepare!(), {
+      signal: this.preparing.signal,
+      backoff: this.backoff,
+      onFailure: (error, retryInMs) =>
+        this.logger.warn(
+          { err: error instanceof Error ? error.message : String(error), retryInMs },
+          'cannot prepare the usage topic yet; retrying',
+        ),
+    });
   }
 
   /**
@@ -177,6 +204,7 @@ export class KafkaUsageRecorder extends UsageRecorder {
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
+    this.preparing.abort();
     for (const timer of this.timers) clearInterval(timer);
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([

@@ -12,6 +12,8 @@ import { type UsageMessage } from './usage-record.js';
 export interface UsageTransport {
   send(messages: readonly UsageMessage[]): Promise<void>;
   close(): Promise<void>;
+  /** Optional set-up before the first send (e.g. creating the topic); may be retried. */
+  prepare?(): Promise<void>;
 }
 
 export interface KafkaUsageTransportOptions {
@@ -26,8 +28,10 @@ export interface KafkaUsageTransportOptions {
 
 /**
  * maas.usage.v1 through an idempotent producer (acks from all in-sync replicas), replaced
- * after a failed send (ReplaceableProducer). The topic is created on the first send when it
- * does not exist yet (brokers do not auto-create topics; the gateway publishes it).
+ * after a failed send (ReplaceableProducer). The topic is created by `prepare()` (the
+ * recorder calls it at start, in the background) or else on the first send when it does not
+ * exist yet (brokers do not auto-create topics; the gateway publishes it, and quotas' and
+ * keys' usage consumers wait for it to exist).
  */
 export class KafkaUsageTransport implements UsageTransport {
   private readonly producer: ReplaceableProducer;
@@ -55,6 +59,11 @@ export class KafkaUsageTransport implements UsageTransport {
 
   close(): Promise<void> {
     return this.producer.disconnect();
+  }
+
+  /** Creates maas.usage.v1 when missing; rejects (and can be called again) without Kafka. */
+  prepare(): Promise<void> {
+    return this.ensureTopic();
   }
 
   private ensureTopic(): Promise<void> {
