@@ -37,6 +37,10 @@ describe('secrets', () => {
     expect(hasher.hash(secret)).toBe(hash);
     expect(new ApiKeyHasher(`${PEPPER}x`).hash(secret)).not.toBe(hash);
     expect(hash).not.toContain(secret.slice(3));
+    // HMAC-SHA-256(pepper as UTF-8 bytes, secret): what the keys service stored stays valid.
+    expect(hasher.hash('sk-known')).toBe(
+      'hmac-sha256:b48092fcd53c9bbe3d8543e0b810cf42ecd8239727364523fb7ea1fe74d3c386',
+    );
     expect(() => new ApiKeyHasher('short')).toThrow(/at least 32/);
   });
 
