@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { type EventsLogger, stderrLogger } from '../logger.js';
+import { fixKafkajsIdleLoop } from './idle-loop-fix.js';
 
 export interface KafkaClientOptions {
   /** "host:port,host:port" (as in KAFKA_BROKERS) or a list. */
@@ -20,6 +21,7 @@ const LIMITED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
 
 /** A kafkajs client with the project's defaults; kafkajs logs go to `logger`. */
 export function createKafka(options: KafkaClientOptions): Kafka {
+  fixKafkajsIdleLoop();
   const logger = options.logger ?? stderrLogger;
   const brokers = Array.isArray(options.brokers)
     ? options.brokers
