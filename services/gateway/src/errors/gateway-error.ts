@@ -19,7 +19,11 @@ export function platformError(
   message: string,
   headers?: Record<string, string>,
 ): GatewayError {
-  return { status, body: { error_code: code, error_msg: message }, ...(headers ? { headers } : {}) };
+  return {
+    status,
+    body: { error_code: code, error_msg: message },
+    ...(headers ? { headers } : {}),
+  };
 }
 
 /** vLLM's error shape: `{"object":"error","message":…,"type":…,"param":null,"code":status}`. */
