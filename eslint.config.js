@@ -10,7 +10,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/gen/**', '.nx/**', 'helm/**', 'deploy/**', '.state/**', '.schemathesis/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/gen/**',
+      '.nx/**',
+      'helm/**',
+      'deploy/**',
+      '.state/**',
+      '.schemathesis/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -52,7 +52,10 @@ afterAll(async () => {
 
 describe('local Kubernetes with fake Ascend pools', () => {
   it('has two pools of Ready fake nodes with 8 NPUs each', async () => {
-    const nodes = (await core.listNode({ labelSelector: 'maas.io/pool' })).items;
+    // Only the stack's own pools: other tests (the journey, the reconciler's) add KWOK nodes
+    // of their own pools while they run.
+    const nodes = (await core.listNode({ labelSelector: 'maas.io/pool in (pool-a, pool-b)' }))
+      .items;
     const byPool = new Map<string, number>();
     for (const node of nodes) {
       const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
