@@ -66,7 +66,10 @@ done
 documents=(); for s in "${services[@]}"; do documents+=("$s=$(url_of "$s")/openapi.json"); done
 python3 "$here/contract/lint-openapi.py" "${documents[@]}" || { log "the OpenAPI documents are not contracts (above)"; exit 1; }
 
-seed=${FUZZ_SEED:-$((RANDOM * 32768 + RANDOM))}
+# CI gates a landing, so it fuzzes with a fixed seed (a passing tree stays passing); by hand
+# every run draws a new one and explores further.
+if [ "${CI:-}" = true ]; then default_seed=519885436; else default_seed=$((RANDOM * 32768 + RANDOM)); fi
+seed=${FUZZ_SEED:-$default_seed}
 log "seed $seed (FUZZ_SEED=$seed reproduces this run)"
 failed=()
 for s in "${services[@]}"; do
