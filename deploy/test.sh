@@ -42,10 +42,10 @@ fi
 check "API reference UI: /docs renders every operation offline (headless Chromium)" bash deploy/local/docs-ui-check.sh
 check "contract fuzzing: schemathesis, zero server errors and contract violations" bash deploy/local/contract-fuzz.sh
 
-# Three vitest runs, one after another: unit + integration (integration files one at a time);
-# then the fault test that stops Kafka, Redis and the kube-apiserver for 30 s each (SPEC §10
-# readiness), alone, so it disturbs no other test; then the tenant's journey (e2e) against the
-# five running services. Their reports add up in the closing line.
+# Three vitest runs, one after another: the tenant's journey (e2e) against the five services
+# just started, before any test stops a shared server under them; unit + integration
+# (integration files one at a time); then the fault test that stops Kafka, Redis and the
+# kube-apiserver for 30 s each (SPEC §10 readiness), alone. Reports add up in the closing line.
 reports=()
 vitest_rc=0
 run_vitest() { # title, vitest arguments…
@@ -57,11 +57,11 @@ run_vitest() { # title, vitest arguments…
   npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || vitest_rc=1
 }
 outage=libs/health/test/dependency-outage.int-spec.ts
+run_vitest "end to end" --project e2e
 run_vitest "unit + integration" --project unit --project integration --exclude "$outage"
 # The outage test signs in as the demo account (created here as deploy/up.sh creates it).
 bash deploy/local/services.sh demo >&2 || vitest_rc=1
 MAAS_TEST_OUTAGE=1 run_vitest "dependency outages" --project integration "$outage"
-run_vitest "end to end" --project e2e
 
 read -r passed failed skipped < <(node deploy/local/test-summary.mjs "${reports[@]}" || echo "0 0 0")
 rm -f "${reports[@]}"
