@@ -40,7 +40,7 @@ const run = promisify(execFile);
 
 /** Node hooks that run a service's TypeScript sources in a child process (SWC, as vitest). */
 export const TS_REGISTER = fileURLToPath(
-  new URL('../../deployments/test/support/ts-register.js', import.meta.url),
+  new URL('../../../libs/testing/register/ts-register.js', import.meta.url),
 );
 const QUOTAS_MAIN = fileURLToPath(new URL('../../quotas/src/main.ts', import.meta.url));
 

@@ -1,12 +1,12 @@
-// Node module hooks that run the service's TypeScript sources directly in a child process
-// (the reconciler failover tests kill real processes): `@maas/<lib>` resolves to the lib's
+// Node module hooks that run a service's TypeScript sources directly in a child process
+// (tests that start, stop and kill real service processes; the benchmarks): `@maas/<lib>` resolves to the lib's
 // src/index.ts, a relative `.js` import from a `.ts` file to the `.ts` beside it, and `.ts`
 // files are compiled by SWC with the decorator metadata NestJS needs (as vitest does).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from '@swc/core';
 
-const root = new URL('../../../../', import.meta.url);
+const root = new URL('../../../', import.meta.url);
 
 export async function resolve(specifier, context, next) {
   const lib = /^@maas\/([^/]+)$/.exec(specifier);
