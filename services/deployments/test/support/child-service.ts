@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '@maas/testing';
 
-const REGISTER = fileURLToPath(new URL('../../../../libs/testing/register/ts-register.js', import.meta.url));
+const REGISTER = fileURLToPath(
+  new URL('../../../../libs/testing/register/ts-register.js', import.meta.url),
+);
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 async function freePort(): Promise<number> {
