@@ -22,9 +22,6 @@ export default {
     'preset-services -> model-services',
     'service-events -> lifecycle',
   ],
-  // gateway: found when the rule was introduced; outside the deployments renovation, to be
-  // removed by the service's owners. Listed so that no new one appears meanwhile.
-  gateway: ['auth -> inference', 'inference -> auth'],
   // iam: found when the rule was introduced; outside the deployments renovation, to be
   // removed by the service's owners. Listed so that no new one appears meanwhile.
   iam: [
@@ -64,7 +61,4 @@ export default {
     'users -> common',
     'users -> groups',
   ],
-  // quotas: found when the rule was introduced; outside the deployments renovation, to be
-  // removed by the service's owners. Listed so that no new one appears meanwhile.
-  quotas: ['free-quota -> limits', 'limits -> free-quota'],
 };

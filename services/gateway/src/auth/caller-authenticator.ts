@@ -7,12 +7,7 @@ import {
   type TokenVerifier,
 } from '@maas/auth';
 import { type GatewayError } from '../errors/gateway-error.js';
-import {
-  frozen,
-  invalidAuthorization,
-  missingAuthorization,
-  noAccess,
-} from '../inference/errors.js';
+import { frozen, invalidAuthorization, missingAuthorization, noAccess } from '../errors/answers.js';
 
 /**
  * The action an IAM user's policies must allow to call a model service with an X-Auth-Token

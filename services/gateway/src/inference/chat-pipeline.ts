@@ -44,7 +44,7 @@ import {
   noAccess,
   sensitiveContent,
   shuttingDown,
-} from './errors.js';
+} from '../errors/answers.js';
 import { type GatewayMetrics } from './gateway-metrics.js';
 import { type IpRateLimit } from './ip-limit.js';
 import { type ContentModeration } from './moderation.js';

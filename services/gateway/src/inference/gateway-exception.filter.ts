@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, NotFoundException } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { platformError } from '../errors/gateway-error.js';
 import { MaasExceptionFilter } from '@maas/errors';
-import { apiNotFound, errorPayload } from './errors.js';
+import { apiNotFound, errorPayload } from '../errors/answers.js';
 
 /**
  * The gateway's global exception filter: a path no route matches is API Gateway's 404

@@ -6,7 +6,7 @@ import {
 } from 'fastify';
 import { type ChatRoute } from './call-context.js';
 import { type ChatPipeline } from './chat-pipeline.js';
-import { METHOD_NOT_ALLOWED_BODY } from './errors.js';
+import { METHOD_NOT_ALLOWED_BODY } from '../errors/answers.js';
 import { type ModelsListing } from './models-listing.js';
 
 /** Largest request body accepted (multimodal messages carry base64 images). */

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { bearerSecret, keyRefusal, tokenRefusal } from '../auth/caller-authenticator.js';
 import { serviceQps } from './chat-pipeline.js';
-import { errorPayload, ipOverRateLimit } from './errors.js';
+import { errorPayload, ipOverRateLimit } from '../errors/answers.js';
 import { HttpModeration, WordListModeration } from './moderation.js';
 import { completionBudget, estimatePromptTokens } from './token-estimate.js';
 

@@ -1,6 +1,6 @@
 import { MINUTE_MS, type RateLimiter, rateLimitHeaders } from '@maas/limiter';
 import { type GatewayError } from '../errors/gateway-error.js';
-import { ipOverRateLimit } from './errors.js';
+import { ipOverRateLimit } from '../errors/answers.js';
 
 /**
  * The optional per-client-address limit (seed 002 Table 4-19: 429 APIG.0308 "The throttling

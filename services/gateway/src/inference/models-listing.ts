@@ -7,7 +7,7 @@ import {
 import { type RoutableService, type ServiceDirectory } from '../directory/index.js';
 import { type GatewayError } from '../errors/gateway-error.js';
 import { type IpRateLimit } from './ip-limit.js';
-import { apiNotFound, errorPayload, missingAuthorization, noAccess } from './errors.js';
+import { apiNotFound, errorPayload, missingAuthorization, noAccess } from '../errors/answers.js';
 
 /** One entry of a model listing, as seed 002 §4.5.2 shows it. */
 function entry(service: RoutableService) {

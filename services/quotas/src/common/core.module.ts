@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { FreeQuotaRepository } from '../free-quota/free-quota.repository.js';
 import { FreeQuotaTracker } from '../free-quota/free-quota.tracker.js';
-import { QuotaOverridesRepository } from '../limits/quota-overrides.repository.js';
+import { QuotaOverridesRepository } from '../effective-limits/quota-overrides.repository.js';
 import { KnownKeysRepository } from '../policies/known-keys.repository.js';
 import { PoliciesRepository } from '../policies/policies.repository.js';
 import { PolicyRemover } from '../policies/policy-remover.js';

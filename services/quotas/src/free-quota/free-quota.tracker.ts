@@ -2,8 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { OutboxWriter } from '@maas/events';
 import { QUOTAS_CONFIG, type QuotasConfig } from '../config.js';
-import { type EffectiveLimits, effectiveLimits, freeTokenQuota } from '../limits/quota-limits.js';
-import { QuotaOverridesRepository } from '../limits/quota-overrides.repository.js';
+import {
+  type EffectiveLimits,
+  effectiveLimits,
+  freeTokenQuota,
+} from '../effective-limits/quota-limits.js';
+import { QuotaOverridesRepository } from '../effective-limits/quota-overrides.repository.js';
 import { freeQuotaExhausted, freeQuotaRestored } from './free-quota.events.js';
 import { FreeQuotaRepository, type FreeTokenUsage } from './free-quota.repository.js';
 

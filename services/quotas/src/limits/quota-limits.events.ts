@@ -1,5 +1,5 @@
 import { type EventInput, QuotaLimitsChangedSchema } from '@maas/events';
-import { type EffectiveLimits } from './quota-limits.js';
+import { type EffectiveLimits } from '../effective-limits/quota-limits.js';
 
 /** The account's quotas in force, whole (the topic is compacted by account id). */
 export function quotaLimitsChanged(

@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { RESOURCE_TYPES, type ResourceType } from '../quota-limits.js';
+import { RESOURCE_TYPES, type ResourceType } from '../../effective-limits/quota-limits.js';
 
 export class QuotaChangeRequest {
   @ApiProperty({

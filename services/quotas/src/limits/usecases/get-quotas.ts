@@ -3,8 +3,8 @@ import { QUOTAS_CONFIG, type QuotasConfig } from '../../config.js';
 import { FreeQuotaRepository } from '../../free-quota/free-quota.repository.js';
 import { KnownKeysRepository } from '../../policies/known-keys.repository.js';
 import { type QuotaResourceResponse } from '../dto/quotas.dto.js';
-import { effectiveLimits, freeTokenQuota } from '../quota-limits.js';
-import { QuotaOverridesRepository } from '../quota-overrides.repository.js';
+import { effectiveLimits, freeTokenQuota } from '../../effective-limits/quota-limits.js';
+import { QuotaOverridesRepository } from '../../effective-limits/quota-overrides.repository.js';
 
 /** The quotas in force for an account and its project, with what is used. */
 @Injectable()

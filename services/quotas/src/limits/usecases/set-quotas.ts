@@ -5,9 +5,13 @@ import { OutboxWriter } from '@maas/events';
 import { QUOTAS_CONFIG, type QuotasConfig } from '../../config.js';
 import { FreeQuotaTracker } from '../../free-quota/free-quota.tracker.js';
 import { type QuotaChangeRequest } from '../dto/quotas.dto.js';
-import { ACCOUNT_RESOURCES, effectiveLimits, type QuotaOverride } from '../quota-limits.js';
+import {
+  ACCOUNT_RESOURCES,
+  effectiveLimits,
+  type QuotaOverride,
+} from '../../effective-limits/quota-limits.js';
 import { quotaLimitsChanged } from '../quota-limits.events.js';
-import { QuotaOverridesRepository } from '../quota-overrides.repository.js';
+import { QuotaOverridesRepository } from '../../effective-limits/quota-overrides.repository.js';
 
 type Change = Omit<QuotaOverride, 'value'> & { value: number | null };
 

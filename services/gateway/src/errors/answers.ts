@@ -1,4 +1,4 @@
-import { type GatewayError, platformError, vllmError } from '../errors/gateway-error.js';
+import { type GatewayError, platformError, vllmError } from './gateway-error.js';
 
 /**
  * The gateway's own answers of seed 002 Table 4-19 (status, code, message exactly as the seed
