@@ -3,6 +3,7 @@
 // calls go to an in-process app that does not reconcile. Replicas are stopped gracefully
 // (SIGTERM: the leader releases its Lease) or killed (SIGKILL: nothing runs, the Lease
 // must expire).
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@maas/testing';
 import { type ServiceState } from '../src/lifecycle/index.js';
@@ -198,5 +199,74 @@ describe('crash recovery', () => {
     expect(owned(services)).toEqual(expected);
     expect(owned(pods)).toEqual(expected);
     await second.stop();
+  });
+});
+
+/** Sum of a counter or histogram `_count` over its label sets, from a replica's /metrics. */
+async function total(child: ChildService, name: string): Promise<number> {
+  return (await child.metric(name)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+interface Takeover {
+  readonly how: 'SIGTERM' | 'SIGKILL';
+  /** Death of the leader → the standby leads (its leader gauge). */
+  readonly leadsMs: number;
+  /** Death of the leader → the standby's first reconcile pass finished. */
+  readonly firstPassMs: number;
+}
+
+/**
+ * Stops (or kills) the leader and measures, by polling the standby's /metrics every 10 ms,
+ * when it leads and when its first reconcile pass ends (deployments_reconcile_duration_seconds
+ * counts finished passes; a standby has none before it leads).
+ */
+async function takeover(
+  leader: ChildService,
+  standby: ChildService,
+  how: Takeover['how'],
+): Promise<Takeover> {
+  expect(await total(standby, 'deployments_reconcile_duration_seconds_count')).toBe(0);
+  const diedAt = performance.now();
+  await (how === 'SIGTERM' ? leader.stop() : leader.kill());
+  let leadsMs = -1;
+  const firstPassMs = await eventually(
+    async () => {
+      const now = performance.now() - diedAt;
+      if (leadsMs < 0 && (await standby.leads())) leadsMs = now;
+      const passes = await total(standby, 'deployments_reconcile_duration_seconds_count');
+      if (passes === 0) throw new Error('no reconcile pass yet');
+      return performance.now() - diedAt;
+    },
+    { timeoutMs: 20_000, intervalMs: 10, description: 'the standby reconciling' },
+  );
+  return { how, leadsMs: Math.max(leadsMs, 0), firstPassMs };
+}
+
+// A benchmark, not a timed assertion: it prints the figures (docs/benchmarks.md,
+// "Reconciler failover") and asserts only that a standby takes over and reconciles.
+describe('takeover time', () => {
+  it("prints the time from the leader stopping or dying to the standby's first pass", async () => {
+    const runs: Takeover[] = [];
+    let leader = replica('takeover-0');
+    await leader.start();
+    await eventually(() => leader.leads(), { timeoutMs: 15_000, description: 'first leader' });
+    const plan: Takeover['how'][] = ['SIGTERM', 'SIGTERM', 'SIGTERM', 'SIGKILL'];
+    for (const [i, how] of plan.entries()) {
+      const standby = replica(`takeover-${i + 1}`);
+      await standby.start();
+      // Let the standby settle as a standby (informers listed and watching, if it has any).
+      await eventually(async () => !(await standby.leads()) && (await leader.leads()), {
+        timeoutMs: 15_000,
+      });
+      runs.push(await takeover(leader, standby, how));
+      leader = standby;
+    }
+    await leader.stop();
+    const rows = runs.map(
+      (r) =>
+        `${r.how.padEnd(8)} leads after ${r.leadsMs.toFixed(0).padStart(5)} ms, first pass after ${r.firstPassMs.toFixed(0).padStart(5)} ms (leads → pass ${(r.firstPassMs - r.leadsMs).toFixed(0)} ms)`,
+    );
+    console.log(`reconciler takeover (lease 3 s, retry 500 ms):\n${rows.join('\n')}`);
+    expect(runs).toHaveLength(plan.length);
   });
 });
