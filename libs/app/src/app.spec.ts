@@ -3,7 +3,7 @@ import { Body, Controller, Get, Inject, Module, Post } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsString } from 'class-validator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { port, host, postgresUrl, sqlIdentifier, logLevel } from '@maas/config';
+import { port, host, postgresUrl, sqlIdentifier, logLevel, str } from '@maas/config';
 import { DomainError } from '@maas/errors';
 import { ObservabilityModule } from '@maas/observability';
 import {
@@ -69,7 +69,7 @@ afterEach(() => {
 });
 
 describe('startService', () => {
-  it('validates, configures, listens, and serves the config, errors, OpenAPI and /docs', async () => {
+  it('validates (renamed settings too), configures, listens, and serves the config, errors, OpenAPI and /docs', async () => {
     const lines: string[] = [];
     const logDestination = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -83,12 +83,20 @@ describe('startService', () => {
     delete process.env.PORT;
     delete process.env.HOST;
     try {
+      process.env.OLD_GREETING = 'hi';
+      let greeting: string | undefined;
       app = await startService({
         name: 'probe',
-        schema,
-        module: () => appModule({ logDestination }),
+        schema: { ...schema, GREETING: str({ default: 'hello' }) },
+        module: (config) => {
+          greeting = config.GREETING;
+          return appModule({ logDestination });
+        },
         configure: (created) => setupApp(created, openApi),
+        deprecatedSettings: { OLD_GREETING: 'GREETING' },
       });
+      // A renamed setting is still read under its old name, with a warning.
+      expect(greeting).toBe('hi');
       const url = await app.getUrl();
       expect(await (await fetch(`${url}/probe`)).json()).toEqual({ greeting: 'hello' });
       const missing = await fetch(`${url}/probe/missing`);
@@ -111,6 +119,14 @@ describe('startService', () => {
       });
       expect((await fetch(`${url}/docs`)).status).toBe(200);
       expect(lines.join('')).toContain('probe listening');
+      const logged = lines
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg?: string; settings?: string[] });
+      expect(logged.find((l) => l.msg === 'deprecated settings: rename them')?.settings).toEqual([
+        'OLD_GREETING (now GREETING)',
+      ]);
     } finally {
       await app?.close();
       process.env = env;
@@ -144,6 +160,21 @@ describe('bootstrapService and runMigrateCommand', () => {
     });
     expect(await exit).toBe(1);
     expect(printed()).toMatch(/^probe failed to start: Error: no module today/);
+  });
+
+  it('mask a credential inside a URL of the start-up error', async () => {
+    const { exit, printed } = mockExit();
+    bootstrapService({
+      name: 'probe',
+      schema,
+      module: () => {
+        throw new Error('connect postgres://maas:pg-s3cret@db:5432/maas failed');
+      },
+      configure: () => undefined,
+    });
+    expect(await exit).toBe(1);
+    expect(printed()).toContain('postgres://maas:[redacted]@db:5432/maas');
+    expect(printed()).not.toContain('pg-s3cret');
   });
 
   it('report a failed migration on stderr and exit 1', async () => {

@@ -2,8 +2,14 @@ import { type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type RequiredValidatorSpec } from 'envalid';
-import { type Config, type ConfigSchema, describeConfig, loadConfigOrExit } from '@maas/config';
-import { createFastifyAdapter, Logger } from '@maas/observability';
+import {
+  type Config,
+  type ConfigSchema,
+  describeConfig,
+  loadConfigOrExit,
+  withDeprecatedSettings,
+} from '@maas/config';
+import { createFastifyAdapter, Logger, maskUrlCredentials } from '@maas/observability';
 
 /** A schema that says where the service listens (httpServerConfig in @maas/config). */
 export type ServiceSchema = ConfigSchema & {
@@ -20,6 +26,11 @@ export interface ServiceDefinition<S extends ServiceSchema> {
   module: (config: Config<S>) => DynamicModule;
   /** What main.ts and the tests both do to the app before it starts (see setupApp). */
   configure: (app: NestFastifyApplication) => void;
+  /**
+   * Settings the service renamed, old name → new name: still read under the old name (the
+   * new one wins when both are set), with a warning at start (see withDeprecatedSettings).
+   */
+  deprecatedSettings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -32,7 +43,8 @@ export interface ServiceDefinition<S extends ServiceSchema> {
 export async function startService<S extends ServiceSchema>(
   service: ServiceDefinition<S>,
 ): Promise<NestFastifyApplication> {
-  const config = loadConfigOrExit(service.schema);
+  const deprecated = withDeprecatedSettings(process.env, service.deprecatedSettings ?? {});
+  const config = loadConfigOrExit(service.schema, deprecated.env);
   // What ServiceSchema guarantees, which TypeScript cannot see through Config<S>.
   const { PORT, HOST } = config as Config<S> & { readonly PORT: number; readonly HOST: string };
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -48,16 +60,28 @@ export async function startService<S extends ServiceSchema>(
   }
   await app.listen(PORT, HOST);
   logger.log({ msg: `${service.name} listening`, config: describeConfig(config) }, 'Bootstrap');
+  if (deprecated.used.length > 0) {
+    logger.warn(
+      { msg: 'deprecated settings: rename them', settings: deprecated.used },
+      'Bootstrap',
+    );
+  }
   return app;
 }
 
 /** main.ts of a service: startService, or, if it cannot start, why on stderr and exit 1. */
 export function bootstrapService<S extends ServiceSchema>(service: ServiceDefinition<S>): void {
   startService(service).catch((error: unknown) => {
-    // The app logger may not be installed yet: report plainly on stderr.
-    process.stderr.write(
-      `${service.name} failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
+    // The app logger may not be installed yet: report plainly on stderr (credentials in
+    // URLs masked, as the logger would).
+    process.stderr.write(`${service.name} failed to start: ${describeFailure(error)}\n`);
     process.exit(1);
   });
+}
+
+/** An error as a start-up or migrate command prints it: its stack, credentials in URLs masked. */
+export function describeFailure(error: unknown): string {
+  return maskUrlCredentials(
+    error instanceof Error ? (error.stack ?? error.message) : String(error),
+  );
 }

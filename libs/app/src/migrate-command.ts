@@ -4,6 +4,7 @@ import { type RequiredValidatorSpec } from 'envalid';
 import { type Config, type ConfigSchema, loadConfigOrExit, type LogLevel } from '@maas/config';
 import { migrateOnce, type PrepareDatabase } from '@maas/database';
 import { loggerOptions } from '@maas/observability';
+import { describeFailure } from './bootstrap.js';
 
 /** A schema with what the command needs: databaseConfig and logConfig of @maas/config. */
 export type MigrateSchema = ConfigSchema & {
@@ -41,9 +42,7 @@ export async function migrate<S extends MigrateSchema>(command: MigrateCommand<S
 /** migrate.ts of a service: migrate, or why it failed on stderr and exit 1. */
 export function runMigrateCommand<S extends MigrateSchema>(command: MigrateCommand<S>): void {
   migrate(command).catch((error: unknown) => {
-    process.stderr.write(
-      `migration failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
+    process.stderr.write(`migration failed: ${describeFailure(error)}\n`);
     process.exit(1);
   });
 }

@@ -10,6 +10,7 @@ export {
   type ConfigProblem,
   type ConfigSchema,
 } from './config.js';
+export { type DeprecatedSettingsResult, withDeprecatedSettings } from './deprecated-settings.js';
 export {
   consumersConfig,
   databaseConfig,
