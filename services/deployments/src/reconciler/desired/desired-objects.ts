@@ -141,7 +141,8 @@ function withRevision(deployment: V1Deployment): V1Deployment {
   };
 }
 
-function podTemplate(input: DesiredWorkloadInput): V1PodTemplateSpec {
+/** The pod template of one instance (single-server) — instance groups build theirs from it. */
+export function podTemplate(input: DesiredWorkloadInput): V1PodTemplateSpec {
   const { service, pool, installation } = input;
   return {
     metadata: {
@@ -201,7 +202,12 @@ function podTemplate(input: DesiredWorkloadInput): V1PodTemplateSpec {
   };
 }
 
-function modelServer({ container, resources, pool, service }: DesiredWorkloadInput): V1Container {
+export function modelServer({
+  container,
+  resources,
+  pool,
+  service,
+}: Pick<DesiredWorkloadInput, 'container' | 'resources' | 'pool' | 'service'>): V1Container {
   const npus = String(resources.npus);
   const memory = `${resources.memoryGib}Gi`;
   const probe = (periodSeconds: number, failureThreshold: number) => ({
@@ -271,7 +277,9 @@ export function desiredService(
 }
 
 /** The object with the hash of its own content in the spec-hash annotation. */
-function withHash<T extends { metadata?: { annotations?: Record<string, string> } }>(object: T): T {
+export function withHash<T extends { metadata?: { annotations?: Record<string, string> } }>(
+  object: T,
+): T {
   const hash = specHash(object);
   return {
     ...object,
