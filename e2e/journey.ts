@@ -224,6 +224,7 @@ export class Journey {
       await eventually(
         async () => {
           await api('GET', this.service(), { token: this.userToken, expect: [404] });
+          return true;
         },
         { timeoutMs: 60_000, intervalMs: 500, description: 'the service deleted' },
       ).catch(() => undefined);
@@ -266,30 +267,34 @@ async function projected<T>(
   fn: () => Promise<T>,
   codes = [401, 403, 404],
 ): Promise<T> {
-  let fatal: { error: unknown } | undefined;
   const result = await eventually(
-    async () => {
+    async (): Promise<{ value: T } | { fatal: unknown }> => {
       try {
         return { value: await fn() };
       } catch (error) {
         if (error instanceof ApiError && codes.includes(error.status)) throw error;
-        fatal = { error };
-        return undefined;
+        return { fatal: error }; // truthy: ends the wait at once
       }
     },
     { timeoutMs: 30_000, intervalMs: 200, description: what },
   );
-  if (fatal || !result) throw fatal?.error;
+  if ('fatal' in result) throw result.fatal;
   return result.value;
 }
 
 /** Calls through the gateway until `fn` passes (the gateway follows Kafka within ms). */
-async function gatewayEventually<T>(
+async function gatewayEventually<T extends object | true>(
   what: string,
   fn: () => Promise<T>,
   timeoutMs = 30_000,
 ): Promise<T> {
-  return eventually(fn, { timeoutMs, intervalMs: 200, description: what });
+  // T is always truthy, so the wrapper passes exactly when `fn` does.
+  const { value } = await eventually(async () => ({ value: await fn() }), {
+    timeoutMs,
+    intervalMs: 200,
+    description: what,
+  });
+  return value;
 }
 
 /** The platform error a failed SDK call carried: status and `error_code`. */
@@ -303,7 +308,7 @@ async function expectSdkFailure(
   call: () => Promise<unknown>,
   status: number,
   code: string,
-): Promise<void> {
+): Promise<true> {
   let failure: { status: number; code: string } | undefined;
   try {
     await call();
@@ -311,6 +316,7 @@ async function expectSdkFailure(
     failure = sdkFailure(error);
   }
   assert.deepEqual(failure, { status, code }, `the gateway answers ${status} ${code}`);
+  return true;
 }
 
 export const steps: Step[] = [
@@ -776,6 +782,7 @@ export const steps: Step[] = [
       await eventually(
         async () => {
           await api('GET', j.service(), { token: j.userToken, expect: [404] });
+          return true;
         },
         { timeoutMs: 120_000, intervalMs: 250, description: 'the service gone' },
       );

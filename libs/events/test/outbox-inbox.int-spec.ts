@@ -97,7 +97,11 @@ describe('outbox → Kafka → inbox', () => {
     const eventId = await createUser('u-a', 1);
 
     await eventually(
-      async () => expect(await world.effects()).toEqual([{ aggregateId: 'u-a', seq: 1, eventId }]),
+      async () => {
+        const effects = await world.effects();
+        expect(effects).toEqual([{ aggregateId: 'u-a', seq: 1, eventId }]);
+        return effects;
+      },
       {
         timeoutMs: 30_000,
         description: 'the event to be handled',
@@ -118,7 +122,7 @@ describe('outbox → Kafka → inbox', () => {
       messages: [{ key, value: envelope }],
     });
     await producer.disconnect();
-    await eventually(() => expect(consumer!.stats().duplicates).toBe(1), { timeoutMs: 30_000 });
+    await eventually(() => consumer!.stats().duplicates === 1, { timeoutMs: 30_000 });
 
     // And everything again from the start of the topic (offsets reset).
     await consumer.stop();
@@ -131,7 +135,7 @@ describe('outbox → Kafka → inbox', () => {
     );
     consumer = startConsumer();
     await consumer.start();
-    await eventually(() => expect(consumer!.stats().duplicates).toBe(2), { timeoutMs: 30_000 });
+    await eventually(() => consumer!.stats().duplicates === 2, { timeoutMs: 30_000 });
 
     expect(consumer.stats()).toMatchObject({ handled: 0, duplicates: 2, malformed: 0 });
     expect(await world.effects()).toHaveLength(1);
@@ -148,12 +152,9 @@ describe('outbox → Kafka → inbox', () => {
     // where the rolled-back one would have been.
     const marker = await createUser('u-marker', 3);
 
-    await eventually(
-      async () => expect((await world.effects()).map((e) => e.eventId)).toContain(marker),
-      {
-        timeoutMs: 30_000,
-      },
-    );
+    await eventually(async () => (await world.effects()).some((e) => e.eventId === marker), {
+      timeoutMs: 30_000,
+    });
     const effects = await world.effects();
     expect(effects.slice(before).map((e) => e.aggregateId)).toEqual(['u-marker']);
     expect(effects.map((e) => e.eventId)).not.toContain(rolledBack);
@@ -201,10 +202,13 @@ describe('outbox → Kafka → inbox', () => {
         aggregateId: 'req-9',
       });
       await eventually(
-        async () =>
-          expect((await world.effects()).filter((e) => e.aggregateId === 'req-9')).toEqual([
+        async () => {
+          const effects = (await world.effects()).filter((e) => e.aggregateId === 'req-9');
+          expect(effects).toEqual([
             { aggregateId: 'req-9', seq: 12, eventId: built.envelope.eventId },
-          ]),
+          ]);
+          return effects;
+        },
         { timeoutMs: 30_000 },
       );
     } finally {

@@ -7,22 +7,42 @@ export interface EventuallyOptions {
   description?: string;
 }
 
+/** The results `eventually` reads as "not yet". */
+export type Falsy = false | 0 | 0n | '' | null | undefined;
+
+/** What a successful `eventually` resolves to: the callback's result, minus the falsy values. */
+export type Truthy<T> = Exclude<T, Falsy | void>;
+
 /**
- * Polls `fn` until it returns without throwing (and, if it returns a boolean, returns true),
- * or the deadline passes; then rethrows the last failure. This is how tests wait for an
- * asynchronous effect: a condition with a deadline, never a fixed sleep.
+ * A callback whose result can never be truthy (an assertion block that returns nothing,
+ * `() => undefined`, `() => false`) would poll until the deadline whatever happens; the
+ * compiler rejects it with this message instead, so the caller returns what it waited for.
+ */
+type MustReturnTruthy<T> = [T] extends [never]
+  ? unknown // a callback that only throws: a test of the deadline itself
+  : [T] extends [Falsy | void]
+    ? 'eventually: the callback must return a truthy value (what it waited for, or true)'
+    : unknown;
+
+/**
+ * Polls `fn` until it returns a truthy value, or the deadline passes; then rethrows the last
+ * failure. A throw (a failed `expect`) and a falsy result (`undefined`, `null`, `false`, `0`,
+ * `''`) both mean "not yet": success is only ever an explicit truthy result, so a callback
+ * that forgot to return, or a condition that stayed false, can never pass by accident. This
+ * is how tests wait for an asynchronous effect: a condition with a deadline, never a fixed
+ * sleep.
  */
 export async function eventually<T>(
-  fn: () => T | Promise<T>,
+  fn: (() => T | PromiseLike<T>) & MustReturnTruthy<T>,
   { timeoutMs = 10_000, intervalMs = 50, description }: EventuallyOptions = {},
-): Promise<Exclude<T, false>> {
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await fn();
-      if (value !== false) return value as Exclude<T, false>;
-      lastError = new Error('condition returned false');
+      if (value) return value as Truthy<T>;
+      lastError = new Error(`the condition returned ${describe(value)}, not a truthy value`);
     } catch (error) {
       lastError = error;
     }
@@ -33,4 +53,11 @@ export async function eventually<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+function describe(value: unknown): string {
+  if (value === '') return "''";
+  if (Object.is(value, -0)) return '-0';
+  if (typeof value === 'bigint') return `${value}n`;
+  return String(value);
 }

@@ -1,4 +1,4 @@
-export { eventually, type EventuallyOptions } from './eventually.js';
+export { eventually, type EventuallyOptions, type Falsy, type Truthy } from './eventually.js';
 export { newSigningKeyPem, quiet, withDb } from './helpers.js';
 export { uniqueName, uniqueTopicPrefix } from './isolation.js';
 export { hostPort, tcpReachable } from './probe.js';
