@@ -42,10 +42,12 @@ fi
 check "API reference UI: /docs renders every operation offline (headless Chromium)" bash deploy/local/docs-ui-check.sh
 check "contract fuzzing: schemathesis, zero server errors and contract violations" bash deploy/local/contract-fuzz.sh
 
-# Three vitest runs, one after another: the tenant's journey (e2e) against the five services
+# Four vitest runs, one after another: the tenant's journey (e2e) against the five services
 # just started, before any test stops a shared server under them; unit + integration
-# (integration files one at a time); then the fault test that stops Kafka, Redis and the
-# kube-apiserver for 30 s each (SPEC §10 readiness), alone. Reports add up in the closing line.
+# (integration files one at a time); then the fault tests, each alone: the one that stops
+# Kafka, Redis and the kube-apiserver for 30 s each (SPEC §10 readiness), and the one that
+# restarts the kube-apiserver under a reconciling deployments service (SPEC §5: it steps
+# down, re-lists and converges). Reports add up in the closing line.
 reports=()
 vitest_rc=0
 run_vitest() { # title, vitest arguments…
@@ -57,11 +59,15 @@ run_vitest() { # title, vitest arguments…
   npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || vitest_rc=1
 }
 outage=libs/health/test/dependency-outage.int-spec.ts
+apiserver_restart=services/deployments/test/reconciler-apiserver-restart.int-spec.ts
 run_vitest "end to end" --project e2e
-run_vitest "unit + integration" --project unit --project integration --exclude "$outage"
+run_vitest "unit + integration" --project unit --project integration \
+  --exclude "$outage" --exclude "$apiserver_restart"
 # The outage test signs in as the demo account (created here as deploy/up.sh creates it).
 bash deploy/local/services.sh demo >&2 || vitest_rc=1
 MAAS_TEST_OUTAGE=1 run_vitest "dependency outages" --project integration "$outage"
+MAAS_TEST_APISERVER_RESTART=1 run_vitest "kube-apiserver restart under the reconciler" \
+  --project integration "$apiserver_restart"
 
 read -r passed failed skipped < <(node deploy/local/test-summary.mjs "${reports[@]}" || echo "0 0 0")
 rm -f "${reports[@]}"
