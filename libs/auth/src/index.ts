@@ -30,7 +30,12 @@ export {
   type CallerPermissions,
   type PermissionSource,
 } from './guard/permission-source.js';
-export { AUTH_TOKEN_SCHEME, Guarded, SelfService } from './guard/openapi.decorators.js';
+export {
+  AUTH_TOKEN_SCHEME,
+  Guarded,
+  ProjectGuarded,
+  SelfService,
+} from './guard/openapi.decorators.js';
 export {
   OPERATOR_AUTH,
   OPERATOR_SCHEME,
@@ -40,7 +45,13 @@ export {
   OperatorGuard,
   OperatorOnly,
 } from './guard/operator.guard.js';
-export { Ctx, RequestId, type RequestContext } from './guard/request-context.js';
+export {
+  Ctx,
+  ProjectCtx,
+  type ProjectRequestContext,
+  RequestId,
+  type RequestContext,
+} from './guard/request-context.js';
 export { Authenticated, Public, RequireAction } from './guard/require-action.decorator.js';
 export { IamProjection, type IamProjectionOptions } from './projection/iam-projection.js';
 export {

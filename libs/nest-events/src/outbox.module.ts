@@ -79,7 +79,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
     this.topicsReady = retryInBackground(() => this.ensureTopics(), {
       signal: this.stopping.signal,
       onFailure: (error, retryInMs) =>
-        this.logger.warn({ msg: 'cannot ensure topics; retrying', err: String(error), retryInMs }),
+        this.logger.warn({ msg: 'cannot ensure topics; retrying', err: error, retryInMs }),
     });
     this.relay = createOutboxRelay({
       dataSource: this.dataSource,

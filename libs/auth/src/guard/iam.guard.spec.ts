@@ -12,9 +12,14 @@ import { SYSTEM_POLICIES } from '../policy/system-policies.js';
 import { loadSigningKey, TokenSigner } from '../token/token-signer.js';
 import { TokenVerifier } from '../token/token-verifier.js';
 import { IamGuard } from './iam.guard.js';
-import { AUTH_TOKEN_SCHEME, Guarded } from './openapi.decorators.js';
+import { AUTH_TOKEN_SCHEME, Guarded, ProjectGuarded } from './openapi.decorators.js';
 import { PERMISSION_SOURCE, type PermissionSource, TOKEN_VERIFIER } from './permission-source.js';
-import { Ctx, type RequestContext } from './request-context.js';
+import {
+  Ctx,
+  ProjectCtx,
+  type ProjectRequestContext,
+  type RequestContext,
+} from './request-context.js';
 import { Authenticated, Public, RequireAction } from './require-action.decorator.js';
 
 @Controller()
@@ -47,6 +52,12 @@ class ProbeController {
   @Guarded(Actions.serviceList, 'Who am I', 'The caller.')
   whoami(@Ctx() ctx: RequestContext) {
     return { userId: ctx.caller.userId, requestId: ctx.requestId };
+  }
+
+  @Get('/v1/:project_id/where')
+  @ProjectGuarded(Actions.serviceList, 'Where am I')
+  where(@ProjectCtx() ctx: ProjectRequestContext) {
+    return { userId: ctx.caller.userId, projectId: ctx.projectId, requestId: ctx.requestId };
   }
 
   @Get('/undeclared')
@@ -196,5 +207,21 @@ describe('IamGuard', () => {
     );
     expect(operation.security).toEqual([{ [AUTH_TOKEN_SCHEME]: [] }]);
     expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
+  });
+
+  it('ProjectGuarded also documents the 404; ProjectCtx hands the path project over too', async () => {
+    const ok = await get('/v1/p-a/where', await tokenFor('common'));
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({
+      userId: 'common',
+      projectId: 'p-a',
+      requestId: expect.any(String),
+    });
+    expect((await get('/v1/p-b/where', await tokenFor('common'))).statusCode).toBe(404);
+    expect((await get('/v1/p-a/where', await tokenFor('nothing'))).statusCode).toBe(403);
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    const operation = document.paths['/v1/{project_id}/where'].get!;
+    expect(operation.description).toBe('Requires the action `modelarts:service:list`.');
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403', '404']));
   });
 });

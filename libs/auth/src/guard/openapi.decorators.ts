@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import {
   ApiForbiddenResponse,
+  ApiNotFoundResponse,
   ApiOperation,
   ApiSecurity,
   ApiUnauthorizedResponse,
@@ -29,6 +30,20 @@ export function Guarded(action: Action, summary: string, description?: string) {
     ApiSecurity(AUTH_TOKEN_SCHEME),
     ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'No or invalid X-Auth-Token' }),
     ApiForbiddenResponse({ type: ErrorBodyDto, description: `Policy does not allow ${action}` }),
+  );
+}
+
+/**
+ * A guarded route under `/v1/:project_id/…`: Guarded, plus the 404 IamGuard answers when the
+ * project (or the resource) is not in the caller's account.
+ */
+export function ProjectGuarded(action: Action, summary: string, description?: string) {
+  return applyDecorators(
+    Guarded(action, summary, description),
+    ApiNotFoundResponse({
+      type: ErrorBodyDto,
+      description: "No such project (or resource) in the caller's account",
+    }),
   );
 }
 
