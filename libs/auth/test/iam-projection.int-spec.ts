@@ -38,6 +38,7 @@ const kafka = createKafka({
 });
 const dataSource = new DataSource({ type: 'postgres', url: env.DATABASE_URL, poolSize: 4 });
 const producer = new EventProducer({ kafka, topicPrefix: prefix, logger: quiet });
+const CONSUMER = 'test.iam-projection';
 let projection: IamProjection;
 let consumer: EventConsumer;
 
@@ -93,7 +94,7 @@ beforeAll(async () => {
   projection = new IamProjection({ dataSource, schema });
   consumer = projection.consumer({
     kafka,
-    name: 'test.iam-projection',
+    name: CONSUMER,
     topicPrefix: prefix,
     logger: quiet,
   });
@@ -113,6 +114,15 @@ afterAll(async () => {
   await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
   await dataSource.destroy();
 });
+
+/** Whether the projection's consumer has handled (and committed) the event. */
+async function handled(eventId: string): Promise<boolean> {
+  const rows: unknown[] = await dataSource.query(
+    `SELECT 1 FROM "${schema}".inbox WHERE consumer = $1 AND event_id = $2`,
+    [CONSUMER, eventId],
+  );
+  return rows.length === 1;
+}
 
 describe('IamProjection', () => {
   it('follows project snapshots: ownership per account, gone when deleted', async () => {
@@ -164,10 +174,13 @@ describe('IamProjection', () => {
       const p = await projection.permissionsOf(account, user);
       return evaluate(p!.policies, Actions.poolCreate, project) === 'allow';
     });
-    await producer.publish(userSnapshot(user, { policies: [], at: new Date(t0 + 500) }));
-    const marker = randomUUID();
-    await producer.publish(userSnapshot(marker, { at: new Date() }));
-    await eventually(async () => (await projection.permissionsOf(account, marker)) !== undefined);
+    const stale = await producer.publish(
+      userSnapshot(user, { policies: [], at: new Date(t0 + 500) }),
+    );
+    // The consumer writes an event's inbox row in the transaction that runs its handler, so
+    // once the stale event's row is there the projection has applied it: only then is
+    // "the newer snapshot still holds" evidence that the older one lost.
+    await eventually(() => handled(stale.envelope.eventId), { description: 'the stale snapshot' });
     const after = await projection.permissionsOf(account, user);
     expect(evaluate(after!.policies, Actions.poolCreate, project)).toBe('allow');
 
