@@ -6,9 +6,16 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import { type ModelServerContainer } from '../../catalog/index.js';
-import { ACCOUNT_LABEL, accountNodeSelector } from '../../pools/pool-isolation.js';
+import { ACCOUNT_LABEL, accountNodeSelector } from '../../workloads/account-nodes.js';
 import { type PoolTaint } from '../../pools/pool.entity.js';
-import { ANNOTATION, CONTAINER_NAME, FINALIZER, LABEL, MANAGED_BY, PORT_NAME } from './labels.js';
+import {
+  ANNOTATION,
+  CONTAINER_NAME,
+  FINALIZER,
+  LABEL,
+  MANAGED_BY,
+  PORT_NAME,
+} from '../../workloads/labels.js';
 import { specHash } from './spec-hash.js';
 
 /** The service as its objects need it. */

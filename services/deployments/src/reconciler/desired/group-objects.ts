@@ -15,7 +15,7 @@ import {
   type ServiceShape,
   withHash,
 } from './desired-objects.js';
-import { ANNOTATION, LABEL, PORT_NAME } from './labels.js';
+import { ANNOTATION, LABEL, PORT_NAME } from '../../workloads/labels.js';
 import { specHash } from './spec-hash.js';
 
 /**

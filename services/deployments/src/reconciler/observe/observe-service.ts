@@ -230,7 +230,11 @@ function nextDeadline(now: Date, deadlines: readonly number[]): number | null {
 }
 
 /** One entry per live pod, plus pods that failed within the restart window. */
-function instanceStatuses({ pods, now, limits }: ObserveInput): InstanceStatus[] {
+export function instanceStatuses({
+  pods,
+  now,
+  limits,
+}: Pick<ObserveInput, 'pods' | 'now' | 'limits'>): InstanceStatus[] {
   const windowStart = now.getTime() - limits.restartWindowMs;
   return pods
     .filter(

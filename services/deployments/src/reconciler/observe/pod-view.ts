@@ -3,7 +3,7 @@ import {
   type V1ContainerStatus,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { LABEL } from '../desired/labels.js';
+import { LABEL } from '../../workloads/labels.js';
 
 /** A failure of an instance: a Failed pod, or a container that terminated and restarted. */
 export interface PodFailure {
