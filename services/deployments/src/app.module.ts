@@ -5,7 +5,7 @@ import { OperatorAuthModule } from '@maas/auth';
 import { createValidationPipe, MaasExceptionFilter } from '@maas/errors';
 import { HealthModule, kafkaCheck, kubernetesCheck, postgresCheck, redisCheck } from '@maas/health';
 import { ObservabilityModule } from '@maas/observability';
-import { CatalogModule } from './catalog/catalog.module.js';
+import { CatalogModule } from './model-square/catalog.module.js';
 import { DeploymentsConfigModule } from './common/config.module.js';
 import { type DeploymentsConfig } from './config.js';
 import { DatabaseModule } from './database/database.module.js';

@@ -1,7 +1,7 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { DomainError } from '@maas/errors';
 import { type NodeNpus } from '../admission/index.js';
-import { accountNodeSelector } from '../pools/pool-isolation.js';
+import { accountNodeSelector } from '../workloads/account-nodes.js';
 import { allocatableNpus, isNodeReady, labelSelector, nodeNpus } from './pod-npus.js';
 
 /**

@@ -1,6 +1,6 @@
 import { type DomainError } from '@maas/errors';
 import { isNewerVersion, isVersion } from '../catalog/versions.js';
-import { instanceCountProblem, qpsProblem } from '../model-services/limits.js';
+import { instanceCountProblem, qpsProblem } from '../validation/limits.js';
 import {
   type Command,
   COMMAND_ALLOWED_STATES,

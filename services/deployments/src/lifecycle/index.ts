@@ -25,6 +25,7 @@ export {
   type NotificationEvent,
   notificationOnEntering,
 } from './notification-events.js';
+export { protoState } from './proto-state.js';
 export { OBSERVATION_APPLIES_IN, type Observation, type ObservationType } from './observations.js';
 export {
   CALLABLE_STATES,

@@ -1,5 +1,5 @@
 import { DomainError } from '@maas/errors';
-import { InvalidFieldsError, type FieldProblem } from '../model-services/invalid-fields.error.js';
+import { InvalidFieldsError, type FieldProblem } from '../validation/invalid-fields.error.js';
 import { displayName, type ServiceState } from './service-state.js';
 
 export enum LifecycleErrorCode {

@@ -1,11 +1,7 @@
+import { type NotificationEvent } from '../validation/notification-events.js';
 import { type ServiceState } from './service-state.js';
 
-/**
- * Events a service can subscribe to for notification (Table 4-4 "Event Notification": "for
- * example, Running, Terminated, or Failed"). Alarm and Deleted are ours.
- */
-export const NOTIFICATION_EVENTS = ['Running', 'Alarm', 'Terminated', 'Failed', 'Deleted'] as const;
-export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+export { NOTIFICATION_EVENTS, type NotificationEvent } from '../validation/notification-events.js';
 
 const ON_ENTERING: Partial<Record<ServiceState, NotificationEvent>> = {
   running: 'Running',

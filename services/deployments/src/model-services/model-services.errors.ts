@@ -1,5 +1,5 @@
 import { DomainError } from '@maas/errors';
-import { type FieldProblem, InvalidFieldsError } from './invalid-fields.error.js';
+import { type FieldProblem, InvalidFieldsError } from '../validation/invalid-fields.error.js';
 
 export enum ModelServiceErrorCode {
   ServiceNotFound = 'DEPLOY.0401',

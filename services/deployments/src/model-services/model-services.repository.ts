@@ -6,7 +6,7 @@ import { type ServiceState } from '../lifecycle/index.js';
 import { type Page } from '../common/pagination.dto.js';
 import { type InstanceStatus, ModelServiceEntity } from './model-service.entity.js';
 import { ServiceNameTakenError } from './model-services.errors.js';
-import { InvalidDeployRequestError } from './validation/index.js';
+import { InvalidDeployRequestError } from '../validation/index.js';
 import { type RowChanges } from './service-row.js';
 
 export interface ServiceFilter {

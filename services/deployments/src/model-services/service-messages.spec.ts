@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceState } from '@maas/events';
 import { type ModelServiceEntity } from './model-service.entity.js';
-import { changeMessages, protoState } from './service-messages.js';
+import { protoState } from '../lifecycle/index.js';
+import { changeMessages } from './service-messages.js';
 
 const service = {
   id: '11111111-1111-4111-8111-111111111111',

@@ -4,21 +4,10 @@ import {
   ServiceChangedSchema,
   ServiceNotificationSchema,
   ServiceQpsChangedSchema,
-  ServiceState,
   ServiceStateChangedSchema,
 } from '@maas/events';
-import {
-  isCallable,
-  type ServiceEventDraft,
-  type ServiceState as State,
-} from '../lifecycle/index.js';
+import { isCallable, protoState, type ServiceEventDraft } from '../lifecycle/index.js';
 import { type ModelServiceEntity } from './model-service.entity.js';
-
-/** The proto enum value of an API state (null: the creation's from_state). */
-export function protoState(state: State | null): ServiceState {
-  if (state === null) return ServiceState.UNSPECIFIED;
-  return ServiceState[state.toUpperCase() as keyof typeof ServiceState];
-}
 
 export interface ChangeMessages {
   /** The service as it is after the change (for a removal: as it was, plus the new version). */

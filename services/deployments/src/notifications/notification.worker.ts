@@ -5,7 +5,7 @@ import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { RedisConnections } from '../jobs/jobs.module.js';
 import { QueueWorker } from '../jobs/queue-worker.js';
 import { type DeliverNotificationJob, QueueName } from '../jobs/queues.js';
-import { notificationTarget } from '../model-services/validation/index.js';
+import { notificationTarget } from '../validation/index.js';
 import { KafkaNotificationSender, WebhookNotificationSender } from './notification-senders.js';
 import { NotificationsRepository } from './notifications.repository.js';
 

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_LABEL, accountNodeSelector, accountProblems } from './pool-isolation.js';
+import { ACCOUNT_LABEL } from '../workloads/account-nodes.js';
+import { accountProblems } from './pool-isolation.js';
 
 const me = '11111111-1111-4111-8111-111111111111';
 const them = '22222222-2222-4222-8222-222222222222';
 
 describe('pool isolation by account', () => {
-  it("ANDs the account label into every selector; the caller's account always wins", () => {
-    expect(accountNodeSelector({ 'maas.io/pool': 'a' }, me)).toEqual({
-      'maas.io/pool': 'a',
-      [ACCOUNT_LABEL]: me,
-    });
-    expect(accountNodeSelector({ [ACCOUNT_LABEL]: them }, me)).toEqual({ [ACCOUNT_LABEL]: me });
-  });
-
   it("refuses another account's label or taint, naming the field", () => {
     expect(
       accountProblems({ nodeSelector: { [ACCOUNT_LABEL]: them } }, me).map((p) => p.field),

@@ -1,26 +1,6 @@
-import { type FieldProblem } from '../model-services/invalid-fields.error.js';
+import { type FieldProblem } from '../validation/index.js';
+import { ACCOUNT_LABEL } from '../workloads/account-nodes.js';
 import { type PoolTaint } from './pool.entity.js';
-
-/**
- * The node label by which the operator assigns a node to a tenant account (see
- * docs/operators.md, "Dedicated nodes per account"): `maas.io/account=<account_id>`. Only
- * the operator sets it (kubectl); tenants never write nodes. A pool of an account only ever
- * selects, tolerates and counts nodes carrying its own account's value (SPEC §4: a dedicated
- * pool is exclusive to its tenant).
- */
-export const ACCOUNT_LABEL = 'maas.io/account';
-
-/**
- * The selector that is really used for a pool of `accountId`: the tenant's labels AND the
- * account label, which always wins (a selector that names another account — by the API, or
- * hand-edited in the database — still selects only the account's own nodes).
- */
-export function accountNodeSelector(
-  nodeSelector: Readonly<Record<string, string>>,
-  accountId: string,
-): Record<string, string> {
-  return { ...nodeSelector, [ACCOUNT_LABEL]: accountId };
-}
 
 /**
  * What a tenant may not send (400, naming the field): an account label for another account

@@ -1,6 +1,6 @@
 import { type ModelCatalog } from '../catalog/model-catalog.js';
-import { type FieldProblem } from '../model-services/invalid-fields.error.js';
-import { MAX_DESCRIPTION_LENGTH } from '../model-services/validation/index.js';
+import { type FieldProblem } from '../validation/invalid-fields.error.js';
+import { MAX_DESCRIPTION_LENGTH } from '../validation/index.js';
 import { type PoolTaint } from './pool.entity.js';
 
 /** Pool names are also the default label value (`maas.io/pool=<name>`): a DNS-1123 label. */

@@ -1,5 +1,5 @@
 import { DomainError } from '@maas/errors';
-import { type FieldProblem, InvalidFieldsError } from '../model-services/invalid-fields.error.js';
+import { type FieldProblem, InvalidFieldsError } from '../validation/invalid-fields.error.js';
 
 export enum PoolErrorCode {
   PoolNotFound = 'DEPLOY.0501',

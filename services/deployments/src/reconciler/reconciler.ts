@@ -27,7 +27,7 @@ import { ClusterCache, type ClusterEvent } from './cache/cluster-cache.js';
 import { DbChangeListener } from './db-change-listener.js';
 import { type WorkloadHook } from './desired/desired-objects.js';
 import { KubeLeaseStore } from './leader/kube-lease-store.js';
-import { LABEL } from './desired/labels.js';
+import { LABEL } from '../workloads/labels.js';
 import { LeaderElector } from './leader/leader-elector.js';
 import { AdmissionPass } from './passes/admission-pass.js';
 import { ServicePass } from './passes/service-pass.js';

@@ -7,7 +7,7 @@ import { KubeApiError } from '../kubernetes/kube-errors.js';
 import { KubernetesUnavailableError } from '../kubernetes/pool-nodes.reader.js';
 import { ServiceNotFoundError } from '../model-services/model-services.errors.js';
 import { ModelServicesRepository } from '../model-services/model-services.repository.js';
-import { CONTAINER_NAME, LABEL } from '../reconciler/desired/labels.js';
+import { CONTAINER_NAME, LABEL } from '../workloads/labels.js';
 import {
   DEFAULT_LOG_LINES,
   type LogLineResponse,

@@ -2,13 +2,19 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, ValidateNested } from 'class-validator';
 import { NOTIFICATION_EVENTS } from '../../lifecycle/index.js';
-import { DEFAULT_QPS, MAX_INSTANCES, MAX_QPS, MIN_INSTANCES, MIN_QPS } from '../limits.js';
+import {
+  DEFAULT_QPS,
+  MAX_INSTANCES,
+  MAX_QPS,
+  MIN_INSTANCES,
+  MIN_QPS,
+} from '../../validation/limits.js';
 import {
   MAX_AUTO_STOP_MINUTES,
   MAX_DESCRIPTION_LENGTH,
   MAX_WEBHOOK_URL_LENGTH,
   SERVICE_NAME_PATTERN,
-} from '../validation/index.js';
+} from '../../validation/index.js';
 
 // The deploy body, ModelArts-shaped. Fields are declared with @Allow (unknown fields, also
 // nested ones, are refused by the global pipe); every Table 4-4 rule is checked by

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { SCALE_IN_CONFIRMATION, SERVICE_STATES, type ServiceState } from '../../lifecycle/index.js';
-import { MAX_INSTANCES, MAX_QPS, MIN_INSTANCES, MIN_QPS } from '../limits.js';
-import { MAX_DESCRIPTION_LENGTH } from '../validation/index.js';
+import { MAX_INSTANCES, MAX_QPS, MIN_INSTANCES, MIN_QPS } from '../../validation/limits.js';
+import { MAX_DESCRIPTION_LENGTH } from '../../validation/index.js';
 import { PageQuery } from '../../common/pagination.dto.js';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 

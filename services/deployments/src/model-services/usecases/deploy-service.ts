@@ -18,7 +18,7 @@ import {
   type DeploySpec,
   InvalidDeployRequestError,
   validateDeployRequest,
-} from '../validation/index.js';
+} from '../../validation/index.js';
 
 /** Kubernetes names of a service: one namespace per project, one name per service. */
 export function kubernetesNames(projectId: string, serviceId: string) {

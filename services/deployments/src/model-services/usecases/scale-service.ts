@@ -4,7 +4,7 @@ import { COMMAND_ALLOWED_STATES } from '../../lifecycle/index.js';
 import { PoolCapacityService } from '../../pools/pool-capacity.service.js';
 import { PoolsRepository } from '../../pools/pools.repository.js';
 import { type ScaleServiceRequest } from '../dto/service-operations.request.js';
-import { instanceCountProblem } from '../limits.js';
+import { instanceCountProblem } from '../../validation/limits.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
 import { ExceedsPoolError, ServiceNotFoundError } from '../model-services.errors.js';
 import { ModelServicesRepository } from '../model-services.repository.js';

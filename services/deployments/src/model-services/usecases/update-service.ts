@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '../../common/request-context.js';
-import { checkDescription } from '../validation/description.rule.js';
+import { checkDescription } from '../../validation/description.rule.js';
 import { type UpdateServiceRequest } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
 import { InvalidServiceUpdateError, ServiceNotFoundError } from '../model-services.errors.js';

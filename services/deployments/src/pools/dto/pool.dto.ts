@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { type Flavor } from '../../catalog/index.js';
-import { FlavorResponse } from '../../catalog/dto/flavor.dto.js';
-import { MAX_DESCRIPTION_LENGTH } from '../../model-services/validation/index.js';
+import { FlavorResponse } from '../../model-square/dto/flavor.dto.js';
+import { MAX_DESCRIPTION_LENGTH } from '../../validation/index.js';
 import {
   MAX_SELECTOR_LABELS,
   POOL_NAME_PATTERN,

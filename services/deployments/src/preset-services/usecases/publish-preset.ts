@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
-import { InvalidFieldsError } from '../../model-services/invalid-fields.error.js';
+import { InvalidFieldsError } from '../../validation/invalid-fields.error.js';
 import { ModelServicesRepository } from '../../model-services/model-services.repository.js';
 import { ServiceLifecycleStore } from '../../model-services/service-lifecycle.store.js';
 import {

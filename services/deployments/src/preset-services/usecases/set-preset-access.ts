@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { OutboxWriter } from '@maas/events';
 import { type RequestContext } from '../../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
-import { InvalidFieldsError } from '../../model-services/invalid-fields.error.js';
+import { InvalidFieldsError } from '../../validation/invalid-fields.error.js';
 import { ModelServicesRepository } from '../../model-services/model-services.repository.js';
 import { type PresetServiceResponse } from '../dto/preset-service.dto.js';
 import { PresetAccessRepository } from '../preset-access.repository.js';

@@ -7,7 +7,7 @@ import {
 } from '@kubernetes/client-node';
 import { type Logger } from '@nestjs/common';
 import { type KubeClient } from '../../kubernetes/kube-client.js';
-import { installationSelector, LABEL } from '../desired/labels.js';
+import { installationSelector, LABEL } from '../../workloads/labels.js';
 import { type ChangeType, ResourceInformer } from './resource-informer.js';
 
 /** What changed in the cluster, as the controller needs to know it. */

@@ -7,7 +7,7 @@ import { type ModelServicesRepository } from '../../model-services/model-service
 import { type ServiceObservations } from '../../model-services/service-observations.js';
 import { type PoolsRepository } from '../../pools/pools.repository.js';
 import { type ClusterCache } from '../cache/cluster-cache.js';
-import { LABEL } from '../desired/labels.js';
+import { LABEL } from '../../workloads/labels.js';
 import { nodeNpus } from '../../kubernetes/pod-npus.js';
 import { nodesOfPool, reservations } from './pool-nodes.js';
 

@@ -2,7 +2,7 @@ import { type V1Node, type V1Pod } from '@kubernetes/client-node';
 import { type Demand } from '../../admission/index.js';
 import { isNonTerminated } from '../../kubernetes/pod-npus.js';
 import { type AdmittedRow } from '../../model-services/model-services.repository.js';
-import { accountNodeSelector } from '../../pools/pool-isolation.js';
+import { accountNodeSelector } from '../../workloads/account-nodes.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 
 /** The nodes a pool's node selector picks, among those assigned to the pool's account. */

@@ -18,7 +18,7 @@ import {
   type WorkloadHook,
   revisionOf,
 } from '../desired/desired-objects.js';
-import { FINALIZER, LABEL } from '../desired/labels.js';
+import { FINALIZER, LABEL } from '../../workloads/labels.js';
 import { canonicalJson } from '../desired/spec-hash.js';
 import { type ObserveLimits, observeService } from '../observe/observe-service.js';
 import { podView } from '../observe/pod-view.js';

@@ -2,7 +2,7 @@ import { type KubernetesObject, type V1Deployment, type V1Service } from '@kuber
 import { KubeApiError } from '../../kubernetes/kube-errors.js';
 import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { desiredNamespace, hashOf } from '../desired/desired-objects.js';
-import { FINALIZER } from '../desired/labels.js';
+import { FINALIZER } from '../../workloads/labels.js';
 
 /**
  * Server-side applies the objects of a service — only when the result would change: an

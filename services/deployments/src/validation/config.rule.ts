@@ -1,6 +1,6 @@
-import { type Flavor, type ResolvedModel } from '../../catalog/catalog.types.js';
-import { type ModelCatalog } from '../../catalog/model-catalog.js';
-import { instanceCountProblem } from '../limits.js';
+import { type Flavor, type ResolvedModel } from '../catalog/catalog.types.js';
+import { type ModelCatalog } from '../catalog/model-catalog.js';
+import { instanceCountProblem } from './limits.js';
 import { checkModelSelection } from './model-selection.rule.js';
 import { checkPool, type PoolContext } from './pool.rule.js';
 import { type Checked, invalid, valid } from './rule.js';

@@ -1,4 +1,4 @@
-import { type ModelCatalog } from '../../catalog/model-catalog.js';
+import { type ModelCatalog } from '../catalog/model-catalog.js';
 import { type AutoStop, checkAutoStop } from './auto-stop.rule.js';
 import { checkConfig, type ServicePlacement } from './config.rule.js';
 import { type DeployServiceRequest } from './deploy-request.js';

@@ -1,8 +1,5 @@
-import {
-  NOTIFICATION_EVENTS,
-  type NotificationEvent,
-} from '../../lifecycle/notification-events.js';
-import { type FieldProblem } from '../invalid-fields.error.js';
+import { type FieldProblem } from './invalid-fields.error.js';
+import { NOTIFICATION_EVENTS, type NotificationEvent } from './notification-events.js';
 import { notificationTopicProblem, type TopicRules } from './notification-topic.js';
 import { type Checked, invalid, valid } from './rule.js';
 

@@ -1,4 +1,4 @@
-import { type FieldProblem, InvalidFieldsError } from '../invalid-fields.error.js';
+import { type FieldProblem, InvalidFieldsError } from './invalid-fields.error.js';
 
 export enum DeployValidationErrorCode {
   InvalidDeployRequest = 'DEPLOY.0301',

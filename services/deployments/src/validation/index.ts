@@ -1,3 +1,6 @@
+export { type FieldProblem, InvalidFieldsError } from './invalid-fields.error.js';
+export * from './limits.js';
+export { NOTIFICATION_EVENTS, type NotificationEvent } from './notification-events.js';
 export {
   AUTO_STOP_PRESET_HOURS,
   type AutoStop,

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { BUILT_IN_CATALOG } from './built-in-catalog.js';
-import { ModelCatalog } from './model-catalog.js';
+import { BUILT_IN_CATALOG } from '../catalog/built-in-catalog.js';
+import { ModelCatalog } from '../catalog/model-catalog.js';
 import { ModelSquareController } from './model-square.controller.js';
 
 /** Model Square: the built-in catalog (validated at start) and its read-only API. */

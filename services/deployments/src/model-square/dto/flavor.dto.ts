@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { type Flavor } from '../catalog.types.js';
+import { type Flavor } from '../../catalog/catalog.types.js';
 
 /** An instance specification (flavor) of Model Square. */
 export class FlavorResponse {

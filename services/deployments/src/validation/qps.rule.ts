@@ -1,4 +1,4 @@
-import { DEFAULT_QPS, qpsProblem } from '../limits.js';
+import { DEFAULT_QPS, qpsProblem } from './limits.js';
 import { type Checked, invalid, valid } from './rule.js';
 
 /** Table 4-4: QPS > 0 (we take whole queries per second, up to MAX_QPS). */

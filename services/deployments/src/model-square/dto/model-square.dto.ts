@@ -10,7 +10,7 @@ import {
   MODEL_TYPE_DISPLAY_NAMES,
   MODEL_TYPES,
   type ModelType,
-} from '../catalog.types.js';
+} from '../../catalog/catalog.types.js';
 import { FlavorResponse } from './flavor.dto.js';
 
 /** The Model Filtering of Table 4-1, plus a name search. */

@@ -1,4 +1,4 @@
-import { type FieldProblem } from '../invalid-fields.error.js';
+import { type FieldProblem } from './invalid-fields.error.js';
 
 /** What a rule found: the normalized value when valid, and every problem. */
 export interface Checked<T> {

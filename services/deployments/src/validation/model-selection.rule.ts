@@ -4,9 +4,9 @@ import {
   type Flavor,
   type ModelVariant,
   type ResolvedModel,
-} from '../../catalog/catalog.types.js';
-import { type ModelCatalog } from '../../catalog/model-catalog.js';
-import { type FieldProblem } from '../invalid-fields.error.js';
+} from '../catalog/catalog.types.js';
+import { type ModelCatalog } from '../catalog/model-catalog.js';
+import { type FieldProblem } from './invalid-fields.error.js';
 import { type Checked, invalid, isNonEmptyString, valid } from './rule.js';
 
 export interface ModelSelection {

@@ -1,4 +1,4 @@
-import { type FieldProblem } from '../invalid-fields.error.js';
+import { type FieldProblem } from './invalid-fields.error.js';
 import { type Checked, invalid, valid } from './rule.js';
 
 /** The console's presets (Table 4-4); any other duration is "Customize". */

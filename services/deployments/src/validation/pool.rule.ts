@@ -1,4 +1,4 @@
-import { type FieldProblem } from '../invalid-fields.error.js';
+import { type FieldProblem } from './invalid-fields.error.js';
 import { type PoolSnapshot } from './deploy-request.js';
 import { type Checked, invalid, isNonEmptyString, valid } from './rule.js';
 

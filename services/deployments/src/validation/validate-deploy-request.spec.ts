@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_CATALOG } from '../../catalog/built-in-catalog.js';
-import { DEFAULT_QPS } from '../limits.js';
+import { BUILT_IN_CATALOG } from '../catalog/built-in-catalog.js';
+import { DEFAULT_QPS } from './limits.js';
 import { type DeployServiceRequest, type PoolSnapshot } from './deploy-request.js';
 import { InvalidDeployRequestError } from './deploy-validation.errors.js';
 import { notificationTarget } from './notification-topic.js';

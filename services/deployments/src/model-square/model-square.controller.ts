@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actions, IamGuard } from '@maas/auth';
 import { Guarded } from '../common/guarded.decorator.js';
-import { ModelNotFoundError } from './catalog.errors.js';
+import { ModelNotFoundError } from '../catalog/catalog.errors.js';
 import {
   FlavorListResponse,
   type ModelDetailsResponse,
@@ -11,7 +11,7 @@ import {
   ModelSquareQuery,
 } from './dto/model-square.dto.js';
 import { FlavorResponse } from './dto/flavor.dto.js';
-import { ModelCatalog } from './model-catalog.js';
+import { ModelCatalog } from '../catalog/model-catalog.js';
 
 /** Model Square (seed 002 §4.1): the built-in models, read-only. */
 @ApiTags('model square')

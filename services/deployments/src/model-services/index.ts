@@ -1,3 +1,0 @@
-export { type FieldProblem, InvalidFieldsError } from './invalid-fields.error.js';
-export * from './limits.js';
-export * from './validation/index.js';
