@@ -19,6 +19,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoolsModule } from './pools/pools.module.js';
 import { PresetServicesModule } from './preset-services/preset-services.module.js';
 import { ReconcilerModule } from './reconciler/reconciler.module.js';
+import { ResourceUsageModule } from './resource-usage/resource-usage.module.js';
 import { ServiceLogsModule } from './service-logs/service-logs.module.js';
 
 export interface AppOptions {
@@ -63,6 +64,7 @@ export class AppModule {
         MaintenanceModule,
         AutoStopModule,
         ServiceLogsModule,
+        ResourceUsageModule,
         ReconcilerModule,
       ],
       providers: [

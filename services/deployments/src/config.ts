@@ -17,6 +17,7 @@ import {
   secret,
   str,
 } from '@maas/config';
+import { resourceUsageConfig } from './resource-usage/resource-usage.config.js';
 
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
@@ -302,6 +303,8 @@ export const deploymentsConfigSchema = {
     default: 60_000,
     desc: 'Length of one minute of the auto-stop schedule in ms (60000; tests shorten it to run a "3 minute" limit in 3 s)',
   }),
+  // Live compute / video memory usage of the service details (src/resource-usage/).
+  ...resourceUsageConfig,
   LOGS_MAX_LINES: intBetween(
     1,
     100_000,

@@ -9,6 +9,7 @@ import { autoStopDeadline } from '../auto-stop-budget.js';
 import { type CallDescription } from '../call-description.js';
 import { type InstanceStatus, type ModelServiceEntity } from '../model-service.entity.js';
 import { budgetOf, MINUTE_MS } from '../service-row.js';
+import { type ServiceUsage } from '../service-usage.port.js';
 
 export class ServiceConfigResponse {
   @ApiProperty() model_id!: string;
@@ -63,6 +64,67 @@ export class InstancesResponse {
   @ApiProperty({ type: [InstanceStatusResponse] }) details!: InstanceStatus[];
 }
 
+export class InstanceUsageResponse {
+  @ApiProperty({ description: 'The instance (pod) name' }) name!: string;
+  @ApiProperty({ type: String, nullable: true }) node!: string | null;
+  @ApiProperty({ type: 'integer', description: 'NPU chips the npu-exporter attributes to it' })
+  npus!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'Mean AI Core utilization of its NPUs (npu_chip_info_utilization / 100)',
+  })
+  compute_usage!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'HBM (video memory) used / total over its NPUs',
+  })
+  memory_usage!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'HBM used, MB (npu_chip_info_hbm_used_memory)',
+  })
+  memory_used_mb!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'HBM total, MB (npu_chip_info_hbm_total_memory)',
+  })
+  memory_total_mb!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Requests in the batch (vllm:num_requests_running)',
+  })
+  running_requests!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Requests queued (vllm:num_requests_waiting)',
+  })
+  waiting_requests!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'KV-cache usage of the model server (vllm:kv_cache_usage_perc)',
+  })
+  kv_cache_usage!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why figures of this instance are missing',
+  })
+  note!: string | null;
+}
+
 export class ResourcesResponse {
   @ApiProperty({ type: 'integer', description: 'NPUs the desired instances take' })
   npus!: number;
@@ -71,7 +133,9 @@ export class ResourcesResponse {
     nullable: true,
     minimum: 0,
     maximum: 1,
-    description: 'Compute usage, 0-1 (filled from metrics)',
+    description:
+      'Compute usage, 0-1: mean AI Core utilization over all NPUs of the running instances ' +
+      '(seed 002 Table 4-5; 0 while the request rate is low). Read live on the service details',
   })
   compute_usage!: number | null;
   @ApiProperty({
@@ -79,20 +143,81 @@ export class ResourcesResponse {
     nullable: true,
     minimum: 0,
     maximum: 1,
-    description: 'Video memory usage, 0-1 (filled from metrics)',
+    description: 'Video memory usage, 0-1: HBM used / total over all NPUs of the running instances',
   })
   memory_usage!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'HBM used over all instances, MB' })
+  memory_used_mb!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'HBM total over all instances, MB' })
+  memory_total_mb!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Requests in the batch, all instances',
+  })
+  running_requests!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Requests queued, all instances' })
+  waiting_requests!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'Mean KV-cache usage of the instances',
+  })
+  kv_cache_usage!: number | null;
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'Why compute/video memory usage is null (no NPU metrics source configured)',
+    enum: ['prometheus', 'scrape'],
+    description: 'Where the figures were read (USAGE_SOURCE); null when no source is configured',
+  })
+  usage_source!: 'prometheus' | 'scrape' | null;
+  @ApiProperty({
+    type: [InstanceUsageResponse],
+    description: 'Per running instance (service details only)',
+  })
+  instances!: InstanceUsageResponse[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why figures are null: not measured (no source configured), the source could not be read ' +
+      '(timeout, unreachable), no running instance, or (in lists) read on the details only',
   })
   usage_note!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the figures were read',
+  })
   observed_at!: string | null;
 }
 
-/** Said while usage cannot be measured (no NPU metrics source is wired into the reconciler). */
+/** The resources block from live usage (the details call). */
+export function resourcesOf(npus: number, usage: ServiceUsage): ResourcesResponse {
+  return {
+    npus,
+    compute_usage: usage.compute_usage,
+    memory_usage: usage.memory_usage,
+    memory_used_mb: usage.memory_used_mb,
+    memory_total_mb: usage.memory_total_mb,
+    running_requests: usage.running_requests,
+    waiting_requests: usage.waiting_requests,
+    kv_cache_usage: usage.kv_cache_usage,
+    usage_source: usage.source,
+    instances: usage.instances.map((i) => ({ ...i })),
+    usage_note: usage.note,
+    observed_at: usage.observedAt?.toISOString() ?? null,
+  };
+}
+
+/** Said in lists (and operation answers) when a source is configured: figures are read per service. */
+export const USAGE_ON_DETAILS =
+  'Read live on the service details (GET /v1/{project_id}/services/{service_id})';
+
+/** Said while usage cannot be measured: no metrics source is configured (USAGE_SOURCE=none). */
 export const USAGE_NOT_MEASURED =
   'Not measured: no NPU metrics source (e.g. the Ascend npu-exporter via Prometheus) is configured';
 
@@ -197,6 +322,13 @@ export class ServiceResponse {
         npus: s.instances * s.npusPerInstance,
         compute_usage: s.computeUsage,
         memory_usage: s.memoryUsage,
+        memory_used_mb: null,
+        memory_total_mb: null,
+        running_requests: null,
+        waiting_requests: null,
+        kv_cache_usage: null,
+        usage_source: null,
+        instances: [],
         usage_note: s.computeUsage === null && s.memoryUsage === null ? USAGE_NOT_MEASURED : null,
         observed_at: s.observedAt?.toISOString() ?? null,
       },

@@ -1,18 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { pageOf } from '../../common/pagination.dto.js';
 import { type RequestContext } from '../../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { ServiceEventsRepository } from '../../service-events/service-events.repository.js';
 import { callDescription } from '../call-description.js';
 import {
+  resourcesOf,
   type ServiceEventListResponse,
   type ServiceListResponse,
   ServiceResponse,
+  USAGE_ON_DETAILS,
 } from '../dto/service.response.js';
 import { type ListServicesQuery } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
 import { ServiceNotFoundError } from '../model-services.errors.js';
 import { ModelServicesRepository } from '../model-services.repository.js';
+import { SERVICE_USAGE_READER, type ServiceUsageReader } from '../service-usage.port.js';
 import { type PageQuery } from '../../common/pagination.dto.js';
 
 /** Reads: one service's details, the project's services, a service's events. */
@@ -22,19 +25,28 @@ export class ReadServices {
     private readonly services: ModelServicesRepository,
     private readonly eventRows: ServiceEventsRepository,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
+    @Optional() @Inject(SERVICE_USAGE_READER) private readonly usage?: ServiceUsageReader,
   ) {}
 
   view(service: ModelServiceEntity): ServiceResponse {
-    return ServiceResponse.from(
+    const view = ServiceResponse.from(
       service,
       callDescription(this.config.PUBLIC_BASE_URL, service),
       new Date(),
       this.config.AUTO_STOP_MINUTE_MS,
     );
+    // Usage is read live, per service, on the details only (bounded by USAGE_TIMEOUT_MS).
+    if (this.usage?.measured) view.resources.usage_note = USAGE_ON_DETAILS;
+    return view;
   }
 
+  /** The details (seed 002 §4.2 "Resources"): with the live compute and video memory usage. */
   async one(ctx: RequestContext, serviceId: string): Promise<ServiceResponse> {
-    return this.view(await this.find(ctx, serviceId));
+    const service = await this.find(ctx, serviceId);
+    const view = this.view(service);
+    if (this.usage)
+      view.resources = resourcesOf(view.resources.npus, await this.usage.read(service));
+    return view;
   }
 
   async list(ctx: RequestContext, query: ListServicesQuery): Promise<ServiceListResponse> {
