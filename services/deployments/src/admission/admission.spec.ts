@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Demand, type FreeNpus, type NodeNpus } from './admission.types.js';
 import { fifo, planAdmission, type QueuedService } from './admission-plan.js';
 import { npusNeeded } from './npu-demand.js';
+import { outstandingDemand } from './outstanding-demand.js';
 import { canPlace, fits, placeInstances } from './placement.js';
 import { poolCapacity } from './pool-capacity.js';
 
@@ -238,5 +239,85 @@ describe('FIFO admission per pool', () => {
       admitted: [],
       waiting: [],
     });
+  });
+});
+
+describe('gang admission of instance groups', () => {
+  const r1 = (instances = 1) => multi(2, instances); // DeepSeek-R1 on 2 × 8
+  const v3 = (instances = 1) => multi(4, instances); // DeepSeek-V3 on 4 × 8
+
+  it('admits a group only when all its servers are free at once; the next one waits', () => {
+    // Room for 1.5 groups of 2 × 8: three empty servers (the fourth is taken).
+    const plan = planAdmission({
+      nodes: poolA([8, 0, 0, 0]),
+      reserved: [],
+      queue: [queued('first', 1, r1()), queued('second', 2, r1())],
+    });
+    expect(plan).toEqual({
+      admitted: ['first'],
+      waiting: [{ id: 'second', position: 1, reason: 'insufficient_capacity' }],
+    });
+  });
+
+  it('does not let a single-server service jump a queued group (FIFO stays honest)', () => {
+    const plan = planAdmission({
+      nodes: poolA([8, 0, 0, 0]),
+      reserved: [],
+      queue: [queued('first', 1, r1()), queued('group', 2, r1()), queued('small', 3, single(8))],
+    });
+    // One whole server is still free after 'first', enough for 'small', not for 'group'.
+    expect(plan.admitted).toEqual(['first']);
+    expect(plan.waiting).toEqual([
+      { id: 'group', position: 1, reason: 'insufficient_capacity' },
+      { id: 'small', position: 2, reason: 'behind_head' },
+    ]);
+  });
+
+  it('holds nothing for a queued group: the service behind it is admitted once the group fits', () => {
+    const queue = [queued('group', 1, v3()), queued('small', 2, single(1))];
+    expect(planAdmission({ nodes: poolA([0, 0, 0, 1]), reserved: [], queue }).admitted).toEqual([]);
+    // A fifth server joins: four whole servers are free at once, and one more for the small one.
+    const fits = planAdmission({ nodes: [...poolA(), node('pool-a-node-4')], reserved: [], queue });
+    expect(fits.admitted).toEqual(['group', 'small']);
+  });
+
+  it('admits a service of two groups only when both groups fit (all or nothing)', () => {
+    const plan = planAdmission({
+      nodes: poolA([0, 0, 0, 8]),
+      reserved: [],
+      queue: [queued('two-groups', 1, r1(2))],
+    });
+    expect(plan.admitted).toEqual([]);
+    expect(plan.waiting[0]?.reason).toBe('insufficient_capacity');
+  });
+
+  it("sets aside an admitted group's servers while its pods are not bound yet", () => {
+    const plan = planAdmission({
+      nodes: poolA(),
+      reserved: outstandingDemand({ npusPerInstance: 16, nodesPerInstance: 2 }, 1, [0]),
+      queue: [queued('next', 1, r1()), queued('small', 2, single(8))],
+    });
+    expect(plan.admitted).toEqual(['next']);
+    expect(plan.waiting).toEqual([{ id: 'small', position: 1, reason: 'insufficient_capacity' }]);
+  });
+});
+
+describe('outstandingDemand', () => {
+  const group = { npusPerInstance: 16, nodesPerInstance: 2 };
+
+  it('single-server: desired (plus surge) minus bound pods', () => {
+    const shape = { npusPerInstance: 4, nodesPerInstance: 1 };
+    expect(outstandingDemand(shape, 3, [1])).toEqual([{ ...shape, instances: 2 }]);
+    expect(outstandingDemand(shape, 2, [2], 1)).toEqual([{ ...shape, instances: 1 }]);
+    expect(outstandingDemand(shape, 2, [2])).toEqual([]);
+  });
+
+  it('groups: whole groups for groups with nothing bound, single servers for the rest', () => {
+    expect(outstandingDemand(group, 3, [2, 1])).toEqual([
+      { ...group, instances: 1 },
+      { npusPerInstance: 8, nodesPerInstance: 1, instances: 1 },
+    ]);
+    expect(outstandingDemand(group, 2, [2, 2])).toEqual([]);
+    expect(outstandingDemand(group, 1, [])).toEqual([{ ...group, instances: 1 }]);
   });
 });

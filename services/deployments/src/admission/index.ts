@@ -11,3 +11,4 @@ export {
 export { npusNeeded, npusPerPod } from './npu-demand.js';
 export { canPlace, fits, type Placement, placeInstances } from './placement.js';
 export { allocatableByNode, freeByNode, poolCapacity } from './pool-capacity.js';
+export { outstandingDemand } from './outstanding-demand.js';

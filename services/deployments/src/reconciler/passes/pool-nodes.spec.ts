@@ -87,3 +87,29 @@ describe('reservations', () => {
     ]);
   });
 });
+
+describe('reservations of instance groups', () => {
+  const member = (group: number, nodeName?: string): V1Pod => ({
+    metadata: { labels: { 'maas.io/group': String(group) } },
+    spec: { containers: [], ...(nodeName ? { nodeName } : {}) },
+    status: { phase: nodeName ? 'Running' : 'Pending' },
+  });
+  const r1 = (instances: number, state: 'deploying' | 'upgrading' = 'deploying') => ({
+    id: 'r1',
+    state,
+    instances,
+    npusPerInstance: 16,
+    nodesPerInstance: 2,
+  });
+
+  it('reserves whole groups for groups with no member bound, members for the others', () => {
+    expect(reservations([r1(3)], () => [member(0, 'a'), member(0, 'b'), member(1, 'c')])).toEqual([
+      { instances: 1, npusPerInstance: 16, nodesPerInstance: 2 },
+      { instances: 1, npusPerInstance: 8, nodesPerInstance: 1 },
+    ]);
+  });
+
+  it('reserves no surge group while groups upgrade (they are replaced in place)', () => {
+    expect(reservations([r1(1, 'upgrading')], () => [member(0, 'a'), member(0, 'b')])).toEqual([]);
+  });
+});

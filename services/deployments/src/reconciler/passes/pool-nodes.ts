@@ -1,9 +1,10 @@
 import { type V1Node, type V1Pod } from '@kubernetes/client-node';
-import { type Demand } from '../../admission/index.js';
+import { type Demand, outstandingDemand } from '../../admission/index.js';
 import { isNonTerminated } from '../../kubernetes/pod-npus.js';
 import { type AdmittedRow } from '../../model-services/model-services.repository.js';
 import { accountNodeSelector } from '../../workloads/account-nodes.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
+import { groupOf } from '../desired/group-objects.js';
 
 /** The nodes a pool's node selector picks, among those assigned to the pool's account. */
 export function nodesOfPool(
@@ -17,29 +18,32 @@ export function nodesOfPool(
 }
 
 /**
- * What admitted services still need on top of the pods already bound: each one's desired
- * pods (one more while upgrading: the rolling update's surge pod) minus its live pods
- * bound to a node. Derived from the database and the cache on every pass — never a
- * counter of our own.
+ * What admitted services still need on top of the pods already bound (`outstandingDemand`):
+ * each one's desired pods (one more while a single-server service upgrades: the rolling
+ * update's surge pod; for instance groups, whole groups for groups with no member bound)
+ * minus its live pods bound to a node. Derived from the database and the cache on every
+ * pass — never a counter of our own.
  */
 export function reservations(
   admitted: readonly AdmittedRow[],
   podsOf: (serviceId: string) => readonly V1Pod[],
 ): Demand[] {
-  const demands: Demand[] = [];
-  for (const service of admitted) {
-    const surge = service.state === 'upgrading' ? 1 : 0;
-    const wanted = (service.instances + surge) * service.nodesPerInstance;
+  return admitted.flatMap((service) => {
     const bound = podsOf(service.id).filter(
       (p) => p.spec?.nodeName && isNonTerminated(p) && !p.metadata?.deletionTimestamp,
-    ).length;
-    const missingPods = wanted - bound;
-    if (missingPods <= 0) continue;
-    demands.push({
-      instances: Math.ceil(missingPods / service.nodesPerInstance),
+    );
+    const grouped = service.nodesPerInstance > 1;
+    const perInstance: number[] = grouped ? [] : [bound.length];
+    if (grouped)
+      for (const pod of bound) {
+        const k = groupOf(pod);
+        if (k !== null) perInstance[k] = (perInstance[k] ?? 0) + 1;
+      }
+    const surge = !grouped && service.state === 'upgrading' ? 1 : 0;
+    const shape = {
       npusPerInstance: service.npusPerInstance,
       nodesPerInstance: service.nodesPerInstance,
-    });
-  }
-  return demands;
+    };
+    return outstandingDemand(shape, service.instances, perInstance, surge);
+  });
 }
