@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local real stack on 127.0.0.1: PostgreSQL, Redis, Kafka (KRaft), etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler, KWOK (fake Ascend nodes) and an OpenAI-compatible
-# vLLM simulator.
+# vLLM simulator (two instances), with sim-metrics: their load as npu-exporter and vLLM metrics.
 #
 #   deploy/local/stack.sh up [c..] build what is missing (cached), start what is not running
 #                                  (components: postgres redis kafka sim kubernetes; default all)
@@ -249,8 +249,16 @@ up_sim() {
     --prefill-delay-ms 5 --decode-delay-per-token-ms 1 --kv-transfer-delay-ms 0 --max-model-len 32768
   start sim2 "$SIM_DIR/venv/bin/xpyd-sim" serve --host 127.0.0.1 --port "$SIM2_PORT" --model sim-model \
     --prefill-delay-ms 5 --decode-delay-per-token-ms 1 --kv-transfer-delay-ms 0 --max-model-len 32768
+  # The simulators' load as the npu-exporter and vLLM would report it (resource usage of the
+  # service details; see the script). It reads the pods from the kube-apiserver when asked,
+  # so it may start before Kubernetes.
+  start sim-metrics python3 "$here/sim-metrics.py" \
+    --sims "http://127.0.0.1:$SIM_PORT,http://127.0.0.1:$SIM2_PORT" --npu-port "$SIM_NPU_EXPORTER_PORT" \
+    --vllm-ports "$SIM_VLLM_METRICS_PORT,$SIM2_VLLM_METRICS_PORT" \
+    --apiserver "https://127.0.0.1:$APISERVER_PORT" --pki "$STATE/pki"
   wait_for sim 60 curl -fsS "http://127.0.0.1:$SIM_PORT/health"
   wait_for sim2 60 curl -fsS "http://127.0.0.1:$SIM2_PORT/health"
+  wait_for sim-metrics 15 curl -fsS "http://127.0.0.1:$SIM_NPU_EXPORTER_PORT/health"
 }
 
 # ---------------------------------------------------------------- commands
@@ -261,6 +269,7 @@ export REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 export KUBECONFIG=$KUBECONFIG_FILE
 export SIM_URLS=http://127.0.0.1:$SIM_PORT,http://127.0.0.1:$SIM2_PORT
+export USAGE_ENDPOINT_OVERRIDE='10.244.0.0/16=http://127.0.0.1:$SIM_VLLM_METRICS_PORT,http://127.0.0.1:$SIM2_VLLM_METRICS_PORT 10.0.0.1=http://127.0.0.1:$SIM_NPU_EXPORTER_PORT'
 export MAAS_STACK_STATE=$STATE
 export PATH=$K8S_BIN:\$PATH
 ENV
@@ -276,7 +285,7 @@ cmd_up() {
 
 cmd_down() {
   local n
-  for n in ${@:-kwok kube-scheduler kube-controller-manager kube-apiserver etcd sim2 sim kafka redis postgres}; do
+  for n in ${@:-kwok kube-scheduler kube-controller-manager kube-apiserver etcd sim-metrics sim2 sim kafka redis postgres}; do
     local f=$RUN/$n.pid
     [ -f "$f" ] || continue
     local pid; pid=$(cat "$f")
@@ -293,7 +302,7 @@ cmd_down() {
 
 cmd_status() {
   local n rc=0
-  for n in postgres redis kafka sim sim2 etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+  for n in postgres redis kafka sim sim2 sim-metrics etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
     if pid_alive "$n"; then printf '%-24s running (pid %s)\n' "$n" "$(cat "$RUN/$n.pid")"
     else printf '%-24s stopped\n' "$n"; rc=1; fi
   done
