@@ -12,7 +12,7 @@ import {
   type ReadinessCheck,
   redisCheck,
 } from '../src/index.js';
-import { eventually, loadStackEnv } from '@maas/testing';
+import { eventually, loadStackEnv, withRoom } from '@maas/testing';
 
 const env = loadStackEnv();
 
@@ -163,8 +163,8 @@ describe('health with dependencies down', () => {
         expect(body.details[key].status).toBe('degraded');
       }
       expect(body.details.kubernetes.message).toMatch(/timeout of 500ms exceeded/);
-      // Every check runs in parallel and is bounded by 500 ms.
-      expect(elapsed).toBeLessThan(2_000);
+      // Every check runs in parallel and is bounded by 500 ms (room for a loaded machine).
+      expect(elapsed).toBeLessThan(withRoom(500));
     }
   });
 

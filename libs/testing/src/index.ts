@@ -10,3 +10,4 @@ export {
   StackNotRunningError,
   type StackEnv,
 } from './stack-env.js';
+export { LOADED_MACHINE_ROOM, reportTiming, withRoom } from './timing.js';

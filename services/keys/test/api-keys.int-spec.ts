@@ -17,7 +17,7 @@ import {
   Topic,
   UsageRecordedSchema,
 } from '@maas/events';
-import { eventually } from '@maas/testing';
+import { eventually, reportTiming, withRoom } from '@maas/testing';
 import {
   KeysWorld,
   OTHER_REGION,
@@ -273,12 +273,12 @@ describe('what a gateway sees (maas.keys.v1 → KeyProjection)', () => {
     const res = await world.request('DELETE', `${base(acct)}/${key.id}`, acct.rootToken);
     expect(res.statusCode).toBe(204);
     await eventually(() => !projection.verify(key.api_key!, { region: REGION }).ok, {
-      timeoutMs: 5_000,
+      timeoutMs: withRoom(1_000) + 5_000,
       intervalMs: 2,
     });
     const elapsed = performance.now() - t0;
-    console.info(`delete → refused by the projection: ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(1_000);
+    reportTiming('key deleted → refused by the projection', elapsed, 1_000);
+    expect(elapsed).toBeLessThan(withRoom(1_000));
     expect((await world.request('GET', `${base(acct)}/${key.id}`, acct.rootToken)).statusCode).toBe(
       404,
     );
@@ -299,15 +299,17 @@ describe('what a gateway sees (maas.keys.v1 → KeyProjection)', () => {
 
   it('honours a rotation grace period to the second, then refuses the old secret', async () => {
     const key = await createKey(acct, { tag: 'rotating', description: 'rotated below' });
+    // 5 s of grace: the new secret reaches the projection well inside it on a loaded machine,
+    // so the old one is seen working up to its last second.
     const res = await world.request('POST', `${base(acct)}/${key.id}/rotate`, acct.rootToken, {
-      grace_period_seconds: 2,
+      grace_period_seconds: 5,
     });
     expect(res.statusCode).toBe(200);
     const rotated = res.json<KeyJson>();
     secrets.push(rotated.api_key!);
     expect(rotated.api_key).not.toBe(key.api_key);
     const until = Date.parse(rotated.previous_secret_valid_until!);
-    expect(until - Date.parse(rotated.rotated_at!)).toBe(2_000);
+    expect(until - Date.parse(rotated.rotated_at!)).toBe(5_000);
     await eventually(() => projection.verify(rotated.api_key!, { region: REGION }).ok, {
       description: 'the new secret',
     });
@@ -320,7 +322,7 @@ describe('what a gateway sees (maas.keys.v1 → KeyProjection)', () => {
         if (verdict.ok) lastAccepted = at;
         return !verdict.ok ? at : false;
       },
-      { timeoutMs: 5_000, intervalMs: 5 },
+      { timeoutMs: 10_000, intervalMs: 5 },
     ).then((refusedAt) => {
       expect(refusedAt).toBeGreaterThanOrEqual(until);
       expect(refusedAt - until).toBeLessThan(1_000);

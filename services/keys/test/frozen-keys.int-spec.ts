@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyHasher, KeyProjection, KeyProjectionConsumer } from '@maas/api-keys';
 import { ApiKeyChangedSchema, ApiKeyStatus, parseEvent, Topic } from '@maas/events';
-import { eventually } from '@maas/testing';
+import { eventually, reportTiming, withRoom } from '@maas/testing';
 import { KeysWorld, PEPPER, quiet, type RawMessage, REGION, type TestAccount } from './harness.js';
 
 const OPERATOR_TOKEN = 'operator-secret-of-the-keys-tests-0123456789';
@@ -109,11 +109,12 @@ describe('freezing an API key', () => {
     });
     expect(frozen.body).not.toContain(key.api_key);
     await eventually(() => !verify(key.api_key).ok, {
-      timeoutMs: 5_000,
+      timeoutMs: withRoom(1_000) + 5_000,
       intervalMs: 5,
       description: 'the freeze at the gateway',
     });
-    expect(Date.now() - answered).toBeLessThan(1_000);
+    reportTiming('key frozen → refused by a gateway projection', Date.now() - answered, 1_000);
+    expect(Date.now() - answered).toBeLessThan(withRoom(1_000));
     expect(verify(key.api_key)).toEqual({ ok: false, reason: 'frozen', keyId: key.id });
     expect(verify(bystander.api_key).ok).toBe(true);
 
