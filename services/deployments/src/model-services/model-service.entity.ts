@@ -160,7 +160,7 @@ export class ModelServiceEntity {
 
   /**
    * Published by the operator to every tenant of the region (SPEC §8 preset services);
-   * changed only through ServiceLifecycleStore.setPreset (it bumps `version`).
+   * changed only through ServiceLifecycleStore.amend (it bumps `version`).
    */
   @Column({ type: 'boolean', default: false })
   preset!: boolean;

@@ -1,8 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { PoolsModule } from '../pools/pools.module.js';
 import { ServiceEventsModule } from '../service-events/service-events.module.js';
-import { PresetAccessRepository } from '../preset-services/preset-access.repository.js';
+import { ServicesOnPool } from '../pools/services-on-pool.port.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import { ModelServicesController } from './model-services.controller.js';
 import { ModelServicesRepository } from './model-services.repository.js';
@@ -16,15 +16,19 @@ import { SetQps } from './usecases/set-qps.js';
 import { UpdateService } from './usecases/update-service.js';
 import { UpgradeService } from './usecases/upgrade-service.js';
 
-/** Model services: deploy, read, operate; and the observation path for the reconciler. */
+/**
+ * Model services: deploy, read, operate; and the observation path for the reconciler.
+ * Global only to provide pools' ServicesOnPool port (pools sit below model-services and never
+ * import it); everyone else imports it explicitly.
+ */
+@Global()
 @Module({
   imports: [PoolsModule, NotificationsModule, ServiceEventsModule],
   controllers: [ModelServicesController],
   providers: [
     ModelServicesRepository,
     ServiceLifecycleStore,
-    // Here, not in PresetServicesModule: the store writes access rows when a service goes.
-    PresetAccessRepository,
+    { provide: ServicesOnPool, useExisting: ModelServicesRepository },
     LifecycleMetrics,
     ServiceObservations,
     DeployService,
@@ -35,11 +39,6 @@ import { UpgradeService } from './usecases/upgrade-service.js';
     UpgradeService,
     DeleteService,
   ],
-  exports: [
-    ServiceObservations,
-    ModelServicesRepository,
-    ServiceLifecycleStore,
-    PresetAccessRepository,
-  ],
+  exports: [ServiceObservations, ModelServicesRepository, ServiceLifecycleStore, ServicesOnPool],
 })
 export class ModelServicesModule {}

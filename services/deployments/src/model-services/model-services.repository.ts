@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
 import { isUniqueViolation } from '@maas/database';
 import { type ServiceState } from '../lifecycle/index.js';
 import { type Page } from '../common/pagination.dto.js';
+import { ServicesOnPool } from '../pools/services-on-pool.port.js';
 import { type InstanceStatus, ModelServiceEntity } from './model-service.entity.js';
 import { ServiceNameTakenError } from './model-services.errors.js';
 import { InvalidDeployRequestError } from '../validation/index.js';
-import { type RowChanges } from './service-row.js';
+import { type AmendedFields, type RowChanges } from './service-row.js';
 
 export interface ServiceFilter {
   readonly state?: ServiceState;
@@ -56,7 +57,7 @@ const UNSETTLED_STATES: readonly ServiceState[] = [
 
 /** Every query on model services lives here. */
 @Injectable()
-export class ModelServicesRepository {
+export class ModelServicesRepository implements ServicesOnPool {
   constructor(private readonly dataSource: DataSource) {}
 
   private db(manager?: EntityManager): EntityManager {
@@ -130,20 +131,37 @@ export class ModelServicesRepository {
     return result.affected === 1;
   }
 
-  /** Publishes or unpublishes the service if it is still at `version`; false when another won. */
-  async setPresetIfVersion(
+  /**
+   * Writes an amendment (a change outside the lifecycle, see ServiceLifecycleStore.amend) if
+   * the service is still at `version`, bumping it; false when another change won.
+   */
+  async amendIfVersion(
     manager: EntityManager,
     id: string,
     version: number,
-    preset: boolean,
+    changes: AmendedFields,
   ): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
       .update(ModelServiceEntity)
-      .set({ preset, version: version + 1 })
+      .set({ ...changes, version: version + 1 })
       .where('id = :id AND version = :version', { id, version })
       .execute();
     return result.affected === 1;
+  }
+
+  /** ServicesOnPool (the pools' port): names of the services on a pool, by name. */
+  async serviceNamesOn(
+    poolId: string,
+    flavorIds?: readonly string[],
+    manager?: EntityManager,
+  ): Promise<string[]> {
+    const rows = await this.db(manager).find(ModelServiceEntity, {
+      select: { name: true },
+      where: { poolId, ...(flavorIds ? { flavorId: In([...flavorIds]) } : {}) },
+      order: { name: 'ASC' },
+    });
+    return rows.map((r) => r.name);
   }
 
   /** The preset services of the region, by name. */

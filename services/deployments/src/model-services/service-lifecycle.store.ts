@@ -5,14 +5,12 @@ import { DomainError } from '@maas/errors';
 import { OutboxWriter } from '@maas/events';
 import {
   type Command,
+  type EventReason,
   type Observation,
   transition,
   type TransitionResult,
 } from '../lifecycle/index.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
-import { PresetAccessRepository } from '../preset-services/preset-access.repository.js';
-import { presetAccessMessage } from '../preset-services/preset-messages.js';
-import { PresetServiceDeletingError } from '../preset-services/preset-services.errors.js';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher.js';
 import { NotificationsRepository } from '../notifications/notifications.repository.js';
 import { ServiceEventsRepository } from '../service-events/service-events.repository.js';
@@ -21,7 +19,8 @@ import { ServiceModifiedError, ServiceNotFoundError } from './model-services.err
 import { ModelServicesRepository } from './model-services.repository.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import { changeMessages } from './service-messages.js';
-import { lifecycleOf, rowChanges } from './service-row.js';
+import { ServiceRemovalHook } from './service-removal.port.js';
+import { type AmendedFields, lifecycleOf, rowChanges } from './service-row.js';
 
 export interface ServiceTarget {
   readonly serviceId: string;
@@ -40,6 +39,13 @@ export interface Outcome {
   /** False when the input applied but changed nothing (idempotent repeat, level no-op). */
   readonly changed: boolean;
   readonly removed: boolean;
+}
+
+/** A change outside the lifecycle (see `amend`): the fields and how its event reads. */
+export interface Amendment {
+  readonly changes: AmendedFields;
+  readonly reason: EventReason;
+  readonly message: string;
 }
 
 /**
@@ -61,7 +67,7 @@ export class ServiceLifecycleStore {
     private readonly dispatcher: NotificationDispatcher,
     private readonly metrics: LifecycleMetrics,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
-    private readonly presetAccess: PresetAccessRepository,
+    private readonly removal: ServiceRemovalHook,
   ) {}
 
   /** Inserts a new service (version 1) with its creation event. */
@@ -108,31 +114,32 @@ export class ServiceLifecycleStore {
   }
 
   /**
-   * Publishes (`preset` true) or unpublishes the service as a preset service of its region
-   * (SPEC §8; the operator's call). Not a lifecycle transition, but it changes the routing
-   * snapshot, so it is recorded like one with from == to (PresetPublished /
-   * PresetUnpublished): `version` + 1, a service event, ServiceStateChanged and the
-   * ServiceChanged snapshot (now with `preset`) through the outbox, in one transaction. The
-   * accounts' access rows are kept on unpublishing (they apply again if it is published
-   * again). A repeat changes nothing.
+   * A change that is not a lifecycle transition but changes the routing snapshot (e.g.
+   * publishing the service as a preset service, SPEC §8), recorded like one with from == to:
+   * `version` + 1, a service event, ServiceStateChanged and the ServiceChanged snapshot
+   * through the outbox, in one transaction. `decide` sees the row as read in that
+   * transaction and returns the amendment, null when there is nothing to change (a repeat
+   * changes nothing), or throws a DomainError to refuse.
    */
-  async setPreset(serviceId: string, preset: boolean, requestId?: string): Promise<Outcome> {
+  async amend(
+    serviceId: string,
+    decide: (service: ModelServiceEntity) => Amendment | null,
+    requestId?: string,
+  ): Promise<Outcome> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.services.findById(serviceId, manager);
       if (!row) throw new ServiceNotFoundError(serviceId);
-      if (row.preset === preset) return { service: row, changed: false, removed: false };
-      if (preset && row.state === 'deleting') throw new PresetServiceDeletingError(row.id);
-      if (!(await this.services.setPresetIfVersion(manager, row.id, row.version, preset)))
+      const amendment = decide(row);
+      if (!amendment) return { service: row, changed: false, removed: false };
+      if (!(await this.services.amendIfVersion(manager, row.id, row.version, amendment.changes)))
         throw new ServiceModifiedError(row.id, row.version);
-      const after: ModelServiceEntity = { ...row, preset, version: row.version + 1 };
+      const after: ModelServiceEntity = { ...row, ...amendment.changes, version: row.version + 1 };
       const result: TransitionResult = {
         lifecycle: lifecycleOf(row),
         changed: true,
         event: {
-          reason: preset ? 'PresetPublished' : 'PresetUnpublished',
-          message: preset
-            ? `Published as a preset service of ${row.region}`
-            : `No longer a preset service of ${row.region}`,
+          reason: amendment.reason,
+          message: amendment.message,
           from: row.state,
           to: row.state,
         },
@@ -152,9 +159,8 @@ export class ServiceLifecycleStore {
     requestId?: string,
   ): Promise<{ outcome: Outcome; notificationIds: string[] }> {
     const changes = rowChanges(row, result, new Date(), this.config.AUTO_STOP_MINUTE_MS);
-    // A removed service takes its preset access rows with it (ON DELETE CASCADE): publish
-    // enabled = false for each account that had enabled it, so projections forget them.
-    const revoked = result.removed ? await this.presetAccess.revokeAll(manager, row.id) : [];
+    // What goes with a removed service (the preset access rows) is read before the row goes.
+    const goneWith = result.removed ? await this.removal.removing(manager, row.id, requestId) : [];
     const written = result.removed
       ? await this.services.deleteIfVersion(manager, row.id, row.version)
       : await this.services.updateIfVersion(manager, row.id, row.version, changes);
@@ -163,11 +169,7 @@ export class ServiceLifecycleStore {
       ? { ...row, version: changes.version }
       : { ...row, ...changes };
     const notificationIds = await this.record(manager, after, result, row.qps, requestId);
-    if (revoked.length > 0)
-      await this.outbox.appendAll(
-        manager,
-        revoked.map((change) => presetAccessMessage(change, requestId)),
-      );
+    if (goneWith.length > 0) await this.outbox.appendAll(manager, goneWith);
     return { outcome: { service: after, changed: true, removed: result.removed }, notificationIds };
   }
 

@@ -49,6 +49,12 @@ export function budgetOf(row: ModelServiceEntity, minuteMs = MINUTE_MS): AutoSto
   };
 }
 
+/**
+ * The fields that change outside the lifecycle, through ServiceLifecycleStore.amend: today
+ * only `preset` (published as a preset service, SPEC §8).
+ */
+export type AmendedFields = Partial<Pick<ModelServiceEntity, 'preset'>>;
+
 export type RowChanges = Pick<
   ModelServiceEntity,
   | 'state'

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '@maas/database';
-import { ModelServiceEntity } from '../model-services/model-service.entity.js';
 import { PoolEntity } from './pool.entity.js';
 import { PoolModifiedError, PoolNameTakenError } from './pools.errors.js';
 
@@ -82,15 +81,5 @@ export class PoolsRepository {
       .where('p.id = :id', { id })
       .setLock('pessimistic_write')
       .getRawOne();
-  }
-
-  /** Names of the services on the pool, deleting ones included (optionally: on these flavors). */
-  async servicesOn(poolId: string, flavorIds?: readonly string[], manager?: EntityManager) {
-    const rows = await this.db(manager).find(ModelServiceEntity, {
-      select: { name: true },
-      where: { poolId, ...(flavorIds ? { flavorId: In([...flavorIds]) } : {}) },
-      order: { name: 'ASC' },
-    });
-    return rows.map((r) => r.name);
   }
 }

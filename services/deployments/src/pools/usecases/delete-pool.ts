@@ -4,6 +4,7 @@ import { DELETE_CONFIRMATION } from '../../lifecycle/index.js';
 import { type RequestContext } from '../../common/request-context.js';
 import { InvalidPoolError, PoolInUseError, PoolNotFoundError } from '../pools.errors.js';
 import { PoolsRepository } from '../pools.repository.js';
+import { ServicesOnPool } from '../services-on-pool.port.js';
 
 /** Deletes a pool without services (`{"confirm": "DELETE"}`); its nodes are untouched. */
 @Injectable()
@@ -11,6 +12,7 @@ export class DeletePool {
   constructor(
     private readonly dataSource: DataSource,
     private readonly pools: PoolsRepository,
+    private readonly services: ServicesOnPool,
   ) {}
 
   async execute(ctx: RequestContext, poolId: string, confirm: unknown): Promise<void> {
@@ -22,7 +24,7 @@ export class DeletePool {
       const pool = await this.pools.find(ctx.projectId, poolId, manager);
       if (!pool) throw new PoolNotFoundError(poolId);
       await this.pools.lock(manager, pool.id);
-      const services = await this.pools.servicesOn(pool.id, undefined, manager);
+      const services = await this.services.serviceNamesOn(pool.id, undefined, manager);
       if (services.length > 0) throw new PoolInUseError(pool.id, services);
       await this.pools.delete(manager, pool);
     });

@@ -7,6 +7,7 @@ import { accountProblems } from '../pool-isolation.js';
 import { checkPoolFields } from '../pool-rules.js';
 import { FlavorInUseError, InvalidPoolError, PoolNotFoundError } from '../pools.errors.js';
 import { PoolsRepository } from '../pools.repository.js';
+import { ServicesOnPool } from '../services-on-pool.port.js';
 import { PoolView } from './pool-view.js';
 
 /**
@@ -20,6 +21,7 @@ export class UpdatePool {
     private readonly pools: PoolsRepository,
     private readonly catalog: ModelCatalog,
     private readonly view: PoolView,
+    private readonly services: ServicesOnPool,
   ) {}
 
   async execute(
@@ -36,7 +38,7 @@ export class UpdatePool {
       value.nodeSelector = accountNodeSelector(value.nodeSelector, pool.accountId);
     if (value.flavorIds) {
       const removed = pool.flavorIds.filter((id) => !value.flavorIds?.includes(id));
-      const users = removed.length > 0 ? await this.pools.servicesOn(pool.id, removed) : [];
+      const users = removed.length > 0 ? await this.services.serviceNamesOn(pool.id, removed) : [];
       if (users.length > 0) throw new FlavorInUseError(removed, users);
     }
     await this.pools.update(pool, value);

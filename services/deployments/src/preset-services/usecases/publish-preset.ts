@@ -2,13 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { InvalidFieldsError } from '../../validation/invalid-fields.error.js';
 import { ModelServicesRepository } from '../../model-services/model-services.repository.js';
-import { ServiceLifecycleStore } from '../../model-services/service-lifecycle.store.js';
+import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
+import {
+  type Amendment,
+  ServiceLifecycleStore,
+} from '../../model-services/service-lifecycle.store.js';
 import {
   type OperatorPresetServiceListResponse,
   OperatorPresetServiceResponse,
 } from '../dto/preset-service.dto.js';
 import { PresetAccessRepository } from '../preset-access.repository.js';
-import { PresetErrorCode } from '../preset-services.errors.js';
+import { PresetErrorCode, PresetServiceDeletingError } from '../preset-services.errors.js';
 
 /**
  * The operator's side of preset services (SPEC §8): publish a service (deployed in a
@@ -32,7 +36,11 @@ export class PublishPreset {
       throw new InvalidFieldsError(PresetErrorCode.InvalidPresetRequest, 'Invalid request', [
         { field: 'preset', problem: 'must be true or false' },
       ]);
-    const { service } = await this.store.setPreset(serviceId, preset, requestId);
+    const { service } = await this.store.amend(
+      serviceId,
+      (row) => presetAmendment(row, preset),
+      requestId,
+    );
     const counts = await this.access.enabledCounts([service.id]);
     return OperatorPresetServiceResponse.from(service, counts.get(service.id) ?? 0);
   }
@@ -45,4 +53,22 @@ export class PublishPreset {
     );
     return { total: services.length, services };
   }
+}
+
+/**
+ * Publishing (`preset` true) or unpublishing changes the routing snapshot, so the store
+ * records it like a transition (PresetPublished / PresetUnpublished). The accounts' access
+ * rows are kept on unpublishing (they apply again if it is published again). A repeat
+ * changes nothing; a service being deleted cannot be published (409).
+ */
+function presetAmendment(row: ModelServiceEntity, preset: boolean): Amendment | null {
+  if (row.preset === preset) return null;
+  if (preset && row.state === 'deleting') throw new PresetServiceDeletingError(row.id);
+  return {
+    changes: { preset },
+    reason: preset ? 'PresetPublished' : 'PresetUnpublished',
+    message: preset
+      ? `Published as a preset service of ${row.region}`
+      : `No longer a preset service of ${row.region}`,
+  };
 }
