@@ -157,6 +157,17 @@ export abstract class IamClientWorld extends ServiceTestWorld {
     account: { id: string; name: string },
     options: { root?: boolean; policies?: PolicyDocument[] } = {},
   ): Promise<string> {
+    return (await this.member(account, options)).token;
+  }
+
+  /**
+   * A user of the account, known to the service: its id, name and token. `policies` are
+   * global; `modelartsAuthorized` is the account's ModelArts authorization in the snapshot.
+   */
+  async member(
+    account: { id: string; name: string },
+    options: { root?: boolean; policies?: PolicyDocument[]; modelartsAuthorized?: boolean } = {},
+  ): Promise<{ userId: string; userName: string; token: string }> {
     const userId = randomUUID();
     const userName = uniqueName('user');
     const root = options.root ?? false;
@@ -168,6 +179,7 @@ export abstract class IamClientWorld extends ServiceTestWorld {
         userName,
         root,
         policies: (options.policies ?? []).map((document, i) => ({ name: `p${i}`, document })),
+        modelartsAuthorized: options.modelartsAuthorized ?? false,
       }),
     );
     await eventually(
@@ -187,7 +199,15 @@ export abstract class IamClientWorld extends ServiceTestWorld {
       userName,
       root,
     });
-    return token;
+    return { userId, userName, token };
+  }
+
+  /** A project of the account in `region` (default REGION), known to the service; its id. */
+  async project(account: { id: string }, region = REGION): Promise<string> {
+    const projectId = randomUUID();
+    await this.producer.publish(projectChanged({ projectId, accountId: account.id, region }));
+    await eventually(() => this.projected(projectId), { description: 'the project' });
+    return projectId;
   }
 
   fullAccess(): PolicyDocument {

@@ -2,6 +2,7 @@
 // one isolated app per test file (schema, topic prefix, captured logs, cleanup), and for
 // services that are IAM's clients, IAM played by its snapshot events and a test signer.
 // Kept apart from @maas/testing, which the libs' own tests use (no cycle with them).
+export { type CapturedLogs, captureAppLogs, type LogLine } from './app-logs.js';
 export {
   deepJson,
   type EdgeAnswer,

@@ -1,15 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { type DestinationStream } from 'pino';
-import { OperatorAuthModule } from '@maas/auth';
-import { createValidationPipe, MaasExceptionFilter } from '@maas/errors';
+import { type AppOptions, errorHandlingProviders, ServiceConfigModule } from '@maas/app';
+import { IamProjectionModule, OperatorAuthModule } from '@maas/auth';
+import { DatabaseModule } from '@maas/database';
 import { HealthModule, kafkaCheck, kubernetesCheck, postgresCheck, redisCheck } from '@maas/health';
+import { KafkaModule, OutboxModule } from '@maas/nest-events';
 import { ObservabilityModule } from '@maas/observability';
 import { CatalogModule } from './model-square/catalog.module.js';
-import { DeploymentsConfigModule } from './common/config.module.js';
-import { type DeploymentsConfig } from './config.js';
-import { DatabaseModule } from './database/database.module.js';
-import { EventsModule } from './events/events.module.js';
+import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from './config.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { DEPLOYMENTS_TOPIC } from './events/deployments-topic.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { KubernetesModule } from './kubernetes/kubernetes.module.js';
 import { AutoStopModule } from './auto-stop/auto-stop.module.js';
@@ -22,24 +21,22 @@ import { ReconcilerModule } from './reconciler/reconciler.module.js';
 import { ResourceUsageModule } from './resource-usage/resource-usage.module.js';
 import { ServiceLogsModule } from './service-logs/service-logs.module.js';
 
-export interface AppOptions {
-  /** Where logs go (default stdout); tests pass a stream to read them. */
-  logDestination?: DestinationStream;
-}
-
 @Module({})
 export class AppModule {
   static forRoot(config: DeploymentsConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        DeploymentsConfigModule.forRoot(config),
+        ServiceConfigModule.forRoot(DEPLOYMENTS_CONFIG, config),
         ObservabilityModule.forRoot({
           service: 'deployments',
           level: config.LOG_LEVEL,
           destination: options.logDestination,
         }),
-        DatabaseModule.forRoot(config, { migrate: config.MIGRATIONS_RUN }),
+        DatabaseModule.forRoot({
+          dataSource: dataSourceOptions(config),
+          migrate: config.MIGRATIONS_RUN,
+        }),
         HealthModule.forRoot({
           // Readiness needs the database only. Kafka (outbox), Redis (BullMQ jobs) and the
           // Kubernetes API (reconciler, live capacity) show on /health and in metrics: an
@@ -52,8 +49,14 @@ export class AppModule {
           ],
           shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
         }),
+        KafkaModule.forRoot({ config, clientId: 'deployments' }),
+        OutboxModule.forRoot({ config, topics: [DEPLOYMENTS_TOPIC] }),
+        IamProjectionModule.forRoot({
+          config,
+          consumerName: 'deployments.iam-projection',
+          consume: config.CONSUMERS_RUN,
+        }),
         OperatorAuthModule.forRoot({ token: config.OPERATOR_TOKEN }),
-        EventsModule,
         JobsModule,
         KubernetesModule,
         CatalogModule,
@@ -67,10 +70,7 @@ export class AppModule {
         ResourceUsageModule,
         ReconcilerModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: MaasExceptionFilter },
-        { provide: APP_PIPE, useFactory: () => createValidationPipe() },
-      ],
+      providers: errorHandlingProviders(),
     };
   }
 }

@@ -1,7 +1,6 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { setupApp } from '@maas/app';
-import { OPERATOR_SCHEME } from '@maas/auth';
-import { AUTH_TOKEN_SCHEME } from './common/guarded.decorator.js';
+import { AUTH_TOKEN_SCHEME, OPERATOR_SCHEME } from '@maas/auth';
 
 /**
  * What main.ts and the tests both do to an application before it starts: @maas/app's

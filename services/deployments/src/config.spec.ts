@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '@maas/config';
-import { deploymentsConfigSchema, withDeprecatedSettings } from './config.js';
+import { loadConfig, withDeprecatedSettings } from '@maas/config';
+import { DEPRECATED_SETTINGS, deploymentsConfigSchema } from './config.js';
 
 const required = {
   DATABASE_URL: 'postgres://maas@127.0.0.1:5432/maas',
@@ -30,17 +30,19 @@ describe('deployments settings', () => {
   });
 
   it('still reads the deprecated IAM_PROJECTION as CONSUMERS_RUN, and says it was used', () => {
-    const { env, used } = withDeprecatedSettings({ ...required, IAM_PROJECTION: 'false' });
+    const { env, used } = withDeprecatedSettings(
+      { ...required, IAM_PROJECTION: 'false' },
+      DEPRECATED_SETTINGS,
+    );
     expect(loadConfig(deploymentsConfigSchema, env).CONSUMERS_RUN).toBe(false);
     expect(used).toEqual(['IAM_PROJECTION (now CONSUMERS_RUN)']);
   });
 
   it('lets the new name win when both are set', () => {
-    const { env } = withDeprecatedSettings({
-      ...required,
-      IAM_PROJECTION: 'false',
-      CONSUMERS_RUN: 'true',
-    });
+    const { env } = withDeprecatedSettings(
+      { ...required, IAM_PROJECTION: 'false', CONSUMERS_RUN: 'true' },
+      DEPRECATED_SETTINGS,
+    );
     expect(loadConfig(deploymentsConfigSchema, env).CONSUMERS_RUN).toBe(true);
   });
 });

@@ -315,27 +315,13 @@ export const deploymentsConfigSchema = {
 };
 
 /**
- * Names this service used before it took the shared fragments, and what they are now: an old
- * name still set (and the new one not) is read as the new one, with a warning at start.
+ * Settings this service renamed when it took the shared fragments, old name → new name: an
+ * old name still set (and the new one not) is read as the new one, with a warning at start
+ * (bootstrapService). Documented in the README and the Helm chart.
  */
 export const DEPRECATED_SETTINGS: Readonly<Record<string, keyof DeploymentsConfig>> = {
   IAM_PROJECTION: 'CONSUMERS_RUN',
 };
-
-/** `env` with each deprecated name copied to its new one (unless that is set), and which were. */
-export function withDeprecatedSettings(env: NodeJS.ProcessEnv): {
-  env: NodeJS.ProcessEnv;
-  used: string[];
-} {
-  const out = { ...env };
-  const used: string[] = [];
-  for (const [old, now] of Object.entries(DEPRECATED_SETTINGS)) {
-    if (env[old] === undefined) continue;
-    used.push(`${old} (now ${now})`);
-    out[now] ??= env[old];
-  }
-  return { env: out, used };
-}
 
 export type DatabaseConfig = Config<typeof databaseConfigSchema>;
 export type DeploymentsConfig = Config<typeof deploymentsConfigSchema>;

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
-import { Logger as NestLogger, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Logger as NestLogger } from '@nestjs/common';
 import { type Job } from 'bullmq';
+import { type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFastifyAdapter, Logger, ObservabilityModule } from '@maas/observability';
+import { type IamProjection, IamProjectionConsumer } from '@maas/auth';
+import { captureAppLogs, type CapturedLogs } from '@maas/service-testing';
 import { type DeploymentsConfig } from './config.js';
-import { retryInBackground } from './events/retry-in-background.js';
 import { type DeliverNotificationJob } from './jobs/queues.js';
 import {
   type KafkaNotificationSender,
@@ -24,50 +23,37 @@ import { type LeaseStore } from './reconciler/leader/lease-record.js';
  * against the real app logger and read the lines pino writes.
  */
 
-const lines: string[] = [];
-const destination = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    done();
-  },
-});
-const linesWith = (msg: string) =>
-  lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
-
-let close: () => Promise<void> = () => Promise.resolve();
+let logs: CapturedLogs;
 
 beforeAll(async () => {
-  @Module({ imports: [ObservabilityModule.forRoot({ service: 'deployments', destination })] })
-  class LoggingModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [LoggingModule] }).compile();
-  const app = moduleRef.createNestApplication(createFastifyAdapter(), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  await app.init();
-  close = () => app.close();
+  logs = await captureAppLogs('deployments');
 });
 
 afterAll(async () => {
-  await close();
+  await logs.close();
 });
 
 describe('a credential inside a failing URL never reaches a log line', () => {
-  it('start-up retries: a database URL with a password', async () => {
-    const aborted = new AbortController();
-    await retryInBackground(
-      'outbox topics',
-      () => {
-        aborted.abort(); // one failure is enough
-        return Promise.reject(new Error('connect postgres://maas:pg-s3cret@db:5432/maas failed'));
+  it('start-up retries (the IAM projection consumer): a Kafka URL with a password', async () => {
+    const failing = {
+      start: () => Promise.reject(new Error('connect kafka://maas:kafka-s3cret@k:9092 refused')),
+      stop: () => Promise.resolve(),
+    };
+    const consumer = new IamProjectionConsumer(
+      { consumer: () => failing } as unknown as IamProjection,
+      {} as Kafka,
+      {
+        config: { IAM_JWKS_URL: '', DB_SCHEMA: 'deployments', KAFKA_TOPIC_PREFIX: '' },
+        consumerName: 'deployments.iam-projection',
+        consume: true,
       },
-      aborted.signal,
-      new NestLogger('Test'),
     );
-    const [line] = linesWith('outbox topics failed; retrying');
-    expect(line?.err).toMatchObject({
-      type: 'Error',
-      message: 'connect postgres://maas:[redacted]@db:5432/maas failed',
-    });
-    expect(lines.join('\n')).not.toContain('pg-s3cret');
+    consumer.onApplicationBootstrap();
+    await expect.poll(() => logs.withMsg('cannot start consumer; retrying')).not.toHaveLength(0);
+    await consumer.beforeApplicationShutdown();
+    const [line] = logs.withMsg('cannot start consumer; retrying');
+    expect(JSON.stringify(line?.err)).toContain('kafka://maas:[redacted]@k:9092');
+    expect(logs.text()).not.toContain('kafka-s3cret');
   });
 
   it('leader election: a kube API URL with basic auth', async () => {
@@ -86,11 +72,11 @@ describe('a credential inside a failing URL never reaches a log line', () => {
       new NestLogger('LeaderElector'),
     );
     await elector.tick();
-    const [line] = linesWith('leader election: cannot reach the Lease');
+    const [line] = logs.withMsg('leader election: cannot reach the Lease');
     expect(line?.err).toMatchObject({
       message: 'request to https://admin:[redacted]@10.0.0.1:6443/apis/leases failed',
     });
-    expect(lines.join('\n')).not.toContain('kube-s3cret');
+    expect(logs.text()).not.toContain('kube-s3cret');
   });
 
   it('notifications: a webhook URL with a token, neither logged nor kept as the last error', async () => {
@@ -134,9 +120,9 @@ describe('a credential inside a failing URL never reaches a log line', () => {
     // fetch refuses a URL with credentials, and says so with the URL in its message.
     await expect(worker.deliver(job)).rejects.toThrow();
 
-    const [line] = linesWith('notification attempt failed');
+    const [line] = logs.withMsg('notification attempt failed');
     expect(line?.err).toMatchObject({ type: 'TypeError' });
-    expect(lines.join('\n')).not.toContain('wh-t0ken');
+    expect(logs.text()).not.toContain('wh-t0ken');
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).not.toContain('wh-t0ken');
   });

@@ -1,47 +1,26 @@
 // The deployments app on the real stack, isolated per test file (own PostgreSQL schema, Kafka
-// topic prefix and BullMQ prefix), with tenants made by publishing IAM snapshot events and
-// tokens signed by a test key the app trusts.
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { create } from '@bufbuild/protobuf';
+// topic prefix and BullMQ prefix: @maas/service-testing's world), with tenants made by
+// publishing IAM snapshot events and tokens signed by a test key the app trusts.
+import { randomUUID } from 'node:crypto';
+import { type InjectionToken } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { type LightMyRequestResponse } from 'fastify';
-import { logLevel } from 'kafkajs';
-import { Redis } from 'ioredis';
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
-import {
-  IamProjection,
-  loadSigningKey,
-  SYSTEM_POLICIES,
-  type SystemPolicyName,
-  TOKEN_VERIFIER,
-  TokenSigner,
-  TokenVerifier,
-} from '@maas/auth';
+import { SYSTEM_POLICIES, type SystemPolicyName } from '@maas/auth';
 import { loadConfig } from '@maas/config';
-import {
-  ALL_TOPICS,
-  createKafka,
-  ensureTopics,
-  EventProducer,
-  ProjectChangedSchema,
-  topicName,
-  UserPermissionsChangedSchema,
-  UserPolicySchema,
-} from '@maas/events';
-import { createFastifyAdapter } from '@maas/observability';
-import { eventually, loadStackEnv, uniqueName, uniqueTopicPrefix } from '@maas/testing';
+import { IamClientWorld, REGION, userPermissionsChanged } from '@maas/service-testing';
+import { loadStackEnv } from '@maas/testing';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
 import { deploymentsConfigSchema, type DeploymentsConfig } from '../src/config.js';
-import { IAM_PROJECTION_CONSUMER } from '../src/events/iam-projection.service.js';
+import { DEPLOYMENTS_TOPIC } from '../src/events/deployments-topic.js';
 import { type Observation } from '../src/lifecycle/index.js';
 import { ServiceObservations } from '../src/model-services/service-observations.js';
 
+export { REGION } from '@maas/service-testing';
+export { quiet } from '@maas/testing';
+
 export const stack = loadStackEnv();
-export const REGION = 'cn-southwest-2';
-export const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789abcdef';
 
 export interface Tenant {
@@ -57,54 +36,32 @@ export interface ErrorJson {
   details?: { fields?: { field: string; messages: string[] }[]; [key: string]: unknown };
 }
 
-export class Harness {
-  readonly schema = uniqueName('dep');
-  readonly prefix = uniqueTopicPrefix('dep');
-  readonly kafka = createKafka({
-    brokers: stack.KAFKA_BROKERS,
-    clientId: this.schema,
-    logLevel: logLevel.NOTHING,
-    logger: quiet,
-  });
+/**
+ * One deployments app per test file. The reconciler is off unless `start`'s env turns it on
+ * (RECONCILER=true): the API tests drive the lifecycle through ServiceObservations instead.
+ */
+export class Harness extends IamClientWorld {
+  /** A pooled connection for the tests' own queries (the world's `rows` opens one per call). */
   readonly db = new DataSource({ type: 'postgres', url: stack.DATABASE_URL, poolSize: 4 });
-  private readonly producer = new EventProducer({
-    kafka: this.kafka,
-    topicPrefix: this.prefix,
-    logger: quiet,
-  });
-  app!: NestFastifyApplication;
   config!: DeploymentsConfig;
-  private signer?: TokenSigner;
-  private readonly extraTopics: string[] = [];
+  private replaced: { token: unknown; value: unknown }[] = [];
 
-  /**
-   * Boots the app. The reconciler is off unless `env` turns it on (RECONCILER=true): the
-   * API tests drive the lifecycle through ServiceObservations instead. `overrides` replace
-   * providers (e.g. the POD_TEMPLATE_HOOK).
-   */
-  async start(
+  constructor() {
+    super('dep', DEPLOYMENTS_TOPIC, { redis: true });
+  }
+
+  /** Boots the app with `env` over the test settings; `overrides` replace providers. */
+  override async start(
     env: Record<string, string> = {},
     overrides: { token: unknown; value: unknown }[] = [],
-  ): Promise<void> {
+  ): Promise<this> {
     if (!this.db.isInitialized) await this.db.initialize();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, ALL_TOPICS, { prefix: this.prefix, partitions: 3 });
-    await admin.disconnect();
-    if (!this.signer) {
-      const { privateKey } = generateKeyPairSync('ed25519');
-      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      this.signer = new TokenSigner(await loadSigningKey(pem, 'test-key'), 3600);
-    }
+    this.replaced = overrides;
     this.config = loadConfig(deploymentsConfigSchema, {
-      DATABASE_URL: stack.DATABASE_URL,
-      DB_SCHEMA: this.schema,
-      KAFKA_BROKERS: stack.KAFKA_BROKERS,
-      KAFKA_TOPIC_PREFIX: this.prefix,
-      REDIS_URL: stack.REDIS_URL,
-      // Never fetched: the harness signs tokens with its own key (TOKEN_VERIFIER below).
+      ...this.stackEnv(),
+      // Never fetched: the world signs tokens with its own key (its TOKEN_VERIFIER override).
       IAM_JWKS_URL: 'http://127.0.0.1:1/v3/auth/jwks',
-      BULLMQ_PREFIX: this.schema,
+      BULLMQ_PREFIX: this.redisPrefix,
       KUBECONFIG: stack.KUBECONFIG,
       REGION,
       PUBLIC_BASE_URL: 'https://maas.example.com',
@@ -115,70 +72,38 @@ export class Harness {
       RECONCILER: 'false',
       ...env,
     });
+    return super.start();
+  }
+
+  /** Tears the world down (app, topics, groups, schema, BullMQ keys), then the pool. */
+  async stop(): Promise<void> {
+    try {
+      await this.close();
+    } finally {
+      if (this.db.isInitialized) await this.db.destroy();
+    }
+  }
+
+  protected appModule(logDestination: DestinationStream) {
     // TEST_LOG_FILE=/tmp/x.log (with TEST_LOG_LEVEL=debug…) keeps the app's logs for a look.
     const logFile = process.env.TEST_LOG_FILE;
-    let builder = Test.createTestingModule({
-      imports: [
-        AppModule.forRoot(
-          this.config,
-          logFile ? { logDestination: pino.destination({ dest: logFile, sync: true }) } : {},
-        ),
-      ],
-    })
-      .overrideProvider(TOKEN_VERIFIER)
-      .useValue(TokenVerifier.local(this.signer.jwks()));
-    for (const { token, value } of overrides)
-      builder = builder.overrideProvider(token as string).useValue(value);
-    const moduleRef = await builder.compile();
-    this.app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
-      bufferLogs: true,
+    return AppModule.forRoot(this.config, {
+      logDestination: logFile ? pino.destination({ dest: logFile, sync: true }) : logDestination,
     });
-    configureApp(this.app);
-    await this.app.init();
-    await this.app.getHttpAdapter().getInstance().ready();
   }
 
-  /** Tears everything down; each step runs even if an earlier one failed. */
-  async stop(): Promise<void> {
-    const steps: (() => Promise<unknown>)[] = [
-      () => this.app?.close() ?? Promise.resolve(),
-      () => this.producer.disconnect(),
-      () => this.dropTopics(),
-      () => this.db.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`),
-      () => this.db.destroy(),
-      () => this.dropQueues(),
+  protected configure(app: NestFastifyApplication): void {
+    configureApp(app);
+  }
+
+  protected override overrides(): [InjectionToken, unknown][] {
+    return [
+      ...super.overrides(),
+      ...this.replaced.map(({ token, value }): [InjectionToken, unknown] => [
+        token as InjectionToken,
+        value,
+      ]),
     ];
-    const failures: unknown[] = [];
-    for (const step of steps) await step().catch((error: unknown) => failures.push(error));
-    if (failures.length > 0) throw new AggregateError(failures, 'harness teardown failed');
-  }
-
-  private async dropTopics(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.deleteGroups([`${this.prefix}${IAM_PROJECTION_CONSUMER}`]).catch(() => undefined);
-      await admin.deleteTopics({
-        topics: [...ALL_TOPICS.map((t) => topicName(t, this.prefix)), ...this.extraTopics],
-      });
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  private async dropQueues(): Promise<void> {
-    const redis = new Redis(stack.REDIS_URL);
-    try {
-      const keys = await redis.keys(`${this.schema}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
-  }
-
-  /** A topic a test creates (e.g. a notification topic), deleted at the end. */
-  ownsTopic(physical: string): void {
-    this.extraTopics.push(physical);
   }
 
   /** A new account with one project in REGION and a user with the given policies. */
@@ -186,35 +111,11 @@ export class Harness {
     opts: { policies?: SystemPolicyName[]; authorized?: boolean; accountId?: string } = {},
   ): Promise<Tenant> {
     const accountId = opts.accountId ?? randomUUID();
-    const projectId = randomUUID();
-    const userId = randomUUID();
-    await this.producer.publish({
-      schema: ProjectChangedSchema,
-      payload: create(ProjectChangedSchema, { projectId, accountId, region: REGION, name: REGION }),
-      accountId,
-      aggregateType: 'project',
-      aggregateId: projectId,
-    });
-    await this.setUser(accountId, userId, {
-      policies: opts.policies ?? ['ModelArts FullAccess'],
-      authorized: opts.authorized ?? true,
-    });
-    const projection = this.app.get(IamProjection);
-    await eventually(() => projection.projectBelongsTo(projectId, accountId), {
-      description: 'the project in the projection',
-    });
-    await eventually(
-      async () => (await projection.permissionsOf(accountId, userId)) !== undefined,
-      {
-        description: 'the user in the projection',
-      },
-    );
-    const { token } = await (this.signer as TokenSigner).issue({
-      accountId,
-      accountName: `acc-${accountId.slice(0, 6)}`,
-      userId,
-      userName: `user-${userId.slice(0, 6)}`,
-      root: false,
+    const account = { id: accountId, name: `acc-${accountId.slice(0, 6)}` };
+    const projectId = await this.project(account);
+    const { userId, token } = await this.member(account, {
+      policies: (opts.policies ?? ['ModelArts FullAccess']).map((name) => SYSTEM_POLICIES[name]),
+      modelartsAuthorized: opts.authorized ?? true,
     });
     return { accountId, projectId, userId, token };
   }
@@ -225,40 +126,15 @@ export class Harness {
     userId: string,
     opts: { policies: SystemPolicyName[]; authorized: boolean },
   ): Promise<void> {
-    await this.producer.publish({
-      schema: UserPermissionsChangedSchema,
-      payload: create(UserPermissionsChangedSchema, {
+    await this.producer.publish(
+      userPermissionsChanged({
         accountId,
         userId,
         userName: `user-${userId.slice(0, 6)}`,
         modelartsAuthorized: opts.authorized,
-        policies: opts.policies.map((name) =>
-          create(UserPolicySchema, {
-            policyId: name,
-            name,
-            documentJson: JSON.stringify(SYSTEM_POLICIES[name]),
-            scopeGlobal: true,
-          }),
-        ),
+        policies: opts.policies.map((name) => ({ name, document: SYSTEM_POLICIES[name] })),
       }),
-      accountId,
-      aggregateType: 'user',
-      aggregateId: userId,
-    });
-  }
-
-  request(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    url: string,
-    token: string | undefined,
-    payload?: unknown,
-  ): Promise<LightMyRequestResponse> {
-    return this.app.inject({
-      method,
-      url,
-      headers: token ? { 'x-auth-token': token } : {},
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
+    );
   }
 
   /** Drives a service as the reconciler would. */

@@ -169,7 +169,6 @@ describe('Kafka topic notifications', () => {
   it('publishes a ServiceNotification to the subscriber topic (created on first use)', async () => {
     const topic = `alerts-${randomUUID().slice(0, 8)}`;
     const physical = `${h.prefix}${topic}`;
-    h.ownsTopic(physical);
     const id = await deployWithTopic(topic, ['Running']);
     await h.observe(id, { type: 'admitted' });
     await h.observe(id, { type: 'all_ready' });

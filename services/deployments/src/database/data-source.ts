@@ -1,4 +1,5 @@
 import { type DataSourceOptions } from 'typeorm';
+import { serviceDataSourceOptions } from '@maas/database';
 import { type DatabaseConfig } from '../config.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { ModelServiceEntity } from '../model-services/model-service.entity.js';
@@ -18,16 +19,12 @@ export const ENTITIES = [
 
 /** The one DataSource definition, used by the app, the migrate entrypoint and tests. */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url: config.DATABASE_URL,
-    schema: config.DB_SCHEMA,
-    applicationName: 'maas-deployments',
+  return serviceDataSourceOptions({
+    config,
+    service: 'deployments',
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsTableName: 'migrations',
-    synchronize: false,
-    migrationsRun: false,
+    // The reconciler's workers, the BullMQ workers and the API share the pool.
     poolSize: 20,
-  };
+  });
 }

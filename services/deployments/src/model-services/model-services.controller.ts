@@ -18,12 +18,16 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import {
+  Actions,
+  IamGuard,
+  ProjectCtx,
+  ProjectGuarded,
+  type ProjectRequestContext,
+} from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
 import { ConfirmDeleteRequest } from '../common/confirm.js';
-import { Guarded } from '../common/guarded.decorator.js';
 import { PageQuery } from '../common/pagination.dto.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import { DeployServiceRequest } from './dto/deploy-service.request.js';
 import {
   ServiceEventListResponse,
@@ -69,7 +73,7 @@ export class ModelServicesController {
   ) {}
 
   @Post()
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceCreate,
     'Deploy a Model Square model as a service',
     'Needs a ModelArts authorization for the caller (403 otherwise). Every Table 4-4 rule is ' +
@@ -80,35 +84,41 @@ export class ModelServicesController {
   @Invalid
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'service_name is taken' })
   async deploy(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Body() body: DeployServiceRequest,
   ): Promise<ServiceResponse> {
     return this.reading.view(await this.deploying.execute(ctx, body));
   }
 
   @Get()
-  @Guarded(Actions.serviceList, "List the project's services (filter by status, name; paged)")
+  @ProjectGuarded(
+    Actions.serviceList,
+    "List the project's services (filter by status, name; paged)",
+  )
   @ApiOkResponse({ type: ServiceListResponse })
   list(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Query() query: ListServicesQuery,
   ): Promise<ServiceListResponse> {
     return this.reading.list(ctx, query);
   }
 
   @Get(':service_id')
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceGet,
     "Show a service's details",
     'State, reason, queue position, instances, resources and the call description.',
   )
   @ApiOkResponse({ type: ServiceResponse })
-  get(@Ctx() ctx: RequestContext, @Param('service_id') id: string): Promise<ServiceResponse> {
+  get(
+    @ProjectCtx() ctx: ProjectRequestContext,
+    @Param('service_id') id: string,
+  ): Promise<ServiceResponse> {
     return this.reading.one(ctx, id);
   }
 
   @Put(':service_id')
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceUpdate,
     'Start or stop a service, or change its description',
     '`{"status": "running"}` starts (from stopped, deployment_failed); `{"status": "stopped"}` ' +
@@ -119,7 +129,7 @@ export class ModelServicesController {
   @Invalid
   @WrongState
   async update(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') id: string,
     @Body() body: UpdateServiceRequest,
   ): Promise<ServiceResponse> {
@@ -128,7 +138,7 @@ export class ModelServicesController {
 
   @Post(':service_id/scale')
   @HttpCode(HttpStatus.OK)
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceScale,
     'Scale a service to a number of instances',
     'From running or alarm; goes to `updating`. Scale-in needs `"confirm": "YES"`.',
@@ -137,7 +147,7 @@ export class ModelServicesController {
   @Invalid
   @WrongState
   async scale(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') id: string,
     @Body() body: ScaleServiceRequest,
   ): Promise<ServiceResponse> {
@@ -145,7 +155,7 @@ export class ModelServicesController {
   }
 
   @Put(':service_id/qps')
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceUpdate,
     "Set a service's QPS limit",
     'From running or alarm; no state change. Takes effect at the gateway at once.',
@@ -154,7 +164,7 @@ export class ModelServicesController {
   @Invalid
   @WrongState
   async setQps(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') id: string,
     @Body() body: SetQpsRequest,
   ): Promise<ServiceResponse> {
@@ -163,7 +173,7 @@ export class ModelServicesController {
 
   @Post(':service_id/upgrade')
   @HttpCode(HttpStatus.OK)
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceUpgrade,
     'Upgrade a service to a newer model version',
     'From running or alarm; goes to `upgrading` (rolling: current instances keep serving). ' +
@@ -173,7 +183,7 @@ export class ModelServicesController {
   @Invalid
   @WrongState
   async upgrade(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') id: string,
     @Body() body: UpgradeServiceRequest,
   ): Promise<ServiceResponse> {
@@ -181,7 +191,7 @@ export class ModelServicesController {
   }
 
   @Delete(':service_id')
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceDelete,
     'Delete a service',
     'Needs `{"confirm": "DELETE"}`; any state. The service goes to `deleting` and disappears ' +
@@ -190,7 +200,7 @@ export class ModelServicesController {
   @ApiOkResponse({ type: ServiceResponse })
   @Invalid
   async remove(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') id: string,
     @Body() body: ConfirmDeleteRequest,
   ): Promise<ServiceResponse> {
@@ -198,10 +208,13 @@ export class ModelServicesController {
   }
 
   @Get(':service_id/events')
-  @Guarded(Actions.serviceGetEvents, "List a service's events (newest first; kept one month)")
+  @ProjectGuarded(
+    Actions.serviceGetEvents,
+    "List a service's events (newest first; kept one month)",
+  )
   @ApiOkResponse({ type: ServiceEventListResponse })
   events(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') id: string,
     @Query() query: PageQuery,
   ): Promise<ServiceEventListResponse> {

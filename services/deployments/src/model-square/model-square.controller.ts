@@ -1,7 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
-import { Guarded } from '../common/guarded.decorator.js';
+import { Actions, IamGuard, ProjectGuarded } from '@maas/auth';
 import { ModelNotFoundError } from '../catalog/catalog.errors.js';
 import {
   FlavorListResponse,
@@ -21,7 +20,7 @@ export class ModelSquareController {
   constructor(private readonly catalog: ModelCatalog) {}
 
   @Get('models')
-  @Guarded(
+  @ProjectGuarded(
     Actions.modelList,
     'List Model Square models',
     'Filters: series, type, supported job type, context length (<16K / >=16K); search by name.',
@@ -43,7 +42,7 @@ export class ModelSquareController {
   }
 
   @Get('models/:model_id')
-  @Guarded(Actions.modelGet, "Show a model's details: versions, variants and flavors")
+  @ProjectGuarded(Actions.modelGet, "Show a model's details: versions, variants and flavors")
   @ApiOkResponse({ type: ModelResponse })
   get(@Param('model_id') modelId: string): ModelDetailsResponse {
     const model = this.catalog.get(modelId);
@@ -54,7 +53,7 @@ export class ModelSquareController {
   }
 
   @Get('flavors')
-  @Guarded(Actions.modelList, 'List the instance specifications (flavors) of Model Square')
+  @ProjectGuarded(Actions.modelList, 'List the instance specifications (flavors) of Model Square')
   @ApiOkResponse({ type: FlavorListResponse })
   flavors(): FlavorListResponse {
     return FlavorListResponse.from(this.catalog.data.flavors);

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { type Kafka, type Producer } from 'kafkajs';
 import { buildEvent, createIdempotentProducer, ServiceNotificationSchema } from '@maas/events';
+import { KAFKA } from '@maas/nest-events';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
-import { KAFKA } from '../events/kafka.provider.js';
 import { protoState, type ServiceState as State } from '../lifecycle/index.js';
 import { webhookBody } from './notification-body.js';
 import { type NotificationEntity } from './notification.entity.js';

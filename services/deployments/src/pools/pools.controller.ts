@@ -18,11 +18,15 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import {
+  Actions,
+  IamGuard,
+  ProjectCtx,
+  ProjectGuarded,
+  type ProjectRequestContext,
+} from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
 import { ConfirmDeleteRequest } from '../common/confirm.js';
-import { Guarded } from '../common/guarded.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import {
   CreatePoolRequest,
   PoolListResponse,
@@ -49,40 +53,49 @@ export class PoolsController {
   ) {}
 
   @Post()
-  @Guarded(Actions.poolCreate, 'Create a dedicated resource pool')
+  @ProjectGuarded(Actions.poolCreate, 'Create a dedicated resource pool')
   @ApiCreatedResponse({ type: PoolResponse })
   @Invalid
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The name is taken in the project' })
-  create(@Ctx() ctx: RequestContext, @Body() body: CreatePoolRequest): Promise<PoolResponse> {
+  create(
+    @ProjectCtx() ctx: ProjectRequestContext,
+    @Body() body: CreatePoolRequest,
+  ): Promise<PoolResponse> {
     return this.creating.execute(ctx, body);
   }
 
   @Get()
-  @Guarded(Actions.poolList, "List the project's pools with their live capacity")
+  @ProjectGuarded(Actions.poolList, "List the project's pools with their live capacity")
   @ApiOkResponse({ type: PoolListResponse })
-  list(@Ctx() ctx: RequestContext): Promise<PoolListResponse> {
+  list(@ProjectCtx() ctx: ProjectRequestContext): Promise<PoolListResponse> {
     return this.reading.list(ctx);
   }
 
   @Get(':pool_id')
-  @Guarded(
+  @ProjectGuarded(
     Actions.poolGet,
     'Show a pool with its live capacity',
     "Capacity and free NPUs are read from the Kubernetes API: the pool's Ready nodes' " +
       'allocatable NPUs minus the NPU requests of the non-terminated pods on them.',
   )
   @ApiOkResponse({ type: PoolResponse })
-  get(@Ctx() ctx: RequestContext, @Param('pool_id') poolId: string): Promise<PoolResponse> {
+  get(
+    @ProjectCtx() ctx: ProjectRequestContext,
+    @Param('pool_id') poolId: string,
+  ): Promise<PoolResponse> {
     return this.reading.one(ctx, poolId);
   }
 
   @Put(':pool_id')
-  @Guarded(Actions.poolUpdate, "Change a pool's description, node selection, taint or flavors")
+  @ProjectGuarded(
+    Actions.poolUpdate,
+    "Change a pool's description, node selection, taint or flavors",
+  )
   @ApiOkResponse({ type: PoolResponse })
   @Invalid
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'A removed flavor is in use' })
   update(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('pool_id') poolId: string,
     @Body() body: UpdatePoolRequest,
   ): Promise<PoolResponse> {
@@ -91,11 +104,15 @@ export class PoolsController {
 
   @Delete(':pool_id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @Guarded(Actions.poolDelete, 'Delete a pool that has no services', 'Needs {"confirm": "DELETE"}.')
+  @ProjectGuarded(
+    Actions.poolDelete,
+    'Delete a pool that has no services',
+    'Needs {"confirm": "DELETE"}.',
+  )
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The pool still has services' })
   async remove(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('pool_id') poolId: string,
     @Body() body: ConfirmDeleteRequest,
   ): Promise<void> {

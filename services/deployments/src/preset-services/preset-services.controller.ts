@@ -1,9 +1,13 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import {
+  Actions,
+  IamGuard,
+  ProjectCtx,
+  ProjectGuarded,
+  type ProjectRequestContext,
+} from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { Guarded } from '../common/guarded.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import {
   PresetServiceListResponse,
   PresetServiceResponse,
@@ -26,29 +30,29 @@ export class PresetServicesController {
   ) {}
 
   @Get()
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceList,
     'List the preset services of the region',
     'Services the platform operator publishes to every tenant; called by model name on the ' +
       'region endpoints once enabled for the account (`enabled`).',
   )
   @ApiOkResponse({ type: PresetServiceListResponse })
-  list(@Ctx() ctx: RequestContext): Promise<PresetServiceListResponse> {
+  list(@ProjectCtx() ctx: ProjectRequestContext): Promise<PresetServiceListResponse> {
     return this.reading.list(ctx);
   }
 
   @Get(':service_id')
-  @Guarded(Actions.serviceGet, 'Show a preset service')
+  @ProjectGuarded(Actions.serviceGet, 'Show a preset service')
   @ApiOkResponse({ type: PresetServiceResponse })
   get(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') serviceId: string,
   ): Promise<PresetServiceResponse> {
     return this.reading.one(ctx, serviceId);
   }
 
   @Put(':service_id')
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceUpdate,
     "Enable or disable a preset service for the caller's account",
     'Body {"enabled": true|false}. Published as PresetServiceAccessChanged on ' +
@@ -58,7 +62,7 @@ export class PresetServicesController {
   @ApiOkResponse({ type: PresetServiceResponse })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`enabled` is not a boolean' })
   set(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') serviceId: string,
     @Body() body: SetPresetAccessRequest,
   ): Promise<PresetServiceResponse> {

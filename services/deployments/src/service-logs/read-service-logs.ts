@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type V1Pod } from '@kubernetes/client-node';
-import { type RequestContext } from '../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { KubeClient } from '../kubernetes/kube-client.js';
 import { KubeApiError } from '../kubernetes/kube-errors.js';
@@ -14,6 +13,7 @@ import {
   type ServiceLogsQuery,
   type ServiceLogsResponse,
 } from './dto/service-logs.dto.js';
+import { type ProjectRequestContext } from '@maas/auth';
 import { type LogFilter, parseLogLines } from './log-lines.js';
 
 /** `sinceSeconds` covering `since` (the API takes no absolute time here; lines are filtered after). */
@@ -45,7 +45,7 @@ export class ReadServiceLogs {
   ) {}
 
   async execute(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     query: ServiceLogsQuery,
   ): Promise<ServiceLogsResponse> {

@@ -1,9 +1,13 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Actions, IamGuard } from '@maas/auth';
+import {
+  Actions,
+  IamGuard,
+  ProjectCtx,
+  ProjectGuarded,
+  type ProjectRequestContext,
+} from '@maas/auth';
 import { ErrorBodyDto } from '@maas/errors';
-import { Guarded } from '../common/guarded.decorator.js';
-import { Ctx, type RequestContext } from '../common/request-context.js';
 import { ServiceLogsQuery, ServiceLogsResponse } from './dto/service-logs.dto.js';
 import { ReadServiceLogs } from './read-service-logs.js';
 
@@ -14,7 +18,7 @@ export class ServiceLogsController {
   constructor(private readonly logs: ReadServiceLogs) {}
 
   @Get(':service_id/logs')
-  @Guarded(
+  @ProjectGuarded(
     Actions.serviceGetLogs,
     "Search a service's logs",
     'The model server logs of its instances, read through the Kubernetes API, filtered by ' +
@@ -24,7 +28,7 @@ export class ServiceLogsController {
   @ApiOkResponse({ type: ServiceLogsResponse })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Kubernetes API unreachable' })
   get(
-    @Ctx() ctx: RequestContext,
+    @ProjectCtx() ctx: ProjectRequestContext,
     @Param('service_id') id: string,
     @Query() query: ServiceLogsQuery,
   ): Promise<ServiceLogsResponse> {

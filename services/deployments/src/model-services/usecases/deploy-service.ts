@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { IamProjection } from '@maas/auth';
+import { IamProjection, type ProjectRequestContext } from '@maas/auth';
 import { ModelCatalog } from '../../catalog/index.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { createLifecycle, type ServiceState } from '../../lifecycle/index.js';
 import { PoolCapacityService } from '../../pools/pool-capacity.service.js';
@@ -42,7 +41,10 @@ export class DeployService {
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
   ) {}
 
-  async execute(ctx: RequestContext, body: DeployServiceRequest): Promise<ModelServiceEntity> {
+  async execute(
+    ctx: ProjectRequestContext,
+    body: DeployServiceRequest,
+  ): Promise<ModelServiceEntity> {
     if (!(await this.projection.isModelArtsAuthorized(ctx.caller.accountId, ctx.caller.userId)))
       throw new NotAuthorizedToDeployError(ctx.projectId);
     const pools = await this.pools.listOf(ctx.projectId);
@@ -85,7 +87,7 @@ export class DeployService {
   }
 
   private newRow(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     id: string,
     spec: DeploySpec,
     state: ServiceState,

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { pageOf } from '../../common/pagination.dto.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { ServiceEventsRepository } from '../../service-events/service-events.repository.js';
 import { callDescription } from '../call-description.js';
@@ -11,6 +10,7 @@ import {
   ServiceResponse,
   USAGE_ON_DETAILS,
 } from '../dto/service.response.js';
+import { type ProjectRequestContext } from '@maas/auth';
 import { type ListServicesQuery } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
 import { ServiceNotFoundError } from '../model-services.errors.js';
@@ -41,7 +41,7 @@ export class ReadServices {
   }
 
   /** The details (seed 002 §4.2 "Resources"): with the live compute and video memory usage. */
-  async one(ctx: RequestContext, serviceId: string): Promise<ServiceResponse> {
+  async one(ctx: ProjectRequestContext, serviceId: string): Promise<ServiceResponse> {
     const service = await this.find(ctx, serviceId);
     const view = this.view(service);
     if (this.usage)
@@ -49,7 +49,7 @@ export class ReadServices {
     return view;
   }
 
-  async list(ctx: RequestContext, query: ListServicesQuery): Promise<ServiceListResponse> {
+  async list(ctx: ProjectRequestContext, query: ListServicesQuery): Promise<ServiceListResponse> {
     const [rows, total] = await this.services.list(
       ctx.projectId,
       { state: query.status, name: query.service_name },
@@ -59,7 +59,7 @@ export class ReadServices {
   }
 
   async events(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     query: PageQuery,
   ): Promise<ServiceEventListResponse> {
@@ -80,7 +80,7 @@ export class ReadServices {
     };
   }
 
-  private async find(ctx: RequestContext, serviceId: string): Promise<ModelServiceEntity> {
+  private async find(ctx: ProjectRequestContext, serviceId: string): Promise<ModelServiceEntity> {
     const service = await this.services.find(ctx.projectId, serviceId);
     if (!service) throw new ServiceNotFoundError(serviceId);
     return service;

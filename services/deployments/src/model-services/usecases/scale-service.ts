@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type ProjectRequestContext } from '@maas/auth';
 import { COMMAND_ALLOWED_STATES } from '../../lifecycle/index.js';
 import { PoolCapacityService } from '../../pools/pool-capacity.service.js';
 import { PoolsRepository } from '../../pools/pools.repository.js';
@@ -25,7 +25,7 @@ export class ScaleService {
   ) {}
 
   async execute(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     body: ScaleServiceRequest,
   ): Promise<ModelServiceEntity> {
@@ -54,7 +54,7 @@ export class ScaleService {
   }
 
   private async refuseIfNeverFits(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     service: ModelServiceEntity,
     target: number,
   ): Promise<void> {

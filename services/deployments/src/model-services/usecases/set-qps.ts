@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type ProjectRequestContext } from '@maas/auth';
 import { type SetQpsRequest } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
 import { ServiceLifecycleStore } from '../service-lifecycle.store.js';
@@ -13,7 +13,7 @@ export class SetQps {
   constructor(private readonly store: ServiceLifecycleStore) {}
 
   async execute(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     body: SetQpsRequest,
   ): Promise<ModelServiceEntity> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type ProjectRequestContext } from '@maas/auth';
 import { checkDescription } from '../../validation/description.rule.js';
 import { type UpdateServiceRequest } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
@@ -20,7 +20,7 @@ export class UpdateService {
   ) {}
 
   async execute(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     body: UpdateServiceRequest,
   ): Promise<ModelServiceEntity> {
@@ -40,7 +40,7 @@ export class UpdateService {
   }
 
   private async changeStatus(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     status: unknown,
   ): Promise<ModelServiceEntity> {
@@ -60,7 +60,7 @@ export class UpdateService {
   }
 
   private async describe(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     description: unknown,
   ): Promise<ModelServiceEntity> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { type ProjectRequestContext } from '@maas/auth';
 import { ModelCatalog } from '../../catalog/index.js';
 import { isNewerVersion, isVersion } from '../../catalog/versions.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { COMMAND_ALLOWED_STATES, InvalidCommandError } from '../../lifecycle/index.js';
 import { type UpgradeServiceRequest } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
@@ -23,7 +23,7 @@ export class UpgradeService {
   ) {}
 
   async execute(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     body: UpgradeServiceRequest,
   ): Promise<ModelServiceEntity> {

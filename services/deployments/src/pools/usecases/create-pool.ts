@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type ProjectRequestContext } from '@maas/auth';
 import { ModelCatalog } from '../../catalog/index.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { type CreatePoolRequest, type PoolResponse } from '../dto/pool.dto.js';
 import { accountNodeSelector } from '../../workloads/account-nodes.js';
@@ -25,7 +25,7 @@ export class CreatePool {
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
   ) {}
 
-  async execute(ctx: RequestContext, body: CreatePoolRequest): Promise<PoolResponse> {
+  async execute(ctx: ProjectRequestContext, body: CreatePoolRequest): Promise<PoolResponse> {
     const { value, problems } = checkPoolFields(body, this.catalog);
     if (body.name === undefined) problems.unshift({ field: 'name', problem: 'is required' });
     if (body.flavors === undefined)

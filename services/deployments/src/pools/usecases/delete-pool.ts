@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type ProjectRequestContext } from '@maas/auth';
 import { DELETE_CONFIRMATION } from '../../lifecycle/index.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { InvalidPoolError, PoolInUseError, PoolNotFoundError } from '../pools.errors.js';
 import { PoolsRepository } from '../pools.repository.js';
 import { ServicesOnPool } from '../services-on-pool.port.js';
@@ -15,7 +15,7 @@ export class DeletePool {
     private readonly services: ServicesOnPool,
   ) {}
 
-  async execute(ctx: RequestContext, poolId: string, confirm: unknown): Promise<void> {
+  async execute(ctx: ProjectRequestContext, poolId: string, confirm: unknown): Promise<void> {
     if (confirm !== DELETE_CONFIRMATION)
       throw new InvalidPoolError([
         { field: 'confirm', problem: `must be "${DELETE_CONFIRMATION}" to delete the pool` },

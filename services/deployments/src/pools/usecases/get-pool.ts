@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
+import { type ProjectRequestContext } from '@maas/auth';
 import { type PoolListResponse, type PoolResponse } from '../dto/pool.dto.js';
 import { PoolNotFoundError } from '../pools.errors.js';
 import { PoolsRepository } from '../pools.repository.js';
@@ -13,13 +13,13 @@ export class GetPool {
     private readonly view: PoolView,
   ) {}
 
-  async one(ctx: RequestContext, poolId: string): Promise<PoolResponse> {
+  async one(ctx: ProjectRequestContext, poolId: string): Promise<PoolResponse> {
     const pool = await this.pools.find(ctx.projectId, poolId);
     if (!pool) throw new PoolNotFoundError(poolId);
     return this.view.of(pool);
   }
 
-  async list(ctx: RequestContext): Promise<PoolListResponse> {
+  async list(ctx: ProjectRequestContext): Promise<PoolListResponse> {
     const pools = await this.pools.listOf(ctx.projectId);
     const views = await Promise.all(pools.map((pool) => this.view.of(pool)));
     return { total: views.length, pools: views };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { type ProjectRequestContext } from '@maas/auth';
 import { ModelCatalog } from '../../catalog/index.js';
-import { type RequestContext } from '../../common/request-context.js';
 import { type PoolResponse, type UpdatePoolRequest } from '../dto/pool.dto.js';
 import { accountNodeSelector } from '../../workloads/account-nodes.js';
 import { accountProblems } from '../pool-isolation.js';
@@ -25,7 +25,7 @@ export class UpdatePool {
   ) {}
 
   async execute(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     poolId: string,
     body: UpdatePoolRequest,
   ): Promise<PoolResponse> {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type RequestContext } from '../../common/request-context.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { callDescription } from '../../model-services/call-description.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
@@ -8,6 +7,7 @@ import {
   type PresetServiceListResponse,
   PresetServiceResponse,
 } from '../dto/preset-service.dto.js';
+import { type ProjectRequestContext } from '@maas/auth';
 import { PresetAccessRepository } from '../preset-access.repository.js';
 import { PresetServiceNotFoundError } from '../preset-services.errors.js';
 
@@ -20,7 +20,7 @@ export class ReadPresets {
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
   ) {}
 
-  async list(ctx: RequestContext): Promise<PresetServiceListResponse> {
+  async list(ctx: ProjectRequestContext): Promise<PresetServiceListResponse> {
     const presets = await this.services.presetsOf(this.config.REGION);
     const enabled = await this.access.enabledAmong(
       ctx.caller.accountId,
@@ -30,7 +30,7 @@ export class ReadPresets {
     return { total: services.length, services };
   }
 
-  async one(ctx: RequestContext, serviceId: string): Promise<PresetServiceResponse> {
+  async one(ctx: ProjectRequestContext, serviceId: string): Promise<PresetServiceResponse> {
     const service = await this.services.findPreset(this.config.REGION, serviceId);
     if (!service) throw new PresetServiceNotFoundError(serviceId);
     const enabled = await this.access.enabledAmong(ctx.caller.accountId, [service.id]);

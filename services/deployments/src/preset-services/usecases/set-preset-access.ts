@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OutboxWriter } from '@maas/events';
-import { type RequestContext } from '../../common/request-context.js';
+import { type ProjectRequestContext } from '@maas/auth';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { InvalidFieldsError } from '../../validation/invalid-fields.error.js';
 import { ModelServicesRepository } from '../../model-services/model-services.repository.js';
@@ -29,7 +29,7 @@ export class SetPresetAccess {
   ) {}
 
   async execute(
-    ctx: RequestContext,
+    ctx: ProjectRequestContext,
     serviceId: string,
     enabled: unknown,
   ): Promise<PresetServiceResponse> {
