@@ -7,10 +7,17 @@
 // src/ (main.ts, app.module.ts, config.ts) are the composition root: leaving them out keeps
 // "the root wires every folder" from counting as a cycle through config.ts.
 //
-//   node deploy/local/folder-cycles.mjs [--root <dir>] [--allow <file.mjs> | --no-allow]
+// Layers (folder-layers.mjs), for the services listed there: every folder is in one layer
+// and imports only from the layers its layer may use (cores import no feature or
+// infrastructure folder, features no controller…): a back-edge fails even before it closes
+// a cycle, and a new folder must be given a layer.
 //
-// Exit 0: no cycle except exactly those allowed. Exit 1: a new cycle, or an allowed one that
-// is gone (take it off the list so it cannot come back). Exit 2: the analysis itself failed.
+//   node deploy/local/folder-cycles.mjs [--root <dir>] [--allow <file.mjs> | --no-allow]
+//                                       [--layers <file.mjs>]
+//
+// Exit 0: no cycle except exactly those allowed, no layer broken. Exit 1: a new cycle, an
+// allowed one that is gone (take it off the list so it cannot come back), a folder importing
+// from a layer it may not, or a folder in no layer. Exit 2: the analysis itself failed.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +30,7 @@ const option = (name, fallback) => {
 };
 const root = resolve(option('--root', '.'));
 const allowFile = option('--allow', join(import.meta.dirname, 'folder-cycles.allow.mjs'));
+const layersFile = option('--layers', join(import.meta.dirname, 'folder-layers.mjs'));
 
 /** The import graph of every service's src/ (one run), from dependency-cruiser's JSON. */
 function importsOf(services) {
@@ -117,10 +125,40 @@ function edgesWithin(scc, edges) {
   );
 }
 
+/** Folder → its layer, and the problems: folders in no layer, imports across the rules. */
+function layerProblems(service, edges, witness, { rules, services }) {
+  const layers = services[service];
+  if (!layers) return [];
+  const layerOf = new Map();
+  for (const [layer, folders] of Object.entries(layers)) {
+    if (!rules[layer]) return [`${service}: layer ${layer} has no rule in ${layersFile}`];
+    for (const folder of folders) layerOf.set(folder, layer);
+  }
+  const folders = new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])]);
+  const problems = [];
+  for (const folder of [...folders].sort())
+    if (!layerOf.has(folder))
+      problems.push(`${service}: folder ${folder} is in no layer: add it to ${layersFile}`);
+  for (const [from, tos] of [...edges].sort(([a], [b]) => a.localeCompare(b))) {
+    const fromLayer = layerOf.get(from);
+    if (!fromLayer) continue;
+    for (const to of [...tos].sort()) {
+      const toLayer = layerOf.get(to);
+      if (!toLayer || rules[fromLayer].includes(toLayer)) continue;
+      problems.push(
+        `${service}: layer edge ${from} (${fromLayer}) -> ${to} (${toLayer}): a ${fromLayer} ` +
+          `may import only ${rules[fromLayer].join(', ')} (${witness.get(`${from} -> ${to}`)})`,
+      );
+    }
+  }
+  return problems;
+}
+
 async function main() {
   const allowed = args.includes('--no-allow')
     ? {}
     : (await import(pathToFileURL(resolve(allowFile)).href)).default;
+  const layers = (await import(pathToFileURL(resolve(layersFile)).href)).default;
   const services = readdirSync(join(root, 'services'), { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(root, 'services', d.name, 'src')))
     .map((d) => d.name)
@@ -143,13 +181,18 @@ async function main() {
         `${service}: allowed edge ${edge} is no longer in a cycle: remove it from ${allowFile}`,
       );
     }
+    const broken = layerProblems(service, edges, witness, layers);
+    for (const problem of broken) console.error(problem);
+    problems += broken.length;
     const kept = [...actual].filter((e) => allow.has(e)).length;
+    const verdict = actual.size - kept === 0 ? 'ok' : 'CYCLES';
     console.log(
-      `${service}: ${actual.size - kept === 0 ? 'ok' : 'CYCLES'}${kept ? ` (${kept} allowed edges)` : ''}`,
+      `${service}: ${verdict}${kept ? ` (${kept} allowed edges)` : ''}` +
+        (layers.services[service] ? (broken.length ? ', LAYERS BROKEN' : ', layers ok') : ''),
     );
   }
   if (problems) {
-    console.error(`${problems} folder-cycle problem(s)`);
+    console.error(`${problems} folder-cycle/layer problem(s)`);
     process.exit(1);
   }
 }

@@ -1,0 +1,40 @@
+// Layers of a service's folders (deploy/local/folder-cycles.mjs checks them with the cycles):
+// every folder under src/ of a listed service is in exactly one layer, and imports only from
+// the layers its own layer may use. Files directly in src/ are the composition root.
+export default {
+  // Which layers a folder of each layer may import (its own layer included where listed).
+  rules: {
+    // Pure domain: the state machine, rules, arithmetic. Nothing of Nest, the database or
+    // Kubernetes clients, and no feature: every feature builds on them.
+    core: ['core'],
+    // Adapters to the outside (Kubernetes, queues, Kafka topics, migrations, shared DTOs).
+    infrastructure: ['core', 'infrastructure'],
+    // The use cases and their APIs, on cores and infrastructure; a lower feature that needs
+    // a higher one declares a port that the higher one provides.
+    feature: ['core', 'infrastructure', 'feature'],
+    // Controllers that drive features from observed state (the reconciler).
+    controller: ['core', 'infrastructure', 'feature'],
+    // Wiring that lists every folder (like src/*.ts): the data source's entity list.
+    root: ['core', 'infrastructure', 'feature', 'controller', 'root'],
+  },
+  services: {
+    deployments: {
+      core: ['admission', 'catalog', 'lifecycle', 'validation', 'workloads'],
+      infrastructure: ['common', 'events', 'jobs', 'kubernetes', 'migrations'],
+      feature: [
+        'auto-stop',
+        'maintenance',
+        'model-services',
+        'model-square',
+        'notifications',
+        'pools',
+        'preset-services',
+        'resource-usage',
+        'service-events',
+        'service-logs',
+      ],
+      controller: ['reconciler'],
+      root: ['database'],
+    },
+  },
+};
