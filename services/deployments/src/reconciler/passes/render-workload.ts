@@ -1,4 +1,4 @@
-import { type V1Deployment } from '@kubernetes/client-node';
+import { type V1Deployment, type V1Service, type V1StatefulSet } from '@kubernetes/client-node';
 import { DomainError } from '@maas/errors';
 import { type ModelCatalog, renderServerContainer } from '../../catalog/index.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
@@ -8,6 +8,11 @@ import {
   type WorkloadHook,
   type ServiceShape,
 } from '../desired/desired-objects.js';
+import {
+  desiredGroupStatefulSet,
+  desiredLeaderService,
+  desiredMembersService,
+} from '../desired/group-objects.js';
 
 export type RenderedWorkload =
   | { readonly ok: true; readonly deployment: V1Deployment; readonly shape: ServiceShape }
@@ -74,4 +79,64 @@ export function renderWorkload(
     hook: options.hook,
   });
   return { ok: true, deployment, shape };
+}
+
+/** The objects of a service of instance groups (multi-server flavor). */
+export interface RenderedGroups {
+  readonly ok: true;
+  readonly shape: ServiceShape;
+  /** Servers (pods) per group. */
+  readonly groupSize: number;
+  /** The StatefulSet of group k. */
+  readonly statefulSet: (group: number) => V1StatefulSet;
+  readonly membersService: V1Service;
+  readonly leaderService: V1Service;
+}
+
+/**
+ * The objects of a multi-server service (`nodes_per_instance` > 1): one StatefulSet per
+ * group, the headless members Service and the leader Service (see desired/group-objects.ts).
+ * The model server's command line comes from the catalog like a single-server one's (tensor
+ * parallel = NPUs per server, pipeline parallel = servers); `groupCommand` wraps it per role.
+ */
+export function renderGroups(
+  row: ModelServiceEntity,
+  pool: PoolEntity,
+  catalog: ModelCatalog,
+  options: { installation: string },
+): RenderedGroups | { readonly ok: false; readonly reason: string } {
+  const resolved = catalog.resolve({
+    modelId: row.modelId,
+    version: row.modelVersion,
+    variant: row.variantId,
+  });
+  if (resolved instanceof DomainError) return { ok: false, reason: resolved.message };
+  const container = renderServerContainer(resolved, {
+    servedModelName: row.name,
+    flavorId: row.flavorId,
+  });
+  if (container instanceof DomainError) return { ok: false, reason: container.message };
+  const flavor = catalog.flavor(row.flavorId);
+  const shape = serviceShape(row);
+  const groupSize = row.nodesPerInstance;
+  const base = {
+    service: shape,
+    pool,
+    container,
+    resources: {
+      npus: row.npusPerInstance / groupSize,
+      cpu: flavor?.cpu ?? 1,
+      memoryGib: flavor?.memoryGib ?? 1,
+    },
+    installation: options.installation,
+    groupSize,
+  };
+  return {
+    ok: true,
+    shape,
+    groupSize,
+    statefulSet: (group) => desiredGroupStatefulSet({ ...base, group }),
+    membersService: desiredMembersService(shape, options.installation),
+    leaderService: desiredLeaderService(shape, options.installation, row.port),
+  };
 }

@@ -1,0 +1,306 @@
+import {
+  type KubernetesObject,
+  type V1Node,
+  type V1Pod,
+  type V1Service,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
+import { type Logger } from '@nestjs/common';
+import { type FreeNpus, freeByNode, placeInstances } from '../../admission/index.js';
+import { type ModelCatalog } from '../../catalog/index.js';
+import { type KubeClient } from '../../kubernetes/kube-client.js';
+import { nodeNpus } from '../../kubernetes/pod-npus.js';
+import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
+import { type PoolEntity } from '../../pools/pool.entity.js';
+import { LABEL } from '../../workloads/labels.js';
+import { revisionOf } from '../desired/desired-objects.js';
+import {
+  GROUP_ANNOTATION,
+  GROUP_LABEL,
+  type GroupRestartRecord,
+  groupOf,
+  membersServiceName,
+  restartsOf,
+  withRestart,
+} from '../desired/group-objects.js';
+import { groupsToApply } from '../desired/group-rollout.js';
+import {
+  type GroupMember,
+  type ObservedGroup,
+  type ObserveGroupsResult,
+  observeGroups,
+} from '../observe/observe-groups.js';
+import { type ObserveLimits } from '../observe/observe-service.js';
+import { podView } from '../observe/pod-view.js';
+import { nodesOfPool } from './pool-nodes.js';
+import { type RenderedGroups, renderGroups } from './render-workload.js';
+
+/** What the group workload reads from the cluster cache. */
+export interface GroupCache {
+  statefulSetsOf(serviceId: string): readonly V1StatefulSet[];
+  podsOf(serviceId: string): readonly V1Pod[];
+  servicesOf(serviceId: string): readonly V1Service[];
+  readonly nodes: { list(): readonly V1Node[] };
+  readonly pods: { list(): readonly V1Pod[] };
+}
+
+/** How objects are applied (the reconciler's WorkloadApplier: SSA, skipped on equal hash). */
+export interface GroupApplier {
+  ensureNamespace(namespace: string, projectId: string): Promise<void>;
+  ensure<T extends KubernetesObject>(
+    desired: T,
+    current: T | undefined,
+    matches?: (current: T) => boolean,
+  ): Promise<T>;
+}
+
+export interface GroupWorkloadDeps {
+  readonly cache: GroupCache;
+  readonly kube: KubeClient;
+  readonly applier: GroupApplier;
+  readonly catalog: ModelCatalog;
+  readonly installation: string;
+  readonly limits: ObserveLimits;
+  readonly logger: Logger;
+}
+
+export type GroupRunOutcome =
+  | { readonly kind: 'failed'; readonly reason: string }
+  | {
+      readonly kind: 'observed';
+      readonly result: ObserveGroupsResult;
+      /** Groups not created yet: their servers are not all free at once (gang). */
+      readonly waitingForRoom: readonly number[];
+    };
+
+/** While a new group waits for room, look again this often (pods freeing NPUs are not ours). */
+export const ROOM_RECHECK_MS = 5_000;
+
+/**
+ * The workload of a service of instance groups (multi-server flavor), one pass at a time:
+ * apply the Services and one StatefulSet per group (a group is created only when all its
+ * servers are free at once; upgrades roll group by group), remove groups beyond the desired
+ * count (scale-in: whole groups, highest index first), observe (`observeGroups`), restart a
+ * group with a failed member (a record on its StatefulSet, then every member deleted at once:
+ * the Parallel StatefulSet recreates them together), and replace the members of a group the
+ * rollout has reached. Stop deletes the StatefulSets (a start recreates them); the Services
+ * stay until the service is deleted.
+ */
+export class GroupWorkload {
+  constructor(private readonly deps: GroupWorkloadDeps) {}
+
+  async run(row: ModelServiceEntity, pool: PoolEntity): Promise<GroupRunOutcome> {
+    const { applier, cache, catalog, installation } = this.deps;
+    const rendered = renderGroups(row, pool, catalog, { installation });
+    if (!rendered.ok) return { kind: 'failed', reason: rendered.reason };
+    await applier.ensureNamespace(row.k8sNamespace, row.projectId);
+    const services = cache.servicesOf(row.id);
+    const named = (name: string | undefined) => services.find((s) => s.metadata?.name === name);
+    await applier.ensure(rendered.membersService, named(membersServiceName(row.k8sName)));
+    await applier.ensure(rendered.leaderService, named(row.k8sName));
+
+    const sets = liveSets(cache.statefulSetsOf(row.id));
+    const members = membersByGroup(cache.podsOf(row.id));
+    const { applied, waitingForRoom } = await this.applyGroups(row, pool, rendered, sets, members);
+    await this.removeExtraGroups(row.instances, sets);
+
+    const result = observeGroups({
+      state: row.state,
+      instances: row.instances,
+      groupSize: rendered.groupSize,
+      pending: row.pending,
+      stateChangedAt: row.stateChangedAt,
+      groups: observedGroups(row, rendered, sets, applied, members),
+      now: new Date(),
+      limits: this.deps.limits,
+    });
+    for (const restart of result.restart) {
+      const set = applied.get(restart.group) ?? sets.get(restart.group);
+      if (set) await this.restartGroup(row, set, restart.record);
+    }
+    for (const group of result.replace) await this.deleteMembers(row, group, 'upgrade');
+    return { kind: 'observed', result, waitingForRoom };
+  }
+
+  /** Stop: every group's StatefulSet goes (its pods with it); Services stay. */
+  async stop(serviceId: string): Promise<void> {
+    for (const set of this.deps.cache.statefulSetsOf(serviceId))
+      if (!set.metadata?.deletionTimestamp) await this.deps.kube.delete(refOf(set), 'Background');
+  }
+
+  /** Delete: like stop; returns how many StatefulSets the cache still shows. */
+  async remove(serviceId: string): Promise<number> {
+    await this.stop(serviceId);
+    return this.deps.cache.statefulSetsOf(serviceId).length;
+  }
+
+  /**
+   * Applies the groups `groupsToApply` picks. A group that does not exist yet is created
+   * only if a placement of all its members on distinct servers exists in the pool's free
+   * NPUs now (gang): otherwise its pods would take some servers and wait for the others.
+   */
+  private async applyGroups(
+    row: ModelServiceEntity,
+    pool: PoolEntity,
+    rendered: RenderedGroups,
+    sets: ReadonlyMap<number, V1StatefulSet>,
+    members: ReadonlyMap<number, GroupMember[]>,
+  ): Promise<{ applied: Map<number, V1StatefulSet>; waitingForRoom: number[] }> {
+    const desired = range(row.instances).map((k) => rendered.statefulSet(k));
+    const rollout = desired.map((d, k) => ({
+      index: k,
+      exists: sets.has(k),
+      current: revisionOf(sets.get(k)?.spec?.template) === revisionOf(d.spec?.template),
+      serving: serving(members.get(k) ?? [], rendered.groupSize),
+    }));
+    const applied = new Map<number, V1StatefulSet>();
+    const waitingForRoom: number[] = [];
+    let free: FreeNpus | null = null;
+    for (const k of groupsToApply(row.instances, rollout)) {
+      const current = sets.get(k);
+      if (!current) {
+        free ??= this.freeNpus(pool);
+        const placement = placeInstances(free, {
+          npusPerInstance: row.npusPerInstance,
+          nodesPerInstance: rendered.groupSize,
+          instances: 1,
+        });
+        if (!placement.placed) {
+          waitingForRoom.push(k);
+          continue;
+        }
+        free = placement.free;
+      }
+      const want = desired[k];
+      applied.set(
+        k,
+        await this.deps.applier.ensure(
+          want,
+          current,
+          (c) => c.spec?.replicas === want.spec?.replicas,
+        ),
+      );
+    }
+    return { applied, waitingForRoom };
+  }
+
+  /** Free NPUs per Ready node of the pool, from the caches (our pods' requests). */
+  private freeNpus(pool: PoolEntity): FreeNpus {
+    const nodes = nodesOfPool(this.deps.cache.nodes.list(), pool);
+    return freeByNode(nodeNpus(nodes, pool.npuResourceName, this.deps.cache.pods.list()));
+  }
+
+  /** Scale-in: whole groups beyond the desired count go. */
+  private async removeExtraGroups(
+    instances: number,
+    sets: ReadonlyMap<number, V1StatefulSet>,
+  ): Promise<void> {
+    for (const [k, set] of sets)
+      if (k >= instances) await this.deps.kube.delete(refOf(set), 'Background');
+  }
+
+  /**
+   * Restarts a group: the restart is recorded on its StatefulSet first (a conditional
+   * replace: a stale cache gets a 409 and the pass is retried), then every member is deleted
+   * in one request. Pods gone, the record is what says the group crashed.
+   */
+  private async restartGroup(
+    row: ModelServiceEntity,
+    set: V1StatefulSet,
+    record: GroupRestartRecord,
+  ): Promise<void> {
+    const metadata = set.metadata ?? {};
+    await this.deps.kube.replace<V1StatefulSet>({
+      ...set,
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: {
+        ...metadata,
+        managedFields: undefined,
+        annotations: {
+          ...metadata.annotations,
+          [GROUP_ANNOTATION.restarts]: withRestart(restartsOf(set), record),
+        },
+      },
+      status: undefined,
+    });
+    await this.deleteMembers(row, groupOf(set) ?? -1, `member ${record.pod}: ${record.reason}`);
+  }
+
+  private async deleteMembers(row: ModelServiceEntity, group: number, why: string) {
+    this.deps.logger.log({ msg: 'restarting an instance group', service: row.id, group, why });
+    await this.deps.kube.deletePods(row.k8sNamespace, {
+      labelSelector: [
+        `${LABEL.serviceId}=${row.id}`,
+        `${LABEL.installation}=${this.deps.installation}`,
+        `${GROUP_LABEL.group}=${group}`,
+      ].join(','),
+    });
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: Math.max(0, n) }, (_, i) => i);
+}
+
+/** The service's StatefulSets not being deleted, by group index. */
+function liveSets(sets: readonly V1StatefulSet[]): Map<number, V1StatefulSet> {
+  const byGroup = new Map<number, V1StatefulSet>();
+  for (const set of sets) {
+    const k = groupOf(set);
+    if (k !== null && !set.metadata?.deletionTimestamp) byGroup.set(k, set);
+  }
+  return byGroup;
+}
+
+/** The service's pods by group, with their member index. */
+function membersByGroup(pods: readonly V1Pod[]): Map<number, GroupMember[]> {
+  const byGroup = new Map<number, GroupMember[]>();
+  for (const pod of pods) {
+    const k = groupOf(pod);
+    if (k === null) continue;
+    const raw = pod.metadata?.labels?.[GROUP_LABEL.podIndex];
+    const index = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
+    byGroup.set(k, [...(byGroup.get(k) ?? []), { view: podView(pod), index }]);
+  }
+  return byGroup;
+}
+
+/** Every member live and ready: the group serves (whatever its revision). */
+function serving(members: readonly GroupMember[], groupSize: number): boolean {
+  const live = members.filter((m) => !m.view.terminated && !m.view.deleting);
+  return live.length === groupSize && live.every((m) => m.view.ready);
+}
+
+function observedGroups(
+  row: ModelServiceEntity,
+  rendered: RenderedGroups,
+  sets: ReadonlyMap<number, V1StatefulSet>,
+  applied: ReadonlyMap<number, V1StatefulSet>,
+  members: ReadonlyMap<number, GroupMember[]>,
+): ObservedGroup[] {
+  const indices = new Set([...sets.keys(), ...applied.keys(), ...members.keys()]);
+  return [...indices]
+    .filter((k) => k < row.instances)
+    .map((k) => {
+      const set = applied.get(k) ?? sets.get(k);
+      const desired = rendered.statefulSet(k);
+      return {
+        index: k,
+        name: desired.metadata?.name ?? `group ${k}`,
+        exists: set !== undefined,
+        desiredRevision: revisionOf(desired.spec?.template) ?? '',
+        appliedRevision: revisionOf(set?.spec?.template) ?? '',
+        members: members.get(k) ?? [],
+        restarts: restartsOf(sets.get(k) ?? set),
+      };
+    });
+}
+
+function refOf(object: KubernetesObject) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace },
+  };
+}
