@@ -98,7 +98,7 @@ if "$helm" template maas "$chart" -f "$ci/bad-values.yaml" >/dev/null 2>"$work/b
   bad "helm template accepted helm/maas/ci/bad-values.yaml"
 else
   missing=()
-  for want in "/region" "/services/gateway/replicas" "/services/iam" "replicsa" "/pools/npuResourceName"; do
+  for want in "/region" "/services/gateway/replicas" "/services/iam" "replicsa" "/pools/npuResourceName" "/resourceUsage"; do
     grep -qF -- "$want" "$work/bad.err" || missing+=("$want")
   done
   if [ ${#missing[@]} -eq 0 ] && grep -q "values don't meet the specifications of the schema" "$work/bad.err"; then

@@ -38,6 +38,9 @@ up() {
   # The gateway dials model pods at their pod IPs; KWOK's pods (10.244.0.0/16) answer nothing,
   # so locally it dials the vLLM simulators instead (services/gateway/src/instances/endpoint-override.ts).
   export ENDPOINT_OVERRIDE=${ENDPOINT_OVERRIDE:-10.244.0.0/16=$SIM_URLS}
+  # Resource usage of the service details: the simulators' load as npu-exporter and vLLM metrics
+  # (deploy/local/sim-metrics.py; USAGE_ENDPOINT_OVERRIDE comes from the stack env).
+  export USAGE_SOURCE=${USAGE_SOURCE:-scrape}
   local s
   for s in $(built); do
     alive "$s" && continue

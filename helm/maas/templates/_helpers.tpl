@@ -147,6 +147,24 @@ nothing else (no secret a service does not use). args: (list $ "iam")
   value: {{ $root.Values.pools.nodeLabel | quote }}
 - name: DEFAULT_NPU_RESOURCE_NAME
   value: {{ $root.Values.pools.npuResourceName | quote }}
+{{- with $root.Values.resourceUsage }}
+- name: USAGE_SOURCE
+  value: {{ .source | quote }}
+{{- if .prometheusUrl }}
+- name: USAGE_PROMETHEUS_URL
+  value: {{ .prometheusUrl | quote }}
+{{- end }}
+- name: USAGE_PROMETHEUS_POD_LABEL
+  value: {{ .prometheusPodLabel | quote }}
+- name: USAGE_PROMETHEUS_NAMESPACE_LABEL
+  value: {{ .prometheusNamespaceLabel | quote }}
+- name: USAGE_NPU_EXPORTER_PORT
+  value: {{ .npuExporterPort | quote }}
+- name: USAGE_TIMEOUT_MS
+  value: {{ .timeoutMs | quote }}
+- name: USAGE_CACHE_MS
+  value: {{ .cacheMs | quote }}
+{{- end }}
 {{- end }}
 {{- range $k, $v := $svc.env }}
 - name: {{ $k }}
