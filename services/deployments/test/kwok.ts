@@ -5,9 +5,11 @@ import {
   AppsV1Api,
   CoreV1Api,
   KubeConfig,
+  type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
+  type V1Deployment,
   type V1Node,
 } from '@kubernetes/client-node';
 import { eventually } from '@maas/testing';
@@ -186,4 +188,99 @@ export async function removeLease(name: string): Promise<void> {
       metadata: { name, namespace: 'default' },
     })
     .catch(() => undefined);
+}
+
+/**
+ * Faults injected the way one would inject them into a real cluster, from outside the
+ * service: a MutatingAdmissionPolicy (CEL, admissionregistration.k8s.io/v1) that rewrites
+ * the Deployments of one installation whose service name starts with `namePrefix`, as the
+ * reconciler applies them. The service's code has no test seam for this.
+ */
+export class DeploymentPolicy {
+  readonly name: string;
+
+  constructor(
+    private readonly installation: string,
+    private readonly namePrefix: string,
+    /** A CEL ApplyConfiguration expression (e.g. `Object{spec: Object.spec{…}}`). */
+    private readonly mutation: string,
+  ) {
+    this.name = `maas-test-${installation}-${namePrefix}`.toLowerCase().replaceAll('_', '-');
+  }
+
+  /** Installs the policy and its binding; resolves once the API server enforces it. */
+  async install(check: (mutated: V1Deployment) => boolean): Promise<void> {
+    const condition =
+      `object.metadata.labels[?'maas.io/installation'].orValue('') == '${this.installation}' && ` +
+      `object.metadata.annotations[?'maas.io/service-name'].orValue('').startsWith('${this.namePrefix}')`;
+    await objects.create({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingAdmissionPolicy',
+      metadata: { name: this.name },
+      spec: {
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: ['apps'],
+              apiVersions: ['v1'],
+              operations: ['CREATE', 'UPDATE'],
+              resources: ['deployments'],
+            },
+          ],
+        },
+        matchConditions: [{ name: 'this-installation', expression: condition }],
+        failurePolicy: 'Fail',
+        reinvocationPolicy: 'Never',
+        mutations: [
+          { patchType: 'ApplyConfiguration', applyConfiguration: { expression: this.mutation } },
+        ],
+      },
+    } as KubernetesObject);
+    await objects.create({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingAdmissionPolicyBinding',
+      metadata: { name: this.name },
+      spec: { policyName: this.name },
+    } as KubernetesObject);
+    // Policies take effect asynchronously: probe with a dry-run create until one is mutated.
+    const probe: V1Deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: `probe-${randomBytes(3).toString('hex')}`,
+        namespace: 'default',
+        labels: { 'maas.io/installation': this.installation },
+        annotations: { 'maas.io/service-name': `${this.namePrefix}-probe` },
+      },
+      spec: {
+        selector: { matchLabels: { probe: 'true' } },
+        template: {
+          metadata: { labels: { probe: 'true' } },
+          spec: { containers: [{ name: 'c', image: 'none' }] },
+        },
+      },
+    };
+    await eventually(
+      async () =>
+        check(
+          await apps.createNamespacedDeployment({
+            namespace: 'default',
+            body: probe,
+            dryRun: 'All',
+          }),
+        ),
+      { timeoutMs: 30_000, intervalMs: 200, description: `admission policy ${this.name} in force` },
+    );
+  }
+
+  async remove(): Promise<void> {
+    for (const kind of ['MutatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy'])
+      await objects
+        .delete({
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind,
+          metadata: { name: this.name },
+        })
+        .catch(() => undefined);
+  }
 }

@@ -1,69 +1,52 @@
 // The reconciler against the real kube-apiserver + KWOK: one app with RECONCILER=true, on a
 // pool of its own fake nodes (2 × 8 NPUs), driven through the public API only. Pod failures
 // come from KWOK's pod-container-running-failed stage (a label on the pod, put there by the
-// test or, for whole services, by a WORKLOAD_HOOK that tests install).
+// test or, for whole services, by a MutatingAdmissionPolicy the test installs).
 import { randomUUID } from 'node:crypto';
-import { type V1Deployment, type V1Pod, Watch } from '@kubernetes/client-node';
+import { type V1Pod, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@maas/testing';
 import { AUTO_STOP_QUEUE, type AutoStopQueue } from '../src/jobs/jobs.module.js';
 import { type ServiceState } from '../src/lifecycle/index.js';
-import { type WorkloadHook } from '../src/reconciler/desired/desired-objects.js';
-import { WORKLOAD_HOOK } from '../src/reconciler/reconciler.js';
 import { deployBody, Harness, type Tenant } from './harness.js';
-import { apps, core, kc, KwokPool, NPU, objects, removeLease, removeNamespace } from './kwok.js';
+import {
+  apps,
+  core,
+  DeploymentPolicy,
+  kc,
+  KwokPool,
+  NPU,
+  objects,
+  removeLease,
+  removeNamespace,
+} from './kwok.js';
 
 const FAIL_LABEL = 'pod-container-running-failed.stage.kwok.x-k8s.io';
 
-/**
- * `crash-*` services crash: their pods carry KWOK's failure label (Running, then Failed 1–2 s
- * later). A real model server that crashes never passes its readiness probe; KWOK marks the
- * pod Ready first, so these Deployments also get minReadySeconds: an instance that fails
- * within 5 s never counts as available. `nowhere-*` services can never be scheduled.
- */
-const hook: WorkloadHook = (service, deployment) => {
-  const spec = deployment.spec as NonNullable<V1Deployment['spec']>;
-  const template = spec.template;
-  if (service.name.startsWith('crash'))
-    return {
-      ...deployment,
-      spec: {
-        ...spec,
-        minReadySeconds: 5,
-        template: {
-          ...template,
-          metadata: {
-            ...template.metadata,
-            labels: { ...template.metadata?.labels, [FAIL_LABEL]: 'true' },
-            annotations: {
-              ...template.metadata?.annotations,
-              [`${FAIL_LABEL}/reason`]: 'ModelLoadError',
-              [`${FAIL_LABEL}/message`]: 'weights not found',
-              [`${FAIL_LABEL}/exit-code`]: '3',
-            },
-          },
-        },
-      },
-    };
-  if (service.name.startsWith('nowhere'))
-    return {
-      ...deployment,
-      spec: {
-        ...spec,
-        template: {
-          ...template,
-          spec: {
-            ...template.spec,
-            containers: template.spec?.containers ?? [],
-            nodeSelector: { ...template.spec?.nodeSelector, 'maas.io/no-such-node': 'true' },
-          },
-        },
-      },
-    };
-  return deployment;
-};
-
 const h = new Harness();
+/**
+ * `crash-*` services crash: an admission policy gives their pods KWOK's failure label
+ * (Running, then Failed 1–2 s later). A real model server that crashes never passes its
+ * readiness probe; KWOK marks the pod Ready first, so these Deployments also get
+ * minReadySeconds: an instance that fails within 5 s never counts as available.
+ */
+const crashing = new DeploymentPolicy(
+  h.schema,
+  'crash',
+  `Object{spec: Object.spec{minReadySeconds: 5, template: Object.spec.template{
+     metadata: Object.spec.template.metadata{
+       labels: {"${FAIL_LABEL}": "true"},
+       annotations: {"${FAIL_LABEL}/reason": "ModelLoadError",
+                     "${FAIL_LABEL}/message": "weights not found",
+                     "${FAIL_LABEL}/exit-code": "3"}}}}}`,
+);
+/** `nowhere-*` services can never be scheduled: their pods select a node that does not exist. */
+const unschedulable = new DeploymentPolicy(
+  h.schema,
+  'nowhere',
+  `Object{spec: Object.spec{template: Object.spec.template{
+     spec: Object.spec.template.spec{nodeSelector: {"maas.io/no-such-node": "true"}}}}}`,
+);
 const leaseName = `lease-${h.schema.replaceAll('_', '-')}`;
 const nodes = new KwokPool({ nodes: 2, npusPerNode: 8 });
 let t: Tenant;
@@ -156,20 +139,24 @@ async function remove(...ids: string[]): Promise<void> {
 
 beforeAll(async () => {
   await nodes.create();
-  await h.start(
-    {
-      RECONCILER: 'true',
-      RECONCILER_LEASE_NAME: leaseName,
-      RECONCILER_LEASE_DURATION_MS: '3000',
-      RECONCILER_RENEW_DEADLINE_MS: '2000',
-      RECONCILER_RETRY_PERIOD_MS: '500',
-      RECONCILER_POLL_MS: '2000',
-      SCHEDULING_DEADLINE_SECONDS: '3',
-      RESTART_WINDOW_SECONDS: '4',
-      CRASH_LOOP_FAILURES: '3',
-      AUTO_STOP_MINUTE_MS: '1000',
-    },
-    [{ token: WORKLOAD_HOOK, value: hook }],
+  await h.start({
+    RECONCILER: 'true',
+    RECONCILER_LEASE_NAME: leaseName,
+    RECONCILER_LEASE_DURATION_MS: '3000',
+    RECONCILER_RENEW_DEADLINE_MS: '2000',
+    RECONCILER_RETRY_PERIOD_MS: '500',
+    RECONCILER_POLL_MS: '2000',
+    SCHEDULING_DEADLINE_SECONDS: '3',
+    RESTART_WINDOW_SECONDS: '4',
+    CRASH_LOOP_FAILURES: '3',
+    AUTO_STOP_MINUTE_MS: '1000',
+  });
+  await crashing.install(
+    (d) =>
+      d.spec?.template.metadata?.labels?.[FAIL_LABEL] === 'true' && d.spec.minReadySeconds === 5,
+  );
+  await unschedulable.install(
+    (d) => d.spec?.template.spec?.nodeSelector?.['maas.io/no-such-node'] === 'true',
   );
   t = await h.tenant({ accountId: nodes.accountId });
   ns = `maas-${t.projectId}`;
@@ -183,6 +170,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await crashing.remove();
+  await unschedulable.remove();
   await h.stop();
   await removeNamespace(ns);
   await nodes.delete();

@@ -6,12 +6,14 @@ import { type WakeUpSource } from './relay-ports.js';
 
 /**
  * WakeUpSource on PostgreSQL LISTEN: one dedicated connection (not from the pool) listening
- * on a channel. When the connection drops it reconnects with back-off and then wakes the
- * relay once, since notifications sent meanwhile are lost.
+ * on a channel; each notification calls `onWakeUp` with its payload. When the connection
+ * drops it reconnects with back-off and then calls `onWakeUp()` once without a payload,
+ * since notifications sent meanwhile are lost. Used by the outbox relay and by the
+ * deployments reconciler (whose payloads name what changed).
  */
 export class PgNotifyListener implements WakeUpSource {
   private client?: Client;
-  private onWakeUp: () => void = () => undefined;
+  private onWakeUp: (payload?: string) => void = () => undefined;
   private stopped = true;
   private failures = 0;
   private retryTimer?: NodeJS.Timeout;
@@ -22,7 +24,7 @@ export class PgNotifyListener implements WakeUpSource {
     private readonly logger: EventsLogger = stderrLogger,
   ) {}
 
-  async start(onWakeUp: () => void): Promise<void> {
+  async start(onWakeUp: (payload?: string) => void): Promise<void> {
     this.onWakeUp = onWakeUp;
     this.stopped = false;
     await this.connect();
@@ -38,12 +40,12 @@ export class PgNotifyListener implements WakeUpSource {
 
   private async connect(): Promise<void> {
     const client = new Client(this.config);
-    client.on('notification', () => this.onWakeUp());
+    client.on('notification', (n) => this.onWakeUp(n.payload));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
       await client.connect();
-      await client.query(`LISTEN "${this.channel}"`);
+      await client.query(`LISTEN "${this.channel.replaceAll('"', '""')}"`);
     } catch (error) {
       this.lost(client, error);
       throw error;
@@ -64,8 +66,8 @@ export class PgNotifyListener implements WakeUpSource {
     this.failures += 1;
     const delay = backoffDelay(this.failures, { minMs: 500, maxMs: 30_000 });
     this.logger.warn(
-      { err: errorMessage(error), retryInMs: delay },
-      'outbox relay: LISTEN connection lost',
+      { err: errorMessage(error), channel: this.channel, retryInMs: delay },
+      'LISTEN connection lost',
     );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;

@@ -39,8 +39,12 @@ export interface OutboxPublisher {
   close(): Promise<void>;
 }
 
-/** Tells the relay that new records may be waiting (PostgreSQL: LISTEN/NOTIFY). */
+/**
+ * Tells the relay that new records may be waiting (PostgreSQL: LISTEN/NOTIFY). `onWakeUp`
+ * gets the notification's payload, or undefined after a reconnect: notifications sent while
+ * disconnected are lost, so anything may have changed.
+ */
 export interface WakeUpSource {
-  start(onWakeUp: () => void): Promise<void>;
+  start(onWakeUp: (payload?: string) => void): Promise<void>;
   stop(): Promise<void>;
 }

@@ -44,4 +44,53 @@ describe('toKubeApiError', () => {
     expect(error.notFound).toBe(true);
     expect(error.message).toBe('get pods/log: 404 page not found');
   });
+
+  it('classifies namespace problems by status and details, not by message text', () => {
+    const missing = toKubeApiError(
+      'apply Deployment ns/d',
+      apiException(
+        404,
+        JSON.stringify({
+          kind: 'Status',
+          reason: 'NotFound',
+          message: 'whatever the server says',
+          details: { name: 'ns', kind: 'namespaces' },
+        }),
+      ),
+    );
+    expect(missing.namespaceMissing).toBe(true);
+    expect(missing.retryable).toBe(true);
+    const objectGone = toKubeApiError(
+      'delete Deployment ns/d',
+      apiException(
+        404,
+        JSON.stringify({
+          reason: 'NotFound',
+          message: 'namespace', // the text names a namespace, the details do not
+          details: { name: 'd', group: 'apps', kind: 'deployments' },
+        }),
+      ),
+    );
+    expect(objectGone.namespaceMissing).toBe(false);
+    expect(objectGone.retryable).toBe(false);
+    const terminating = toKubeApiError(
+      'apply Service ns/s',
+      apiException(
+        403,
+        JSON.stringify({
+          reason: 'Forbidden',
+          message: 'unable to create new content',
+          details: { name: 's', kind: 'services', causes: [{ type: 'NamespaceTerminating' }] },
+        }),
+      ),
+    );
+    expect(terminating.namespaceTerminating).toBe(true);
+    expect(terminating.retryable).toBe(true);
+    const forbidden = toKubeApiError(
+      'apply Service ns/s',
+      apiException(403, JSON.stringify({ reason: 'Forbidden', message: 'being terminated' })),
+    );
+    expect(forbidden.namespaceTerminating).toBe(false);
+    expect(forbidden.retryable).toBe(false);
+  });
 });

@@ -1,11 +1,25 @@
 /** HTTP statuses after which the same request may succeed later. */
-const RETRYABLE_STATUSES = new Set([408, 409, 425, 429, 500, 502, 503, 504]);
+const RETRYABLE_STATUSES = new Set([408, 409, 410, 425, 429, 500, 502, 503, 504]);
+
+/** The cause type the API server gives a write into a namespace being deleted. */
+const NAMESPACE_TERMINATING = 'NamespaceTerminating';
+
+/** A Status's `details` (metav1.StatusDetails): which object, and why, field by field. */
+export interface KubeStatusDetails {
+  readonly name?: string;
+  readonly group?: string;
+  /** The resource (plural, e.g. `namespaces`) the status is about. */
+  readonly kind?: string;
+  readonly causes?: readonly { readonly type?: string; readonly field?: string }[];
+}
 
 /**
- * A failed Kubernetes API request, classified. `retryable`: the same request may succeed
- * later (network errors, timeouts, 409 conflicts, 429, 5xx) and is retried with back-off.
+ * A failed Kubernetes API request, classified by its HTTP status, Status reason and details
+ * (never by message text, which is for people). `retryable`: the same request may succeed
+ * later — no answer or a timeout, 409 Conflict/AlreadyExists, 410 Gone, 429, 5xx, and a
+ * write into a namespace that is missing or being deleted (the namespace is applied again).
  * Otherwise it is terminal for the object as it is (400/422 invalid, 401/403 forbidden,
- * 404, 405, 413): retrying soon cannot help, so the pass reports it and retries slowly.
+ * 404, 405, 413): retrying cannot help until something else changes.
  */
 export class KubeApiError extends Error {
   constructor(
@@ -15,14 +29,22 @@ export class KubeApiError extends Error {
     /** The Status reason (`NotFound`, `Conflict`, `Invalid`, …) or the error's code. */
     readonly reason: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: KubeStatusDetails },
   ) {
     super(`${operation}: ${message}`, options);
     this.name = 'KubeApiError';
+    this.details = options?.details ?? {};
   }
 
+  readonly details: KubeStatusDetails;
+
   get retryable(): boolean {
-    return this.status === null || RETRYABLE_STATUSES.has(this.status);
+    return (
+      this.status === null ||
+      RETRYABLE_STATUSES.has(this.status) ||
+      this.namespaceMissing ||
+      this.namespaceTerminating
+    );
   }
 
   get notFound(): boolean {
@@ -32,11 +54,25 @@ export class KubeApiError extends Error {
   get conflict(): boolean {
     return this.status === 409;
   }
+
+  /** A namespaced write whose namespace does not exist (404 about `namespaces`). */
+  get namespaceMissing(): boolean {
+    return this.status === 404 && this.details.kind === 'namespaces';
+  }
+
+  /** A write into a namespace being deleted (403, cause NamespaceTerminating). */
+  get namespaceTerminating(): boolean {
+    return (
+      this.status === 403 &&
+      (this.details.causes ?? []).some((c) => c.type === NAMESPACE_TERMINATING)
+    );
+  }
 }
 
 interface StatusBody {
   reason?: string;
   message?: string;
+  details?: KubeStatusDetails;
 }
 
 interface ApiExceptionLike {
@@ -56,7 +92,15 @@ export function toKubeApiError(operation: string, error: unknown): KubeApiError 
   const reason =
     body?.reason ?? (status === null ? networkReason(e) : `HTTP${status}`) ?? 'Unknown';
   const message = body?.message ?? messageOf(e);
-  return new KubeApiError(operation, status, reason, message, { cause: error });
+  return new KubeApiError(operation, status, reason, message, {
+    cause: error,
+    details: detailsOf(body),
+  });
+}
+
+function detailsOf(body: StatusBody | null): KubeStatusDetails | undefined {
+  const details = body?.details;
+  return typeof details === 'object' && details !== null ? details : undefined;
 }
 
 function parseBody(body: unknown): StatusBody | null {

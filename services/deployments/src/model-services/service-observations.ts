@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { type Observation } from '../lifecycle/index.js';
 import { type ModelServiceEntity } from './model-service.entity.js';
-import { ModelServicesRepository, type ObservedStatus } from './model-services.repository.js';
+import {
+  type AdmittedRow,
+  ModelServicesRepository,
+  type ObservedStatus,
+  type QueuedRow,
+} from './model-services.repository.js';
 import { type Outcome, ServiceLifecycleStore } from './service-lifecycle.store.js';
 
 /**
- * The reconciler's way in (issue 5): what it observes in Kubernetes, applied to a service.
+ * The reconciler's one port into the service store (SPEC §5): the reads its passes and its
+ * resync need, and what it observes in Kubernetes, applied to a service. The reconciler
+ * never sees the repository itself.
  *
  * - `apply(serviceId, observation)`: a lifecycle observation (`admitted`, `all_ready`,
  *   `some_unhealthy`, `failed`, `pods_gone`, `deleted`) through the same state machine and
@@ -40,5 +47,35 @@ export class ServiceObservations {
 
   find(serviceId: string): Promise<ModelServiceEntity | null> {
     return this.services.findById(serviceId);
+  }
+
+  /** Every service, whole (a resync reloads the reconciler's row cache in one query). */
+  all(): Promise<ModelServiceEntity[]> {
+    return this.services.all();
+  }
+
+  /** The ids of a pool's services (its selector, taint or NPU resource changed). */
+  idsOnPool(poolId: string): Promise<string[]> {
+    return this.services.allIds(poolId);
+  }
+
+  /** Services not settled yet, with their versions (the safety-net poll). */
+  unsettled(): Promise<{ id: string; version: number }[]> {
+    return this.services.unsettled();
+  }
+
+  /** Pools with at least one queued service. */
+  poolsWithQueue(): Promise<string[]> {
+    return this.services.poolsWithQueue();
+  }
+
+  /** A pool's queued services (admission). */
+  queuedOn(poolId: string): Promise<QueuedRow[]> {
+    return this.services.queuedOn(poolId);
+  }
+
+  /** A pool's admitted services meant to run (their pods hold or will hold NPUs). */
+  admittedOn(poolId: string): Promise<AdmittedRow[]> {
+    return this.services.admittedOn(poolId);
   }
 }

@@ -1,82 +1,67 @@
-import { type Logger } from '@nestjs/common';
-import { Client, type ClientConfig } from 'pg';
-import { backoffDelay } from '@maas/events';
+import { type ClientConfig } from 'pg';
+import { PgNotifyListener, type WakeUpSource } from '@maas/events';
+import { Logger } from '@nestjs/common';
 
 /**
- * LISTEN on the schema's reconcile channel (see the ReconcilerNotify migration): calls
- * `onChange` with each payload (a service id, or `pool:<id>`). One dedicated connection;
- * when it drops, it reconnects with back-off and then calls `onReconnect`, since
- * notifications sent meanwhile are lost (the caller re-reads what is unsettled).
+ * The NOTIFY channel that wakes the reconciler of a schema (≤ 63 bytes, PostgreSQL's limit
+ * for identifiers). Owned here, by the runtime: the migration that installed the triggers
+ * (ReconcilerNotify1765000000000) is frozen history and spells the same name itself.
+ */
+export function reconcileChannel(schema: string): string {
+  return `reconcile:${schema}`.slice(0, 63);
+}
+
+/** What a notification on the reconcile channel says changed. */
+export type DbChange =
+  /** A service row was inserted, deleted, or transitioned (payload: its id). */
+  | { readonly kind: 'service'; readonly serviceId: string }
+  /** A pool's node selector, taint or NPU resource changed (payload: `pool:<id>`). */
+  | { readonly kind: 'pool'; readonly poolId: string }
+  /** The listener reconnected: notifications may have been lost, anything may have changed. */
+  | { readonly kind: 'unknown' };
+
+const POOL_PREFIX = 'pool:';
+
+/** Reads a notification payload (as the triggers of ReconcilerNotify1765000000000 write it). */
+export function parseDbChange(payload: string | undefined): DbChange {
+  if (payload === undefined || payload === '') return { kind: 'unknown' };
+  if (payload.startsWith(POOL_PREFIX))
+    return { kind: 'pool', poolId: payload.slice(POOL_PREFIX.length) };
+  return { kind: 'service', serviceId: payload };
+}
+
+/**
+ * LISTEN on the schema's reconcile channel through @maas/events' PgNotifyListener (one
+ * dedicated connection, reconnect with back-off) and hand each change, typed, to
+ * `onChange`. After a reconnect it reports `unknown`: the caller resyncs.
  */
 export class DbChangeListener {
-  private client?: Client;
-  private stopped = true;
-  private failures = 0;
-  private retryTimer?: NodeJS.Timeout;
+  private readonly listener: WakeUpSource;
 
-  constructor(
-    private readonly config: ClientConfig,
-    private readonly channel: string,
-    private readonly onChange: (payload: string) => void,
-    private readonly onReconnect: () => void,
-    private readonly logger: Logger,
-  ) {}
-
-  async start(): Promise<void> {
-    this.stopped = false;
-    await this.connect().catch(() => undefined); // lost() retries
+  constructor(config: ClientConfig, schema: string) {
+    this.listener = new PgNotifyListener(
+      { ...config, application_name: 'maas-deployments-reconciler' },
+      reconcileChannel(schema),
+      eventsLogger(new Logger('Reconciler')),
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
+  /** Listens; a first connection that fails is retried in the background. */
+  async start(onChange: (change: DbChange) => void): Promise<void> {
+    await this.listener.start((payload) => onChange(parseDbChange(payload))).catch(() => undefined); // PgNotifyListener retries (and reports `unknown` once back)
   }
 
-  private async connect(): Promise<void> {
-    const client = new Client({ ...this.config, application_name: 'maas-deployments-reconciler' });
-    client.on('notification', (n) => {
-      if (n.payload) this.onChange(n.payload);
-    });
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client, new Error('connection ended')));
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${this.channel.replaceAll('"', '""')}"`);
-    } catch (error) {
-      this.lost(client, error);
-      throw error;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.client = client;
-    this.failures = 0;
+  stop(): Promise<void> {
+    return this.listener.stop();
   }
+}
 
-  private lost(client: Client, error: unknown): void {
-    if (this.stopped || (this.client !== undefined && this.client !== client)) return;
-    if (this.retryTimer) return;
-    this.client = undefined;
-    client.end().catch(() => undefined);
-    this.failures += 1;
-    const delay = backoffDelay(this.failures, { minMs: 500, maxMs: 30_000 });
-    this.logger.warn({
-      msg: 'reconciler LISTEN connection lost',
-      err: error,
-      retryInMs: delay,
-    });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      if (this.stopped) return;
-      this.connect().then(
-        () => this.onReconnect(),
-        () => undefined,
-      );
-    }, delay);
-  }
+/** @maas/events' logging through the app logger (pino: `err` goes through its serializer). */
+function eventsLogger(logger: Logger) {
+  return {
+    debug: (context: object, msg: string) => logger.debug({ msg, ...context }),
+    info: (context: object, msg: string) => logger.log({ msg, ...context }),
+    warn: (context: object, msg: string) => logger.warn({ msg, ...context }),
+    error: (context: object, msg: string) => logger.error({ msg, ...context }),
+  };
 }

@@ -19,7 +19,12 @@ function controlledHandler() {
   return { runs, pending, handler, finish };
 }
 
-const options = { workers: 2, backoffMinMs: 100, backoffMaxMs: 1_000 };
+const options = {
+  identify: (key: string) => key,
+  workers: 2,
+  backoffMinMs: 100,
+  backoffMaxMs: 1_000,
+};
 
 describe('WorkQueue', () => {
   afterEach(() => vi.useRealTimers());
@@ -93,19 +98,52 @@ describe('WorkQueue', () => {
     await q.stop();
   });
 
-  it('retries a terminal failure after the longest back-off only', async () => {
+  it('does not requeue a terminal failure, and forgets its back-off', async () => {
     vi.useFakeTimers();
     const h = controlledHandler();
     const q = new WorkQueue(options);
     q.start(h.handler);
     q.add('k');
     await vi.advanceTimersByTimeAsync(0);
-    await h.finish('k', { kind: 'terminal', error: new Error('invalid') });
-    await vi.advanceTimersByTimeAsync(999);
-    expect(h.runs).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
+    await h.finish('k', { kind: 'retry', error: new Error('hiccup') });
+    await vi.advanceTimersByTimeAsync(100);
     expect(h.runs).toHaveLength(2);
+    await h.finish('k', { kind: 'terminal', error: new Error('invalid') });
+    expect(q.failuresOf('k')).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(h.runs).toHaveLength(2); // never again by itself…
+    expect(q.pending).toBe(0);
+    q.add('k'); // …only when something asks for it
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.runs).toHaveLength(3);
     await h.finish('k');
+    await q.stop();
+  });
+
+  it('compares typed keys by their identity', async () => {
+    vi.useFakeTimers();
+    type Key = { readonly pool: string } | { readonly everyPool: true };
+    const runs: Key[] = [];
+    let release = () => undefined as void;
+    const q = new WorkQueue<Key>({
+      ...options,
+      workers: 1,
+      identify: (k) => ('pool' in k ? `pool ${k.pool}` : 'every pool'),
+    });
+    q.start(async (key) => {
+      runs.push(key);
+      if ('pool' in key && key.pool === 'busy') await new Promise<void>((r) => (release = r));
+      return { kind: 'done' };
+    });
+    q.add({ pool: 'busy' });
+    q.add({ pool: 'a' });
+    q.add({ everyPool: true });
+    q.add({ pool: 'a' });
+    q.add({ everyPool: true });
+    expect(q.depth).toBe(2);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual([{ pool: 'busy' }, { pool: 'a' }, { everyPool: true }]);
     await q.stop();
   });
 

@@ -4,12 +4,17 @@ export type PassOutcome =
   | { readonly kind: 'done'; readonly requeueAfterMs?: number }
   /** A retryable failure: retry with this key's exponential back-off. */
   | { readonly kind: 'retry'; readonly error: unknown }
-  /** A terminal failure: retrying soon cannot help; retry after the longest back-off. */
+  /**
+   * A terminal failure (controller-runtime's TerminalError): retrying cannot help, so the key
+   * is not requeued; the next event about it or the periodic resync looks again.
+   */
   | { readonly kind: 'terminal'; readonly error: unknown };
 
-export type PassHandler = (key: string) => Promise<PassOutcome>;
+export type PassHandler<K> = (key: K) => Promise<PassOutcome>;
 
-export interface WorkQueueOptions {
+export interface WorkQueueOptions<K> {
+  /** The identity of a key: two keys with one identity are one key (de-duplicated). */
+  readonly identify: (key: K) => string;
   /** Passes at once (never two for one key). */
   readonly workers: number;
   readonly backoffMinMs: number;
@@ -19,26 +24,27 @@ export interface WorkQueueOptions {
 }
 
 /**
- * The reconciler's work queue, as client-go's workqueue: keyed and de-duplicating (a key
- * waiting is never added twice), with per-key exclusivity (a key being processed that is
- * added again is processed once more after the current pass, never concurrently),
- * delayed adds (the earliest wins), and per-key exponential back-off on failures (reset
- * by a successful pass).
+ * A controller's work queue, as client-go's typed workqueue: keyed (typed keys, compared by
+ * `identify`) and de-duplicating (a key waiting is never added twice), with per-key
+ * exclusivity (a key being processed that is added again is processed once more after the
+ * current pass, never concurrently), delayed adds (the earliest wins), and per-key
+ * exponential back-off on failures (reset by a successful pass or a terminal failure).
  */
-export class WorkQueue {
+export class WorkQueue<K> {
   private readonly waiting: string[] = [];
+  private readonly keys = new Map<string, K>();
   private readonly queued = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly failures = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
-  private handler?: PassHandler;
+  private handler?: PassHandler<K>;
 
-  constructor(private readonly options: WorkQueueOptions) {}
+  constructor(private readonly options: WorkQueueOptions<K>) {}
 
   /** Starts processing with `handler`. */
-  start(handler: PassHandler): void {
+  start(handler: PassHandler<K>): void {
     this.handler = handler;
     this.pump();
   }
@@ -49,6 +55,7 @@ export class WorkQueue {
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.waiting.length = 0;
+    this.keys.clear();
     this.queued.clear();
     this.dirty.clear();
     this.failures.clear();
@@ -70,52 +77,57 @@ export class WorkQueue {
     return this.waiting.length + this.processing.size;
   }
 
-  add(key: string): void {
-    if (!this.handler || this.queued.has(key)) return;
-    if (this.processing.has(key)) {
-      this.dirty.add(key);
+  add(key: K): void {
+    if (!this.handler) return;
+    const id = this.options.identify(key);
+    this.keys.set(id, key);
+    if (this.queued.has(id)) return;
+    if (this.processing.has(id)) {
+      this.dirty.add(id);
       return;
     }
-    this.queued.add(key);
-    this.waiting.push(key);
+    this.queued.add(id);
+    this.waiting.push(id);
     this.reportDepth();
     this.pump();
   }
 
   /** Adds the key after `ms`; an earlier pending add of the key wins. */
-  addAfter(key: string, ms: number): void {
+  addAfter(key: K, ms: number): void {
     if (!this.handler) return;
     if (ms <= 0) {
       this.add(key);
       return;
     }
+    const id = this.options.identify(key);
     const at = Date.now() + ms;
-    const pending = this.timers.get(key);
+    const pending = this.timers.get(id);
     if (pending && pending.at <= at) return;
     if (pending) clearTimeout(pending.timer);
     const timer = setTimeout(() => {
-      this.timers.delete(key);
+      this.timers.delete(id);
       this.add(key);
     }, ms);
     timer.unref();
-    this.timers.set(key, { at, timer });
+    this.timers.set(id, { at, timer });
   }
 
   /** Adds the key after its back-off: min · 2^(failures−1), capped at the max. */
-  addRateLimited(key: string): void {
-    const failures = (this.failures.get(key) ?? 0) + 1;
-    this.failures.set(key, failures);
+  addRateLimited(key: K): void {
+    const id = this.options.identify(key);
+    const failures = (this.failures.get(id) ?? 0) + 1;
+    this.failures.set(id, failures);
     this.addAfter(key, this.backoff(failures));
   }
 
-  /** The key succeeded: its back-off starts over. */
-  forget(key: string): void {
-    this.failures.delete(key);
+  /** The key succeeded (or failed for good): its back-off starts over. */
+  forget(key: K): void {
+    this.failures.delete(this.options.identify(key));
   }
 
   /** Consecutive failures of the key so far. */
-  failuresOf(key: string): number {
-    return this.failures.get(key) ?? 0;
+  failuresOf(key: K): number {
+    return this.failures.get(this.options.identify(key)) ?? 0;
   }
 
   private backoff(failures: number): number {
@@ -125,30 +137,32 @@ export class WorkQueue {
 
   private pump(): void {
     while (this.handler && this.processing.size < this.options.workers && this.waiting.length) {
-      const key = this.waiting.shift() as string;
-      this.queued.delete(key);
-      this.processing.add(key);
-      const pass = this.run(this.handler, key);
+      const id = this.waiting.shift() as string;
+      const key = this.keys.get(id) as K;
+      this.queued.delete(id);
+      this.processing.add(id);
+      const pass = this.run(this.handler, id, key);
       this.inFlight.add(pass);
       void pass.finally(() => this.inFlight.delete(pass));
     }
     this.reportDepth();
   }
 
-  private async run(handler: PassHandler, key: string): Promise<void> {
+  private async run(handler: PassHandler<K>, id: string, key: K): Promise<void> {
     let outcome: PassOutcome;
     try {
       outcome = await handler(key);
     } catch (error) {
       outcome = { kind: 'retry', error };
     }
-    this.processing.delete(key);
+    this.processing.delete(id);
+    if (!this.queued.has(id) && !this.dirty.has(id) && !this.timers.has(id)) this.keys.delete(id);
     this.settle(key, outcome);
-    if (this.dirty.delete(key)) this.add(key);
+    if (this.dirty.delete(id)) this.add(this.keys.get(id) ?? key);
     this.pump();
   }
 
-  private settle(key: string, outcome: PassOutcome): void {
+  private settle(key: K, outcome: PassOutcome): void {
     switch (outcome.kind) {
       case 'done':
         this.forget(key);
@@ -158,8 +172,7 @@ export class WorkQueue {
         this.addRateLimited(key);
         return;
       case 'terminal':
-        this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
-        this.addAfter(key, this.options.backoffMaxMs);
+        this.forget(key);
         return;
     }
   }

@@ -1,21 +1,28 @@
 import {
   type KubeConfig,
+  type KubernetesObject,
   type V1Deployment,
   type V1Node,
   type V1Pod,
   type V1Service,
+  type V1StatefulSet,
 } from '@kubernetes/client-node';
 import { type Logger } from '@nestjs/common';
 import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { installationSelector, LABEL } from '../../workloads/labels.js';
 import { type ChangeType, ResourceInformer } from './resource-informer.js';
 
-/** What changed in the cluster, as the controller needs to know it. */
+/** The kinds of a service's objects the cache watches (label maas.io/service-id). */
+export type ServiceObjectKind = 'pod' | 'deployment' | 'service' | 'statefulset';
+
+/** What changed in the cluster, as the controllers need to know it. */
 export type ClusterEvent =
   | {
-      readonly kind: 'pod' | 'deployment' | 'service';
+      readonly kind: ServiceObjectKind;
       readonly type: ChangeType;
       readonly serviceId: string;
+      /** The object as the informer delivered it. */
+      readonly object: KubernetesObject;
       /** A pod stopped holding NPUs (terminated or deleted): queued services may fit now. */
       readonly freedCapacity: boolean;
     }
@@ -26,14 +33,23 @@ const serviceIdOf = (o: { metadata?: { labels?: Record<string, string> } }) =>
   o.metadata?.labels?.[LABEL.serviceId];
 
 /**
- * The reconciler's view of the cluster: informers on the Deployments, Services and Pods of
- * this installation (label maas.io/service-id + maas.io/installation, indexed by service
- * id) and on the pool nodes (RECONCILER_NODE_SELECTOR). Passes read from here and never
+ * The reconciler's view of the cluster (controller-runtime's cache): informers on the
+ * Deployments, Services and Pods of this installation (label maas.io/service-id +
+ * maas.io/installation, indexed by service id) and on the pool nodes
+ * (RECONCILER_NODE_SELECTOR). Started at boot on EVERY replica, leader or not, so that a
+ * standby that takes over has warm caches; events go to `onEvent`, which the Reconciler
+ * routes to the current leadership term (none: dropped). Passes read from here and never
  * list the API themselves.
+ *
+ * A new kind: one more ResourceInformer below (same label selector, `keyOf: serviceIdOf`,
+ * onChange → objectChanged with its ServiceObjectKind), added to `all`, and an accessor
+ * (`…Of(serviceId)`).
  */
 export class ClusterCache {
   readonly pods: ResourceInformer<V1Pod>;
   readonly deployments: ResourceInformer<V1Deployment>;
+  /** Instance groups: one StatefulSet per group of a multi-server service. */
+  readonly statefulSets: ResourceInformer<V1StatefulSet>;
   readonly services: ResourceInformer<V1Service>;
   readonly nodes: ResourceInformer<V1Node>;
   private readonly nodeSignatures = new Map<string, string>();
@@ -66,6 +82,15 @@ export class ClusterCache {
       onChange: (type, d) => this.objectChanged('deployment', type, d),
       logger,
     });
+    this.statefulSets = new ResourceInformer<V1StatefulSet>(kubeConfig, {
+      name: 'statefulsets',
+      path: '/apis/apps/v1/statefulsets',
+      labelSelector,
+      list: () => kube.listStatefulSets({ labelSelector, resourceVersion: '0' }),
+      keyOf: serviceIdOf,
+      onChange: (type, s) => this.objectChanged('statefulset', type, s),
+      logger,
+    });
     this.services = new ResourceInformer<V1Service>(kubeConfig, {
       name: 'services',
       path: '/api/v1/services',
@@ -90,13 +115,25 @@ export class ClusterCache {
   }
 
   private get all() {
-    return [this.pods, this.deployments, this.services, this.nodes];
+    return [this.pods, this.deployments, this.statefulSets, this.services, this.nodes];
   }
 
-  /** Starts every informer; resolves once each has its first list. */
+  /**
+   * Starts every informer (each retries on its own with back-off until the API answers);
+   * resolves once each has its first list.
+   */
   async start(): Promise<void> {
     await Promise.all(this.all.map((informer) => informer.start()));
+    await this.whenSynced();
+  }
+
+  /** Resolves once every informer has its first list. */
+  async whenSynced(): Promise<void> {
     await Promise.all(this.all.map((informer) => informer.whenSynced()));
+  }
+
+  get hasSynced(): boolean {
+    return this.all.every((informer) => informer.hasSynced);
   }
 
   async stop(): Promise<void> {
@@ -116,6 +153,10 @@ export class ClusterCache {
     return this.deployments.byKey(serviceId);
   }
 
+  statefulSetsOf(serviceId: string): V1StatefulSet[] {
+    return this.statefulSets.byKey(serviceId);
+  }
+
   servicesOf(serviceId: string): V1Service[] {
     return this.services.byKey(serviceId);
   }
@@ -125,6 +166,7 @@ export class ClusterCache {
     return new Set([
       ...this.pods.indexedKeys(),
       ...this.deployments.indexedKeys(),
+      ...this.statefulSets.indexedKeys(),
       ...this.services.indexedKeys(),
     ]);
   }
@@ -138,16 +180,16 @@ export class ClusterCache {
       phase === 'Failed' ||
       phase === 'Succeeded' ||
       !!pod.metadata?.deletionTimestamp;
-    this.onEvent({ kind: 'pod', type, serviceId, freedCapacity });
+    this.onEvent({ kind: 'pod', type, serviceId, object: pod, freedCapacity });
   }
 
   private objectChanged(
-    kind: 'deployment' | 'service',
+    kind: Exclude<ServiceObjectKind, 'pod'>,
     type: ChangeType,
-    object: V1Deployment | V1Service,
+    object: V1Deployment | V1StatefulSet | V1Service,
   ): void {
     const serviceId = serviceIdOf(object);
-    if (serviceId) this.onEvent({ kind, type, serviceId, freedCapacity: false });
+    if (serviceId) this.onEvent({ kind, type, serviceId, object, freedCapacity: false });
   }
 
   private nodeChanged(type: ChangeType, node: V1Node): void {

@@ -66,7 +66,8 @@ export class ResourceInformer<T extends KubernetesObject> {
     informer.on('delete', (o) => this.changed('delete', o));
     informer.on('error', (error) => this.failed(error));
     this.informer = informer;
-    await this.run();
+    // An API server that does not answer yet: retried with back-off (whenSynced waits).
+    await this.run().catch((error: unknown) => this.failed(error));
   }
 
   async stop(): Promise<void> {

@@ -3,16 +3,26 @@ import { type Logger } from '@nestjs/common';
 import { DomainError } from '@maas/errors';
 import { type AdmissionPlan, planAdmission } from '../../admission/index.js';
 import { type KubeClient } from '../../kubernetes/kube-client.js';
-import { type ModelServicesRepository } from '../../model-services/model-services.repository.js';
 import { type ServiceObservations } from '../../model-services/service-observations.js';
-import { type PoolsRepository } from '../../pools/pools.repository.js';
+import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type ClusterCache } from '../cache/cluster-cache.js';
 import { LABEL } from '../../workloads/labels.js';
 import { nodeNpus } from '../../kubernetes/pod-npus.js';
 import { nodesOfPool, reservations } from './pool-nodes.js';
 
+export interface AdmissionPassDeps {
+  /** The reconciler's port into the service store (reads and observations). */
+  readonly observations: ServiceObservations;
+  /** The pool (cached for the leadership term; a pool change drops it). */
+  readonly poolOf: (poolId: string) => Promise<PoolEntity | null>;
+  readonly cache: ClusterCache;
+  readonly kube: KubeClient;
+  readonly installation: string;
+  readonly logger: Logger;
+}
+
 /**
- * Admission of one pool (the queue key `pool/<id>`; one pass per pool at a time): its queued
+ * Admission of one pool (the admission controller's key; one pass per pool at a time): its queued
  * services in FIFO order (`planAdmission`) against the live capacity of its Ready nodes —
  * allocatable minus the requests of the non-terminated pods bound to them — minus what
  * services admitted earlier still need (pods not bound yet). Admitted services get
@@ -23,25 +33,17 @@ import { nodesOfPool, reservations } from './pool-nodes.js';
  * blocked queue costs no API call.
  */
 export class AdmissionPass {
-  constructor(
-    private readonly services: ModelServicesRepository,
-    private readonly pools: PoolsRepository,
-    private readonly observations: ServiceObservations,
-    private readonly cache: ClusterCache,
-    private readonly kube: KubeClient,
-    private readonly installation: string,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: AdmissionPassDeps) {}
 
   /** Returns the ids admitted (each needs a pass). */
   async run(poolId: string): Promise<string[]> {
-    const pool = await this.pools.findById(poolId);
+    const pool = await this.deps.poolOf(poolId);
     if (!pool) return [];
-    const queue = await this.services.queuedOn(poolId);
+    const queue = await this.deps.observations.queuedOn(poolId);
     if (queue.length === 0) return [];
-    const nodes = nodesOfPool(this.cache.nodes.list(), pool);
-    const reserved = reservations(await this.services.admittedOn(poolId), (id) =>
-      this.cache.podsOf(id),
+    const nodes = nodesOfPool(this.deps.cache.nodes.list(), pool);
+    const reserved = reservations(await this.deps.observations.admittedOn(poolId), (id) =>
+      this.deps.cache.podsOf(id),
     );
     const input = {
       reserved,
@@ -55,7 +57,7 @@ export class AdmissionPass {
         },
       })),
     };
-    const ours = this.cache.pods.list();
+    const ours = this.deps.cache.pods.list();
     let plan = planAdmission({ ...input, nodes: nodeNpus(nodes, pool.npuResourceName, ours) });
     if (plan.admitted.length > 0) {
       const names = new Set(nodes.map((n) => n.metadata?.name));
@@ -70,9 +72,9 @@ export class AdmissionPass {
   }
 
   private async otherPods(): Promise<V1Pod[]> {
-    const list = await this.kube.listPods({
+    const list = await this.deps.kube.listPods({
       fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed',
-      labelSelector: `${LABEL.installation}!=${this.installation}`,
+      labelSelector: `${LABEL.installation}!=${this.deps.installation}`,
       resourceVersion: '0',
     });
     return list.items;
@@ -87,16 +89,16 @@ export class AdmissionPass {
     const admitted: string[] = [];
     await inBatches(plan.admitted, async (id) => {
       try {
-        await this.observations.apply(id, { type: 'admitted' });
+        await this.deps.observations.apply(id, { type: 'admitted' });
         admitted.push(id);
       } catch (error) {
         // Stopped or deleted while queued: its room is for the next pass.
         if (!(error instanceof DomainError)) throw error;
-        this.logger.debug({ msg: 'admission skipped a changed service', id, err: error });
+        this.deps.logger.debug({ msg: 'admission skipped a changed service', id, err: error });
       }
     });
     await inBatches(plan.waiting, (waiting) =>
-      this.observations.record(waiting.id, { queuePosition: waiting.position }),
+      this.deps.observations.record(waiting.id, { queuePosition: waiting.position }),
     );
     return admitted;
   }

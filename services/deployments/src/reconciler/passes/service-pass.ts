@@ -12,24 +12,20 @@ import { type ServiceObservations } from '../../model-services/service-observati
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type ClusterCache } from '../cache/cluster-cache.js';
 import { type ServiceRowCache } from '../service-row-cache.js';
-import {
-  desiredService,
-  hashOf,
-  type WorkloadHook,
-  revisionOf,
-} from '../desired/desired-objects.js';
+import { desiredService, hashOf, revisionOf } from '../desired/desired-objects.js';
 import { FINALIZER, LABEL } from '../../workloads/labels.js';
 import { canonicalJson } from '../desired/spec-hash.js';
 import { type ObserveLimits, observeService } from '../observe/observe-service.js';
 import { podView } from '../observe/pod-view.js';
+import { TerminalError } from '../terminal-error.js';
 import { type PassOutcome } from '../work-queue.js';
+import { type GroupRunOutcome, GroupWorkload, ROOM_RECHECK_MS } from './group-workload.js';
 import { type RenderedWorkload, renderWorkload } from './render-workload.js';
 import { type WorkloadApplier } from './workload-applier.js';
 
 export interface ServicePassSettings {
   readonly installation: string;
   readonly limits: ObserveLimits;
-  readonly hook?: WorkloadHook;
 }
 
 export interface ServicePassDeps {
@@ -57,7 +53,7 @@ const done = (requeueAfterMs?: number | null): PassOutcome =>
     : { kind: 'done', requeueAfterMs };
 
 /**
- * One level-triggered pass over one service (queue key `service/<id>`): it re-reads the row
+ * One level-triggered pass over one service (the service controller's key): it re-reads the row
  * and the caches, ignores what woke it, and converges the cluster to `desired_status`:
  *
  * - `running`: nothing while queuing (admission's business); otherwise apply the namespace,
@@ -72,10 +68,23 @@ const done = (requeueAfterMs?: number | null): PassOutcome =>
  * written only when they differ. The auto-stop job follows the row's budget.
  */
 export class ServicePass {
+  /** Services of a multi-server flavor: instance groups (StatefulSets), not a Deployment. */
+  private readonly groups: GroupWorkload;
+
   constructor(
     private readonly deps: ServicePassDeps,
     private readonly settings: ServicePassSettings,
-  ) {}
+  ) {
+    this.groups = new GroupWorkload({
+      cache: deps.cache,
+      kube: deps.kube,
+      applier: deps.applier,
+      catalog: deps.catalog,
+      installation: settings.installation,
+      limits: settings.limits,
+      logger: deps.logger,
+    });
+  }
 
   async run(serviceId: string): Promise<PassOutcome> {
     const row = await this.deps.rows.get(serviceId);
@@ -101,11 +110,11 @@ export class ServicePass {
       return done();
     }
     const pool = await this.deps.poolOf(row.poolId);
-    if (!pool) return { kind: 'terminal', error: new Error(`pool ${row.poolId} not found`) };
+    if (!pool) throw new TerminalError(`pool ${row.poolId} of service ${row.id} not found`);
+    if (row.nodesPerInstance > 1) return this.runGroups(row, pool);
     const rendered = renderWorkload(row, pool, this.deps.catalog, {
       installation: this.settings.installation,
       replicas: row.instances,
-      hook: this.settings.hook,
     });
     if (!rendered.ok) {
       await this.observe(row, { type: 'failed', reason: rendered.reason });
@@ -126,7 +135,10 @@ export class ServicePass {
     // Just created: nothing to observe yet; the Deployment's informer event brings the next pass.
     if (!deployment) return done();
     await this.evictMisplaced(row);
-    return this.observeRunning(row, rendered.deployment, deployment);
+    // Nothing applied: the cache's state now is the newest this pass can know.
+    const newest =
+      deployment === current ? (this.deps.cache.deploymentOf(row.id) ?? deployment) : deployment;
+    return this.observeRunning(row, rendered.deployment, newest);
   }
 
   /**
@@ -154,21 +166,26 @@ export class ServicePass {
     }
   }
 
-  /** Observes a service that should run and reports it (record + observation). */
+  /**
+   * Observes a service that should run and reports it (record + observation). `deployment`
+   * is the newest state this pass knows: what its apply returned, or else the cache's. Its
+   * minReadySeconds is the live one (what the Deployment controller counts availability
+   * with, whoever set it: an operator's admission policy may).
+   */
   private async observeRunning(
     row: ModelServiceEntity,
     desired: V1Deployment,
-    applied: V1Deployment,
+    deployment: V1Deployment,
   ): Promise<PassOutcome> {
     const result = observeService({
       state: row.state,
       instances: row.instances,
       pending: row.pending,
       stateChangedAt: row.stateChangedAt,
-      deployment: freshest(applied, this.deps.cache.deploymentOf(row.id)),
+      deployment,
       desiredHash: hashOf(desired) ?? '',
       desiredRevision: revisionOf(desired.spec?.template) ?? '',
-      minReadySeconds: desired.spec?.minReadySeconds ?? 0,
+      minReadySeconds: deployment.spec?.minReadySeconds ?? desired.spec?.minReadySeconds ?? 0,
       pods: this.deps.cache.podsOf(row.id).map(podView),
       now: new Date(),
       limits: this.settings.limits,
@@ -180,8 +197,9 @@ export class ServicePass {
 
   /**
    * The API refused our objects for good (invalid, forbidden): say so on the service — a
-   * deploy, start, scale or upgrade fails, a running service goes to alarm — and retry
-   * slowly (an operator may fix a quota or RBAC). Retryable errors just propagate.
+   * deploy, start, scale or upgrade fails, a running service goes to alarm. Terminal: not
+   * requeued; the periodic resync (RECONCILER_RESYNC_MS) tries again, in case an operator
+   * fixed a quota or RBAC. Retryable errors just propagate.
    */
   private async applyFailed(row: ModelServiceEntity, error: unknown): Promise<PassOutcome> {
     if (!(error instanceof KubeApiError) || error.retryable) throw error;
@@ -222,7 +240,29 @@ export class ServicePass {
     return deployment;
   }
 
+  /** A service of instance groups: converge, observe, report (see GroupWorkload). */
+  private async runGroups(row: ModelServiceEntity, pool: PoolEntity): Promise<PassOutcome> {
+    let outcome: GroupRunOutcome;
+    try {
+      outcome = await this.groups.run(row, pool);
+    } catch (error) {
+      return this.applyFailed(row, error);
+    }
+    if (outcome.kind === 'failed') {
+      await this.observe(row, { type: 'failed', reason: outcome.reason });
+      return done();
+    }
+    const { result, waitingForRoom } = outcome;
+    await this.record(row, result.readyInstances, result.instanceStatuses);
+    if (result.observation) await this.observe(row, result.observation);
+    const recheck = waitingForRoom.length > 0 ? ROOM_RECHECK_MS : null;
+    return done(
+      result.recheckInMs === null ? recheck : Math.min(result.recheckInMs, recheck ?? Infinity),
+    );
+  }
+
   private async stopService(row: ModelServiceEntity): Promise<PassOutcome> {
+    await this.groups.stop(row.id);
     const deployment = this.deps.cache.deploymentOf(row.id);
     if (deployment && !deployment.metadata?.deletionTimestamp && deployment.spec?.replicas !== 0)
       await this.deps.kube.scaleDeployment(row.k8sNamespace, row.k8sName, 0);
@@ -269,7 +309,8 @@ export class ServicePass {
     const deployments = cache.deploymentsOf(serviceId);
     const services = cache.servicesOf(serviceId);
     const pods = cache.podsOf(serviceId);
-    if (deployments.length + services.length + pods.length === 0) return true;
+    const groups = cache.statefulSetsOf(serviceId).length;
+    if (deployments.length + groups + services.length + pods.length === 0) return true;
     if (why === 'orphan' && deployments.some((d) => !d.metadata?.deletionTimestamp))
       this.deps.logger.log({
         msg: 'removing the objects of a service that no longer exists',
@@ -278,6 +319,7 @@ export class ServicePass {
     for (const service of services)
       if (!service.metadata?.deletionTimestamp) await kube.delete(refOf('v1', 'Service', service));
     for (const deployment of deployments) await this.finalize(deployment, serviceId);
+    await this.groups.stop(serviceId);
     return false;
   }
 
@@ -354,12 +396,4 @@ function refOf(
     kind,
     metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace },
   };
-}
-
-/** The newer of the object we just applied and the cached one (by resourceVersion). */
-function freshest(applied: V1Deployment, cached: V1Deployment | undefined): V1Deployment {
-  if (!cached) return applied;
-  const a = Number(applied.metadata?.resourceVersion);
-  const c = Number(cached.metadata?.resourceVersion);
-  return Number.isSafeInteger(a) && Number.isSafeInteger(c) && c > a ? cached : applied;
 }

@@ -54,6 +54,7 @@ describe('WorkloadApplier', () => {
   it('re-applies on drift of the replica count or a missing finalizer', async () => {
     const { kube, applier } = setup();
     await applier.deployment(deployment('a', 2), deployment('a', 0, { resourceVersion: '500' }));
+    applier.observed('Deployment', deployment('a', 2, { resourceVersion: '100' })); // our write
     await applier.deployment(
       deployment('a', 2),
       deployment('a', 2, { resourceVersion: '500', finalizers: [] }),
@@ -63,12 +64,33 @@ describe('WorkloadApplier', () => {
 
   it('does not apply twice while the cache still shows the object before our write', async () => {
     const { kube, applier } = setup();
-    await applier.deployment(deployment('b', 1), deployment('a', 1, { resourceVersion: '50' })); // → rv 100
-    await applier.deployment(deployment('b', 1), deployment('a', 1, { resourceVersion: '50' }));
+    const before = deployment('a', 1, { resourceVersion: '50' });
+    await applier.deployment(deployment('b', 1), before); // → rv 100
+    await applier.deployment(deployment('b', 1), before);
     expect(kube.applied).toHaveLength(1);
-    // A newer object with another hash is a real change (drift): apply again.
-    await applier.deployment(deployment('b', 1), deployment('a', 1, { resourceVersion: '150' }));
+    // The informer shows our write: from now on the cache is the truth…
+    applier.observed('Deployment', deployment('b', 1, { resourceVersion: '100' }));
+    // …so another hash there is a real change (drift): apply again. Versions are never
+    // compared by order: '7' is not "older" than '100'.
+    await applier.deployment(deployment('b', 1), deployment('a', 1, { resourceVersion: '7' }));
     expect(kube.applied).toHaveLength(2);
+  });
+
+  it('trusts the cache again once it shows the version written, or after a while', async () => {
+    let now = 0;
+    const kube = new FakeKube();
+    const applier = new WorkloadApplier(kube as unknown as KubeClient, () => now);
+    const before = deployment('a', 1, { resourceVersion: 'x' });
+    await applier.deployment(deployment('b', 1), before); // → rv 100
+    await applier.deployment(deployment('b', 1), deployment('b', 1, { resourceVersion: '100' }));
+    expect(kube.applied).toHaveLength(1); // caught up: same hash, nothing to do
+    await applier.deployment(deployment('b', 1), deployment('a', 1, { resourceVersion: 'y' }));
+    expect(kube.applied).toHaveLength(2); // a change after ours: applied again (→ rv 101)
+    await applier.deployment(deployment('b', 1), before);
+    expect(kube.applied).toHaveLength(2); // unseen yet
+    now += 31_000;
+    await applier.deployment(deployment('b', 1), before);
+    expect(kube.applied).toHaveLength(3); // never seen (a re-list skipped it): trust the cache
   });
 
   it('leaves an object being deleted alone', async () => {
@@ -83,7 +105,9 @@ describe('WorkloadApplier', () => {
     await applier.ensureNamespace('maas-p', 'p');
     await applier.ensureNamespace('maas-p', 'p');
     expect(kube.applied.filter((o) => o.kind === 'Namespace')).toHaveLength(1);
-    kube.failWith = new KubeApiError('apply', 404, 'NotFound', 'namespaces "maas-p" not found');
+    kube.failWith = new KubeApiError('apply', 404, 'NotFound', 'namespaces "maas-p" not found', {
+      details: { name: 'maas-p', kind: 'namespaces' },
+    });
     const error = await applier.deployment(deployment('a', 1), undefined).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KubeApiError);
     expect((error as KubeApiError).retryable).toBe(true);

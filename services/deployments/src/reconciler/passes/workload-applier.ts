@@ -5,24 +5,37 @@ import { desiredNamespace, hashOf } from '../desired/desired-objects.js';
 import { FINALIZER } from '../../workloads/labels.js';
 
 /**
+ * How long a write of ours may stay unseen by the informer before the cache is trusted
+ * again (after a re-list the watch may never show that exact resourceVersion).
+ */
+const EXPECTATION_TTL_MS = 30_000;
+
+interface Expectation {
+  readonly hash: string;
+  readonly resourceVersion: string;
+  readonly atMs: number;
+}
+
+/**
  * Server-side applies the objects of a service — only when the result would change: an
  * object whose spec-hash annotation (and replica count, and finalizer) already match is
- * left alone, so a resync of 1,000 settled services sends no request. What this process
- * applied is remembered with the resourceVersion it got back, so a cache that has not
- * caught up with our own write yet does not cause a second apply.
+ * left alone, so a resync of 1,000 settled services sends no request.
+ *
+ * What this term applied is remembered as an expectation (client-go's ControllerExpectations):
+ * the resourceVersion the write returned, until the informer shows that very version
+ * (`observed`) or the expectation expires. Meanwhile a cache still showing the object as
+ * it was before our write causes no second apply. resourceVersions are compared for
+ * equality only: the API makes no promise about their order.
  */
 export class WorkloadApplier {
   /** Namespaces applied (or being applied) this term. */
   private readonly namespaces = new Map<string, Promise<void>>();
-  private readonly applied = new Map<string, { hash: string; resourceVersion: string }>();
+  private readonly expected = new Map<string, Expectation>();
 
-  constructor(private readonly kube: KubeClient) {}
-
-  /** Forgets what was applied (a new leadership term trusts only the cluster). */
-  reset(): void {
-    this.namespaces.clear();
-    this.applied.clear();
-  }
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   ensureNamespace(namespace: string, projectId: string): Promise<void> {
     let applied = this.namespaces.get(namespace);
@@ -35,69 +48,89 @@ export class WorkloadApplier {
     return applied;
   }
 
-  async deployment(
-    desired: V1Deployment,
-    current: V1Deployment | undefined,
-  ): Promise<V1Deployment> {
-    if (current && this.leaveAlone(desired, current)) return current;
-    const same =
-      current &&
-      hashOf(current) === hashOf(desired) &&
-      (current.metadata?.finalizers ?? []).includes(FINALIZER) &&
-      current.spec?.replicas === desired.spec?.replicas;
-    return same ? current : this.apply(desired);
+  /**
+   * The informer delivered this state of an object of `kind` (Deployment, Service, …; list
+   * items carry no kind of their own): an expectation it meets is done.
+   */
+  observed(kind: string, object: KubernetesObject): void {
+    const key = keyOf({ ...object, kind });
+    const mine = this.expected.get(key);
+    if (mine && mine.resourceVersion === object.metadata?.resourceVersion)
+      this.expected.delete(key);
   }
 
-  async service(desired: V1Service, current: V1Service | undefined): Promise<V1Service> {
-    if (current && this.leaveAlone(desired, current)) return current;
-    return current && hashOf(current) === hashOf(desired) ? current : this.apply(desired);
+  deployment(desired: V1Deployment, current: V1Deployment | undefined): Promise<V1Deployment> {
+    return this.ensure(
+      desired,
+      current,
+      (c) =>
+        (c.metadata?.finalizers ?? []).includes(FINALIZER) &&
+        c.spec?.replicas === desired.spec?.replicas,
+    );
+  }
+
+  service(desired: V1Service, current: V1Service | undefined): Promise<V1Service> {
+    return this.ensure(desired, current);
   }
 
   /**
-   * Being deleted (the caller handles that), or the cache has not caught up with what we
-   * applied for this very hash yet.
+   * Applies `desired` unless `current` (from the cache) already has its spec hash and
+   * `matches` (fields outside the hash: replicas, finalizer), is being deleted (the caller
+   * handles that), or still shows the state before a write of ours. Returns the object as
+   * applied, or `current` when nothing was sent. For any kind of workload object (a
+   * StatefulSet applier is `ensure(desired, current, sameReplicasAndFinalizer)`).
    */
+  async ensure<T extends KubernetesObject>(
+    desired: T,
+    current: T | undefined,
+    matches: (current: T) => boolean = () => true,
+  ): Promise<T> {
+    if (current && this.leaveAlone(desired, current)) return current;
+    const same = current && hashOf(current) === hashOf(desired) && matches(current);
+    return same ? current : this.apply(desired);
+  }
+
   private leaveAlone(desired: KubernetesObject, current: KubernetesObject): boolean {
     if (current.metadata?.deletionTimestamp) return true;
-    const mine = this.applied.get(keyOf(desired));
-    if (!mine || mine.hash !== hashOf(desired)) return false;
-    return olderThan(current.metadata?.resourceVersion, mine.resourceVersion);
+    const key = keyOf(desired);
+    const mine = this.expected.get(key);
+    if (!mine) return false;
+    if (
+      mine.resourceVersion === current.metadata?.resourceVersion ||
+      this.now() - mine.atMs > EXPECTATION_TTL_MS
+    ) {
+      this.expected.delete(key); // the cache has caught up (or is trusted again)
+      return false;
+    }
+    // Not seen yet: the cache shows an older state, unless what we wrote is outdated itself.
+    return mine.hash === hashOf(desired);
   }
 
   private async apply<T extends KubernetesObject>(desired: T): Promise<T> {
     try {
       const result = await this.kube.apply(desired);
-      this.applied.set(keyOf(desired), {
+      this.expected.set(keyOf(desired), {
         hash: hashOf(desired) ?? '',
         resourceVersion: result.metadata?.resourceVersion ?? '',
+        atMs: this.now(),
       });
       return result;
     } catch (error) {
-      throw this.namespaceProblem(desired, error) ?? error;
+      this.forgetNamespaceOn(desired, error);
+      throw error;
     }
   }
 
-  /** A namespace deleted (or being deleted) under us: apply it again on a later pass. */
-  private namespaceProblem(desired: KubernetesObject, error: unknown): KubeApiError | null {
-    if (!(error instanceof KubeApiError)) return null;
-    const namespace = desired.metadata?.namespace ?? '';
-    const missing = error.notFound && error.message.includes('namespace');
-    const terminating = error.status === 403 && error.message.includes('being terminated');
-    if (!missing && !terminating) return null;
-    this.namespaces.delete(namespace);
-    return new KubeApiError(error.operation, 503, 'NamespaceNotReady', error.message, {
-      cause: error,
-    });
+  /**
+   * A namespace deleted (or being deleted) under us: the error is retryable, and the
+   * namespace is applied again by the next pass.
+   */
+  private forgetNamespaceOn(desired: KubernetesObject, error: unknown): void {
+    if (error instanceof KubeApiError && (error.namespaceMissing || error.namespaceTerminating))
+      this.namespaces.delete(desired.metadata?.namespace ?? '');
   }
 }
 
 function keyOf(object: KubernetesObject): string {
   return `${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
-}
-
-/** resourceVersions are etcd revisions: a smaller one is an older state of the object. */
-function olderThan(current: string | undefined, written: string): boolean {
-  const a = Number(current);
-  const b = Number(written);
-  return Number.isSafeInteger(a) && Number.isSafeInteger(b) && a < b;
 }
