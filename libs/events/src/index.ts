@@ -39,6 +39,13 @@ export { ensureTopics, type EnsureTopicsOptions, type TopicSpec } from './kafka/
 export { EventProducer, type EventProducerOptions } from './kafka/event-producer.js';
 export { ReplaceableProducer } from './kafka/replaceable-producer.js';
 export { deleteGroupsQuietly, runConsumer } from './kafka/consumer-run.js';
+export {
+  kafkaSession,
+  RestartingConsumer,
+  type ConsumerSession,
+  type OpenSession,
+  type RestartingConsumerOptions,
+} from './kafka/restarting-consumer.js';
 
 export {
   inboxEntity,

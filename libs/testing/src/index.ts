@@ -1,6 +1,7 @@
 export { eventually, type EventuallyOptions, type Falsy, type Truthy } from './eventually.js';
 export { newSigningKeyPem, quiet, withDb } from './helpers.js';
 export { uniqueName, uniqueTopicPrefix } from './isolation.js';
+export { KafkaFaultProxy, type SocketFactoryArgs } from './kafka-fault-proxy.js';
 export { hostPort, tcpReachable } from './probe.js';
 export {
   loadStackEnv,

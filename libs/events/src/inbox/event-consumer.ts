@@ -1,5 +1,5 @@
 import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import { type Consumer, type EachMessagePayload, type Kafka } from 'kafkajs';
+import { type EachMessagePayload, type Kafka } from 'kafkajs';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { backoffDelay, Sleeper, type BackoffOptions } from '../backoff.js';
 import {
@@ -10,7 +10,7 @@ import {
   type DecodedEvent,
 } from '../envelope.js';
 import { type Envelope } from '../gen/maas/events/v1/envelope_pb.js';
-import { runConsumer } from '../kafka/consumer-run.js';
+import { kafkaSession, RestartingConsumer } from '../kafka/restarting-consumer.js';
 import { errorMessage, stderrLogger, type EventsLogger } from '../logger.js';
 import { assertSchemaName } from '../outbox/schema-name.js';
 import { topicName, topicOf } from '../topics.js';
@@ -92,7 +92,7 @@ export class EventConsumer {
   private readonly logger: EventsLogger;
   /** Back-off sleeps in progress, ended by stop. */
   private readonly sleepers = new Set<Sleeper>();
-  private consumer?: Consumer;
+  private consumer?: RestartingConsumer;
   private stopping = false;
   private readonly counters: EventConsumerStats = {
     handled: 0,
@@ -131,24 +131,31 @@ export class EventConsumer {
     if (this.consumer) return;
     if (this.routes.size === 0) throw new Error('EventConsumer has no handlers');
     this.stopping = false;
-    const consumer = this.options.kafka.consumer({
-      groupId: this.groupId,
-      allowAutoTopicCreation: false,
-      // A stop waits for the fetch in flight; the 5 s default long poll made stops slow.
-      maxWaitTimeInMs: 1_000,
-      // After a broker restart kafkajs rejoins as a new member, and the group waits for the
-      // old one's session to expire before it rebalances: the session timeout is the
-      // recovery time (kafkajs default 30 s). Heartbeats go out between messages.
-      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: 3_000,
+    // Restarted by us when kafkajs gives up after a crash (RestartingConsumer).
+    const consumer = new RestartingConsumer({
+      name: this.groupId,
+      logger: this.logger,
+      open: (onFatalCrash) =>
+        kafkaSession(
+          this.options.kafka.consumer({
+            groupId: this.groupId,
+            allowAutoTopicCreation: false,
+            // A stop waits for the fetch in flight; the 5 s default long poll made stops slow.
+            maxWaitTimeInMs: 1_000,
+            // After a broker restart kafkajs rejoins as a new member, and the group waits for the
+            // old one's session to expire before it rebalances: the session timeout is the
+            // recovery time (kafkajs default 30 s). Heartbeats go out between messages.
+            sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+            heartbeatInterval: 3_000,
+          }),
+          { topics: this.topics, fromBeginning: this.options.fromBeginning ?? true },
+          { autoCommit: true, eachMessage: (payload) => this.onMessage(payload) },
+          onFatalCrash,
+        ),
     });
     this.consumer = consumer;
     try {
-      await runConsumer(
-        consumer,
-        { topics: this.topics, fromBeginning: this.options.fromBeginning ?? true },
-        { autoCommit: true, eachMessage: (payload) => this.onMessage(payload) },
-      );
+      await consumer.start();
     } catch (error) {
       this.consumer = undefined;
       throw error;
@@ -161,12 +168,17 @@ export class EventConsumer {
     if (!consumer) return;
     this.stopping = true;
     for (const sleeper of this.sleepers) sleeper.interrupt();
-    await consumer.disconnect();
+    await consumer.stop();
     this.consumer = undefined;
   }
 
   stats(): EventConsumerStats {
     return { ...this.counters };
+  }
+
+  /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
+  get restarts(): number {
+    return this.consumer?.restarts ?? 0;
   }
 
   private async onMessage(payload: EachMessagePayload): Promise<void> {

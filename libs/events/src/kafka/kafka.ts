@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { type ISocketFactory, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { type EventsLogger, stderrLogger } from '../logger.js';
 import { fixKafkajsIdleLoop } from './idle-loop-fix.js';
 
@@ -10,6 +10,8 @@ export interface KafkaClientOptions {
   logLevel?: logLevel;
   /** Where kafkajs logs go (default stderr). */
   logger?: EventsLogger;
+  /** How connections are opened (default plain TCP); fault tests route them through a proxy. */
+  socketFactory?: ISocketFactory;
 }
 
 /**
@@ -32,6 +34,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers,
+    socketFactory: options.socketFactory,
     logLevel: options.logLevel ?? logLevel.WARN,
     logCreator: () => (entry) => {
       const { message, ...context } = entry.log;

@@ -19,7 +19,11 @@ const TOPIC = 't.maas.iam.v1';
 
 /** A kafkajs consumer as far as TopicReplayConsumer uses it. */
 class FakeConsumer {
-  readonly events = { GROUP_JOIN: 'consumer.group_join', FETCH: 'consumer.fetch' };
+  readonly events = {
+    GROUP_JOIN: 'consumer.group_join',
+    FETCH: 'consumer.fetch',
+    CRASH: 'consumer.crash',
+  };
   readonly listeners = new Map<string, ((event: unknown) => void)[]>();
   subscription?: unknown;
   eachMessage?: (payload: EachMessagePayload) => Promise<void>;

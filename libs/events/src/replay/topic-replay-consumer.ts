@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Consumer, type EachMessagePayload, type Kafka } from 'kafkajs';
+import { type EachMessagePayload, type Kafka } from 'kafkajs';
 import { decodeEnvelope } from '../envelope.js';
 import { type Envelope } from '../gen/maas/events/v1/envelope_pb.js';
-import { deleteGroupsQuietly, runConsumer } from '../kafka/consumer-run.js';
+import { deleteGroupsQuietly } from '../kafka/consumer-run.js';
+import { kafkaSession, RestartingConsumer } from '../kafka/restarting-consumer.js';
 import { errorMessage, stderrLogger, type EventsLogger } from '../logger.js';
 
 /** One Kafka message as a replaying projection sees it; `value` null is a tombstone. */
@@ -96,7 +97,7 @@ export class TopicReplayConsumer<Outcome extends string = never> {
   readonly groupId: string;
   readonly ready: Promise<void>;
   private markReady!: () => void;
-  private consumer?: Consumer;
+  private consumer?: RestartingConsumer;
   private readonly logger: EventsLogger;
   /** Per partition: the offset to reach (exclusive) before counting as caught up. */
   private readonly pending = new Map<number, bigint>();
@@ -140,26 +141,43 @@ export class TopicReplayConsumer<Outcome extends string = never> {
   async start(): Promise<void> {
     if (this.consumer) return;
     await this.recordEndOffsets();
-    const consumer = this.options.kafka.consumer({
-      groupId: this.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? DEFAULT_MAX_WAIT_MS,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 3_000,
+    // Restarted by us when kafkajs gives up after a crash (RestartingConsumer); a new
+    // consumer rejoins the same group and, with no committed offsets, replays from the start.
+    const consumer = new RestartingConsumer({
+      name: this.groupId,
+      logger: this.logger,
+      open: (onFatalCrash) => {
+        const kafkaConsumer = this.options.kafka.consumer({
+          groupId: this.groupId,
+          allowAutoTopicCreation: false,
+          maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? DEFAULT_MAX_WAIT_MS,
+          sessionTimeout: 10_000,
+          heartbeatInterval: 3_000,
+        });
+        kafkaConsumer.on(kafkaConsumer.events.GROUP_JOIN, () => this.watchIdle());
+        kafkaConsumer.on(kafkaConsumer.events.FETCH, ({ payload }) =>
+          this.onFetchAnswered(payload.duration),
+        );
+        return kafkaSession(
+          kafkaConsumer,
+          { topics: [this.options.topic], fromBeginning: true },
+          { autoCommit: false, eachMessage: (payload) => this.onMessage(payload) },
+          onFatalCrash,
+        );
+      },
     });
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => this.watchIdle());
-    consumer.on(consumer.events.FETCH, ({ payload }) => this.onFetchAnswered(payload.duration));
     try {
-      await runConsumer(
-        consumer,
-        { topics: [this.options.topic], fromBeginning: true },
-        { autoCommit: false, eachMessage: (payload) => this.onMessage(payload) },
-      );
+      await consumer.start();
     } catch (error) {
       this.consumer = undefined;
       throw error;
     }
+  }
+
+  /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
+  get restarts(): number {
+    return this.consumer?.restarts ?? 0;
   }
 
   /** Leaves the group and deletes it (it was this process's alone). */
@@ -168,7 +186,7 @@ export class TopicReplayConsumer<Outcome extends string = never> {
     const consumer = this.consumer;
     if (!consumer) return;
     this.consumer = undefined;
-    await consumer.disconnect();
+    await consumer.stop();
     await deleteGroupsQuietly(this.options.kafka, [this.groupId]);
   }
 

@@ -1,7 +1,9 @@
-import { type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
+import { type EachBatchPayload, type Kafka } from 'kafkajs';
 import {
   decodeEnvelope,
   type EventsLogger,
+  kafkaSession,
+  RestartingConsumer,
   Topic,
   topicName,
   unpackPayload,
@@ -36,10 +38,11 @@ export function latestUseByKey(values: readonly (Buffer | null)[]): Map<string, 
  * Keeps `last_used_at` of API keys from maas.usage.v1, asynchronously and in batches: one
  * UPDATE per fetched batch, not one write per call. Taking the maximum is idempotent, so
  * it needs no inbox: a redelivered batch changes nothing. Offsets are committed after the
- * batch's update.
+ * batch's update. A Kafka consumer that kafkajs gives up on after a crash is replaced
+ * (RestartingConsumer).
  */
 export class LastUsedConsumer {
-  private consumer?: Consumer;
+  private consumer?: RestartingConsumer;
 
   constructor(
     private readonly options: {
@@ -57,35 +60,42 @@ export class LastUsedConsumer {
 
   async start(): Promise<void> {
     if (this.consumer) return;
-    const consumer = this.options.kafka.consumer({
-      groupId: this.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 1_000,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 3_000,
+    const { kafka, topicPrefix, logger } = this.options;
+    const consumer = new RestartingConsumer({
+      name: this.groupId,
+      logger,
+      open: (onFatalCrash) =>
+        kafkaSession(
+          kafka.consumer({
+            groupId: this.groupId,
+            allowAutoTopicCreation: false,
+            maxWaitTimeInMs: 1_000,
+            sessionTimeout: 10_000,
+            heartbeatInterval: 3_000,
+          }),
+          { topics: [topicName(Topic.Usage, topicPrefix)], fromBeginning: true },
+          { eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) },
+          onFatalCrash,
+        ),
     });
     this.consumer = consumer;
     try {
-      await consumer.connect();
-      await consumer.subscribe({
-        topics: [topicName(Topic.Usage, this.options.topicPrefix)],
-        fromBeginning: true,
-      });
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.onBatch(payload),
-      });
+      await consumer.start();
     } catch (error) {
       this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
+  get restarts(): number {
+    return this.consumer?.restarts ?? 0;
   }
 
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
-    await consumer?.disconnect();
+    await consumer?.stop();
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {

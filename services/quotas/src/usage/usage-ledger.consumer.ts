@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs';
-import { backoffDelay, type EventsLogger, Topic, topicName } from '@maas/events';
+import { type EachBatchPayload, type Kafka } from 'kafkajs';
+import {
+  backoffDelay,
+  type EventsLogger,
+  kafkaSession,
+  RestartingConsumer,
+  Topic,
+  topicName,
+} from '@maas/events';
 import { type FreeQuotaTracker } from '../free-quota/free-quota.tracker.js';
 import { aggregateUsage, decodeUsage, type UsageEvent } from './usage-aggregation.js';
 import { type UsageRepository } from './usage.repository.js';
@@ -21,11 +28,13 @@ export interface UsageLedgerStats {
  * one event per inference call, so events are counted `batchSize` at a time, with one inbox
  * insert, one upsert per counter table and one per free-quota row per batch, instead of a
  * transaction per event. Offsets are resolved only after the batch's transaction commits;
- * a failing batch is retried with back-off and holds its partition.
+ * a failing batch is retried with back-off and holds its partition. A Kafka consumer that
+ * kafkajs gives up on after a crash (e.g. a broker outage during a rebalance) is replaced
+ * (RestartingConsumer), so counting resumes once Kafka is back.
  */
 export class UsageLedgerConsumer {
   static readonly NAME = 'quotas.usage-ledger';
-  private consumer?: Consumer;
+  private consumer?: RestartingConsumer;
   private stopping = false;
   private readonly counters: UsageLedgerStats = {
     recorded: 0,
@@ -56,29 +65,36 @@ export class UsageLedgerConsumer {
   async start(): Promise<void> {
     if (this.consumer) return;
     this.stopping = false;
-    const consumer = this.options.kafka.consumer({
-      groupId: this.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 500,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 3_000,
+    const { kafka, topicPrefix, logger } = this.options;
+    const consumer = new RestartingConsumer({
+      name: this.groupId,
+      logger,
+      open: (onFatalCrash) =>
+        kafkaSession(
+          kafka.consumer({
+            groupId: this.groupId,
+            allowAutoTopicCreation: false,
+            maxWaitTimeInMs: 500,
+            sessionTimeout: 10_000,
+            heartbeatInterval: 3_000,
+          }),
+          { topics: [topicName(Topic.Usage, topicPrefix)], fromBeginning: true },
+          { eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) },
+          onFatalCrash,
+        ),
     });
     this.consumer = consumer;
     try {
-      await consumer.connect();
-      await consumer.subscribe({
-        topics: [topicName(Topic.Usage, this.options.topicPrefix)],
-        fromBeginning: true,
-      });
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.onBatch(payload),
-      });
+      await consumer.start();
     } catch (error) {
       this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
+  get restarts(): number {
+    return this.consumer?.restarts ?? 0;
   }
 
   /** Lets the batch in progress commit (or abandons its retry), commits offsets, leaves. */
@@ -86,7 +102,7 @@ export class UsageLedgerConsumer {
     const consumer = this.consumer;
     if (!consumer) return;
     this.stopping = true;
-    await consumer.disconnect();
+    await consumer.stop();
     this.consumer = undefined;
   }
 
