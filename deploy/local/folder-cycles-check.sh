@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The folder-cycle and layer rules (deploy/local/folder-cycles.mjs), checked both ways: they
 # must fail on the committed fixture with deliberate back-edges (fixtures/folder-cycle: a
-# pools <-> model-services cycle; a core importing a feature; a folder in no layer) and pass
+# pools <-> model-services cycle; a core importing a feature or Nest; a folder in no layer) and pass
 # on the tree (with exactly the cycles of folder-cycles.allow.mjs, every layer of
 # folder-layers.mjs kept).
 set -uo pipefail
@@ -16,8 +16,9 @@ expected=(
   'demo: folder cycle edge pools -> model-services'
   'layered: layer edge core (core) -> feature (feature)'
   'layered: folder stray is in no layer'
+  'layered: core (core) imports @nestjs/common, which a core may not use'
   'clean: ok, layers ok'
-  '4 folder-cycle/layer problem(s)'
+  '5 folder-cycle/layer problem(s)'
 )
 missing=()
 for line in "${expected[@]}"; do grep -qF "$line" <<<"$out" || missing+=("$line"); done

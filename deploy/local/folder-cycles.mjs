@@ -9,8 +9,9 @@
 //
 // Layers (folder-layers.mjs), for the services listed there: every folder is in one layer
 // and imports only from the layers its layer may use (cores import no feature or
-// infrastructure folder, features no controller…): a back-edge fails even before it closes
-// a cycle, and a new folder must be given a layer.
+// infrastructure folder, features no controller…) and no package its layer may not use (a
+// core: no Nest, database or clients): a back-edge fails even before it closes a cycle, and a
+// new folder must be given a layer.
 //
 //   node deploy/local/folder-cycles.mjs [--root <dir>] [--allow <file.mjs> | --no-allow]
 //                                       [--layers <file.mjs>]
@@ -63,14 +64,22 @@ function folderOf(service, path) {
   return parts.length > 1 ? parts[0] : null;
 }
 
-/** Folder → folders it imports, and one file-level witness per edge (for the message). */
+/**
+ * Folder → folders it imports, and one file-level witness per edge (for the message); folder
+ * → packages it imports (bare specifiers: `@nestjs/common`, `node:fs`), with a witness each.
+ */
 function folderGraph(service, modules) {
   const edges = new Map();
   const witness = new Map();
+  const packages = new Map();
   for (const m of modules) {
     const from = folderOf(service, m.source);
     if (!from) continue;
     for (const d of m.dependencies) {
+      if (!d.module.startsWith('.')) {
+        if (!packages.has(from)) packages.set(from, new Map());
+        if (!packages.get(from).has(d.module)) packages.get(from).set(d.module, m.source);
+      }
       const to = folderOf(service, d.resolved);
       if (!to || to === from) continue;
       if (!edges.has(from)) edges.set(from, new Set());
@@ -79,7 +88,7 @@ function folderGraph(service, modules) {
       if (!witness.has(key)) witness.set(key, `${m.source} imports ${d.resolved}`);
     }
   }
-  return { edges, witness };
+  return { edges, witness, packages };
 }
 
 /** Tarjan's strongly connected components with more than one folder: the cycles. */
@@ -125,8 +134,11 @@ function edgesWithin(scc, edges) {
   );
 }
 
-/** Folder → its layer, and the problems: folders in no layer, imports across the rules. */
-function layerProblems(service, edges, witness, { rules, services }) {
+/**
+ * The problems of a layered service: folders in no layer, imports into a layer the folder's
+ * own may not use, packages its layer may not use (`forbidden`: specifier prefixes).
+ */
+function layerProblems(service, { edges, witness, packages }, { rules, forbidden, services }) {
   const layers = services[service];
   if (!layers) return [];
   const layerOf = new Map();
@@ -151,6 +163,15 @@ function layerProblems(service, edges, witness, { rules, services }) {
       );
     }
   }
+  for (const [folder, used] of [...packages].sort(([a], [b]) => a.localeCompare(b))) {
+    const denied = forbidden?.[layerOf.get(folder)] ?? [];
+    for (const [name, file] of [...used].sort(([a], [b]) => a.localeCompare(b)))
+      if (denied.some((prefix) => name === prefix || name.startsWith(`${prefix}/`)))
+        problems.push(
+          `${service}: ${folder} (${layerOf.get(folder)}) imports ${name}, which a ` +
+            `${layerOf.get(folder)} may not use (${file})`,
+        );
+  }
   return problems;
 }
 
@@ -166,7 +187,8 @@ async function main() {
   const modules = importsOf(services);
   let problems = 0;
   for (const service of services) {
-    const { edges, witness } = folderGraph(service, modules);
+    const graph = folderGraph(service, modules);
+    const { edges, witness } = graph;
     const actual = new Set(cycles(edges).flatMap((scc) => edgesWithin(scc, edges)));
     const allow = new Set(allowed[service] ?? []);
     for (const edge of [...actual].sort()) {
@@ -181,7 +203,7 @@ async function main() {
         `${service}: allowed edge ${edge} is no longer in a cycle: remove it from ${allowFile}`,
       );
     }
-    const broken = layerProblems(service, edges, witness, layers);
+    const broken = layerProblems(service, graph, layers);
     for (const problem of broken) console.error(problem);
     problems += broken.length;
     const kept = [...actual].filter((e) => allow.has(e)).length;

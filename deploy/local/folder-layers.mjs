@@ -17,12 +17,32 @@ export default {
     // Wiring that lists every folder (like src/*.ts): the data source's entity list.
     root: ['core', 'infrastructure', 'feature', 'controller', 'root'],
   },
+  // Packages a layer may not import (a name, or its prefix before `/`): cores stay pure —
+  // no Nest, no database, no Kubernetes, queue or Kafka clients, no service shell.
+  forbidden: {
+    core: [
+      '@nestjs',
+      'typeorm',
+      'pg',
+      '@kubernetes',
+      'bullmq',
+      'ioredis',
+      'kafkajs',
+      'class-validator',
+      'class-transformer',
+      '@maas/app',
+      '@maas/auth',
+      '@maas/database',
+      '@maas/nest-events',
+    ],
+  },
   services: {
     deployments: {
       core: ['admission', 'catalog', 'lifecycle', 'validation', 'workloads'],
       infrastructure: ['common', 'events', 'jobs', 'kubernetes', 'migrations'],
       feature: [
         'auto-stop',
+        'edge',
         'maintenance',
         'model-services',
         'model-square',
