@@ -21,6 +21,7 @@ export {
   testTokenSigner,
   userPermissionsChanged,
 } from './iam-client-world.js';
+export { freePort, ServiceProcess, type ServiceProcessOptions } from './service-process.js';
 export {
   type Method,
   type RawMessage,
