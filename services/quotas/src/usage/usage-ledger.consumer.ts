@@ -20,6 +20,8 @@ export interface UsageLedgerStats {
   /** Messages that are not a usage event (skipped, logged). */
   malformed: number;
   failedAttempts: number;
+  /** Kafka consumers replaced after a crash kafkajs gave up on. */
+  restarts: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export class UsageLedgerConsumer {
   static readonly NAME = 'quotas.usage-ledger';
   private consumer?: RestartingConsumer;
   private stopping = false;
-  private readonly counters: UsageLedgerStats = {
+  private readonly counters: Omit<UsageLedgerStats, 'restarts'> = {
     recorded: 0,
     duplicates: 0,
     malformed: 0,
@@ -59,7 +61,7 @@ export class UsageLedgerConsumer {
   }
 
   stats(): UsageLedgerStats {
-    return { ...this.counters };
+    return { ...this.counters, restarts: this.restarts };
   }
 
   async start(): Promise<void> {

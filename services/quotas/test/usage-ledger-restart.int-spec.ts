@@ -1,0 +1,91 @@
+// The usage ledger keeps counting after kafkajs gives up on its consumer: the quotas app's
+// Kafka connections go through a KafkaFaultProxy, which replays the broker going away under
+// the ledger's group (heartbeat answered "not the coordinator", then the coordinator lookup
+// cut: kafkajs crashes with restart: false, as it did after a real Kafka outage). Usage
+// published afterwards is counted. The same with a real broker stop:
+// libs/events/test/consumer-outage.int-spec.ts (opt-in).
+import { randomUUID } from 'node:crypto';
+import { create } from '@bufbuild/protobuf';
+import { type InjectionToken } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka, UsageRecordedSchema } from '@maas/events';
+import { KAFKA } from '@maas/nest-events';
+import { eventually, KafkaFaultProxy, quiet } from '@maas/testing';
+import { ConsumersService } from '../src/events/consumers.service.js';
+import { UsageLedgerConsumer } from '../src/usage/usage-ledger.consumer.js';
+import { QuotasWorld, stack, type TestAccount } from './harness.js';
+
+const proxy = KafkaFaultProxy.to(stack.KAFKA_BROKERS);
+
+/** The quotas app with every Kafka connection through the proxy. */
+class ProxiedQuotasWorld extends QuotasWorld {
+  protected override overrides(): [InjectionToken, unknown][] {
+    const kafka = createKafka({
+      brokers: stack.KAFKA_BROKERS,
+      clientId: `quotas-${this.schema}`,
+      logger: quiet,
+      socketFactory: proxy.socketFactory,
+    });
+    return [...super.overrides(), [KAFKA, kafka]];
+  }
+}
+
+const world = new ProxiedQuotasWorld();
+let acct: TestAccount;
+
+beforeAll(async () => {
+  await proxy.start();
+  await world.start();
+  acct = await world.account();
+});
+
+afterAll(async () => {
+  await world.close();
+  await proxy.stop();
+}, 60_000);
+
+const ledger = () => world.app.get(ConsumersService).ledgerStats();
+
+function usage(): Promise<unknown> {
+  return world.producer.publish({
+    schema: UsageRecordedSchema,
+    payload: create(UsageRecordedSchema, {
+      requestId: randomUUID(),
+      keyId: randomUUID(),
+      serviceId: 'svc-1',
+      model: 'own-model',
+      promptTokens: 3,
+      completionTokens: 4,
+      totalTokens: 7,
+    }),
+    accountId: acct.id,
+    projectId: acct.projectId,
+    aggregateType: 'request',
+    aggregateId: randomUUID(),
+  });
+}
+
+describe('usage ledger after kafkajs gave up on its consumer', () => {
+  it('is restarted and counts the usage published afterwards', async () => {
+    await usage();
+    await eventually(() => ledger()?.recorded === 1, { description: 'the first event counted' });
+
+    await proxy.coordinatorGone(`${world.prefix}${UsageLedgerConsumer.NAME}`);
+    await eventually(() => ledger()?.restarts === 1, {
+      timeoutMs: 30_000,
+      description: 'the ledger consumer replaced',
+    });
+
+    await usage();
+    await usage();
+    await eventually(() => ledger()?.recorded === 3, {
+      timeoutMs: 30_000,
+      description: 'usage after the crash counted',
+    });
+    const [row] = await world.rows<{ requests: string }>(
+      `SELECT sum(requests) AS requests FROM "${world.schema}".usage_minute WHERE account_id = $1`,
+      [acct.id],
+    );
+    expect(Number(row.requests)).toBe(3);
+  }, 90_000);
+});
