@@ -579,6 +579,29 @@ describe('operations from allowed and refused states', () => {
     expect(del.statusCode).toBe(409);
     expect(del.json<ErrorJson>().error_code).toBe('DEPLOY.0503');
   });
+
+  // Pools learn their services through the ServicesOnPool port (model-services implements it).
+  it('a pool keeps the flavors its services use and names them; one no service uses can go', async () => {
+    const pool = await createPool(h, t, 'pool-a');
+    const res = await deploy(deployBody(pool.id, {}, { specification: 'ascend-910b-2' }));
+    expect(res.statusCode, res.body).toBe(201);
+    const name = res.json<ServiceJson>().service_name;
+    const poolUrl = `/v1/${t.projectId}/pools/${pool.id}`;
+    const narrowed = await h.request('PUT', poolUrl, t.token, { flavors: ['ascend-910b-1'] });
+    expect(narrowed.statusCode, narrowed.body).toBe(409);
+    expect(narrowed.json<ErrorJson>()).toMatchObject({
+      error_code: 'DEPLOY.0505',
+      details: { services: [name] },
+    });
+    const kept = ['ascend-910b-1', 'ascend-910b-2'];
+    const fewer = await h.request('PUT', poolUrl, t.token, { flavors: kept });
+    expect(fewer.statusCode, fewer.body).toBe(200);
+    const del = await h.request('DELETE', poolUrl, t.token, { confirm: 'DELETE' });
+    expect(del.json<ErrorJson>()).toMatchObject({
+      error_code: 'DEPLOY.0503',
+      details: { services: [name] },
+    });
+  });
 });
 
 describe('concurrency: optimistic version', () => {
