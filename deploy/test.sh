@@ -24,7 +24,7 @@ check "proto: generated code is fresh" bash proto/generate.sh --check
 check "build" npx nx run-many -t build --outputStyle=static
 check "typecheck" npx tsc -p tsconfig.json --noEmit
 check "lint" npx eslint .
-check "folder cycles: none between the folders of a service beyond the allow-list" bash deploy/local/folder-cycles-check.sh
+check "folder cycles and layers: no cycle between the folders of a service beyond the allow-list, no import against a layer" bash deploy/local/folder-cycles-check.sh
 check "format" npx prettier --check --log-level warn .
 check "helm chart: lint, schema, server-side dry run, RBAC" bash deploy/local/helm-check.sh
 # Every service image built (buildah, deploy/images.sh) and started from its image against the
