@@ -329,8 +329,9 @@ export function groupOf(object: { metadata?: { labels?: Record<string, string> }
 /** A group restart the reconciler made, kept on the group's StatefulSet. */
 export interface GroupRestartRecord {
   readonly at: string;
-  /** The member whose failure caused it, and why. */
+  /** The member whose failure caused it (name and uid), and why. */
   readonly pod: string;
+  readonly uid?: string;
   readonly reason: string;
   readonly exitCode: number | null;
   readonly message: string;

@@ -26,6 +26,7 @@ function member(
     index,
     view: {
       name: `ms-x-g${group}-${index}`,
+      uid: p.uid ?? `uid-g${group}-${index}`,
       node: `node-${index}`,
       phase,
       ready,
@@ -139,6 +140,7 @@ describe('observeGroups: a failed member restarts its whole group', () => {
         record: {
           at: NOW.toISOString(),
           pod: 'ms-x-g1-1',
+          uid: 'uid-g1-1',
           reason: 'ModelLoadError',
           exitCode: 3,
           message: 'shard lost',
@@ -174,6 +176,25 @@ describe('observeGroups: a failed member restarts its whole group', () => {
     expect(result.restart).toMatchObject([
       { group: 1, record: { pod: 'ms-x-g1-1', reason: 'MemberReplaced' } },
     ]);
+  });
+
+  it('restarts once per failure: a failure already recorded (same pod uid) is not restarted again', () => {
+    const g1 = group(1, [member(1, 0), member(1, 1, { phase: 'Failed', failedAt: ago(2) })], {
+      restarts: [{ ...record(1), uid: 'uid-g1-1' }],
+    });
+    const result = observeGroups(input('running', [healthy(0), g1]));
+    expect(result.restart).toEqual([]);
+    expect(result.readyInstances).toBe(1);
+    expect(result.observation?.type).toBe('some_unhealthy');
+  });
+
+  it('does not take a group being (re)created for a replaced member', () => {
+    // The new leader turned ready (a simulated one does at once) 1 s before its worker came.
+    const g1 = group(1, [
+      member(1, 0, { createdAt: ago(3), readySince: ago(2) }),
+      member(1, 1, { createdAt: ago(1), ready: false, phase: 'Pending' }),
+    ]);
+    expect(observeGroups(input('running', [healthy(0), g1])).restart).toEqual([]);
   });
 
   it('does not restart a group already being restarted (members deleting)', () => {

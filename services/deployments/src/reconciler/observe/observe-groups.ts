@@ -63,13 +63,21 @@ export interface ObserveGroupsResult extends ObserveResult {
 }
 
 /** Health of one group, as the group-as-a-whole rules judge it. */
+interface MemberFailure {
+  readonly pod: string;
+  readonly uid: string | undefined;
+  readonly failure: PodFailure;
+}
+
 interface GroupHealth {
   /** Exactly `groupSize` live members (one per index), all ready, all of one revision. */
   readonly serving: boolean;
   /** Serving, on the desired revision. */
   readonly ready: boolean;
   /** A live member failed, restarted, or was replaced after the group formed. */
-  readonly failure: { readonly pod: string; readonly failure: PodFailure } | null;
+  readonly failure: MemberFailure | null;
+  /** That failure already has its restart record (the restart was made; caches lag). */
+  readonly recorded: boolean;
   /** Some live member is of another revision than the StatefulSet's template. */
   readonly stale: boolean;
   /** Some member is being deleted (a restart or replacement in progress). */
@@ -97,7 +105,7 @@ export function observeGroups(input: ObserveGroupsInput): ObserveGroupsResult {
     const group = byIndex.get(index);
     const health = group ? groupHealth(group, input.groupSize) : null;
     if (group && health) {
-      if (health.failure && !health.restarting)
+      if (health.failure && !health.restarting && !health.recorded)
         restart.push({ group: index, record: recordOf(health.failure, input.now) });
       else if (health.stale && group.exists && !health.restarting) replace.push(index);
       if (health.serving) ready++;
@@ -128,6 +136,14 @@ export function observeGroups(input: ObserveGroupsInput): ObserveGroupsResult {
 
 const CURRENT = 'current';
 
+/**
+ * A worker created this long after its leader became ready was replaced after the group
+ * formed. The margin covers a group's own (re)creation, whose members appear within a
+ * second or two of each other (timestamps have 1 s resolution; a simulated leader can turn
+ * ready at once, while a real one is ready only after every worker joined).
+ */
+const FORMATION_GRACE_MS = 2_000;
+
 function groupHealth(group: ObservedGroup, groupSize: number): GroupHealth {
   const live = group.members.filter((m) => !m.view.terminated && !m.view.deleting);
   const restarting = group.members.some((m) => m.view.deleting && !m.view.terminated);
@@ -139,7 +155,9 @@ function groupHealth(group: ObservedGroup, groupSize: number): GroupHealth {
     live.every((m) => m.view.ready) &&
     new Set(live.map((m) => m.index)).size === groupSize;
   const ready = serving && live[0]?.view.revision === group.desiredRevision;
-  return { serving, ready, failure: memberFailure(group.members), stale, restarting };
+  const failure = memberFailure(group.members);
+  const recorded = failure?.uid !== undefined && group.restarts.some((r) => r.uid === failure.uid);
+  return { serving, ready, failure, stale, restarting, recorded };
 }
 
 /**
@@ -148,21 +166,24 @@ function groupHealth(group: ObservedGroup, groupSize: number): GroupHealth {
  * controller replaces a Failed pod at once, so the replacement is the only trace left, and a
  * worker that joins late cannot join the leader's running model server.
  */
-function memberFailure(
-  members: readonly GroupMember[],
-): { pod: string; failure: PodFailure } | null {
+function memberFailure(members: readonly GroupMember[]): MemberFailure | null {
   const current = members.filter((m) => !m.view.deleting);
   const failed = current.find((m) => m.view.phase === 'Failed' || m.view.restarts > 0);
-  if (failed?.view.lastFailure) return { pod: failed.view.name, failure: failed.view.lastFailure };
+  if (failed?.view.lastFailure)
+    return { pod: failed.view.name, uid: failed.view.uid, failure: failed.view.lastFailure };
   const leader = current.find((m) => m.index === 0 && !m.view.terminated);
   const readySince = leader?.view.readySince;
   if (!readySince) return null;
   const late = current.find(
-    (m) => m.index !== 0 && !m.view.terminated && m.view.createdAt > readySince,
+    (m) =>
+      m.index !== 0 &&
+      !m.view.terminated &&
+      m.view.createdAt.getTime() > readySince.getTime() + FORMATION_GRACE_MS,
   );
   if (!late) return null;
   return {
     pod: late.view.name,
+    uid: late.view.uid,
     failure: {
       at: late.view.createdAt,
       reason: 'MemberReplaced',
@@ -172,10 +193,11 @@ function memberFailure(
   };
 }
 
-function recordOf(cause: { pod: string; failure: PodFailure }, now: Date): GroupRestartRecord {
+function recordOf(cause: MemberFailure, now: Date): GroupRestartRecord {
   return {
     at: now.toISOString(),
     pod: cause.pod,
+    ...(cause.uid ? { uid: cause.uid } : {}),
     reason: cause.failure.reason,
     exitCode: cause.failure.exitCode,
     message: cause.failure.message,
@@ -235,7 +257,7 @@ function restartsSince(
 ): number {
   const since = stateChangedAt.getTime();
   const recorded = (group?.restarts ?? []).filter((r) => Date.parse(r.at) >= since).length;
-  return recorded + (health?.failure && !health.restarting ? 1 : 0);
+  return recorded + (health?.failure && !health.restarting && !health.recorded ? 1 : 0);
 }
 
 function lastGroupFailure(
@@ -243,7 +265,7 @@ function lastGroupFailure(
   health: GroupHealth | null,
 ): PodFailure | null {
   const failures = (group?.restarts ?? []).map(failureOf);
-  if (health?.failure) failures.push(memberLabelled(health.failure));
+  if (health?.failure && !health.recorded) failures.push(memberLabelled(health.failure));
   let last: PodFailure | null = null;
   for (const f of failures) if (!last || f.at > last.at) last = f;
   return last;

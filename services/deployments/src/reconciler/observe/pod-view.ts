@@ -16,6 +16,8 @@ export interface PodFailure {
 /** What the reconciler reads from a pod. */
 export interface PodView {
   readonly name: string;
+  /** metadata.uid: tells a replacement (same name) from the pod it replaced. */
+  readonly uid?: string;
   readonly node: string | null;
   readonly phase: string;
   readonly ready: boolean;
@@ -63,6 +65,7 @@ function identityOf(pod: V1Pod) {
   const labels = metadata.labels ?? {};
   return {
     name: metadata.name ?? '',
+    uid: metadata.uid,
     node: pod.spec?.nodeName ?? null,
     createdAt: toDate(metadata.creationTimestamp) ?? new Date(0),
     revision: labels[LABEL.revision],
