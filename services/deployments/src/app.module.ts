@@ -19,6 +19,7 @@ import { PoolsModule } from './pools/pools.module.js';
 import { PresetServicesModule } from './preset-services/preset-services.module.js';
 import { ReconcilerModule } from './reconciler/reconciler.module.js';
 import { ResourceUsageModule } from './resource-usage/resource-usage.module.js';
+import { EdgeModule } from './edge/edge.module.js';
 import { ServiceLogsModule } from './service-logs/service-logs.module.js';
 
 @Module({})
@@ -68,6 +69,7 @@ export class AppModule {
         AutoStopModule,
         ServiceLogsModule,
         ResourceUsageModule,
+        EdgeModule,
         ReconcilerModule,
       ],
       providers: errorHandlingProviders(),

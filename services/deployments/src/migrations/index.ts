@@ -2,6 +2,7 @@ import { CreateDeployments1764000000000 } from './1764000000000-create-deploymen
 import { ReconcilerNotify1765000000000 } from './1765000000000-reconciler-notify.js';
 import { PresetServices1766000000000 } from './1766000000000-preset-services.js';
 import { PoolAccountIsolation1767000000000 } from './1767000000000-pool-account-isolation.js';
+import { EdgePools1768500000000 } from './1768500000000-edge-pools.js';
 
 /** Every migration, oldest first. Listed, not globbed, so bundles and tests see the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ReconcilerNotify1765000000000,
   PresetServices1766000000000,
   PoolAccountIsolation1767000000000,
+  EdgePools1768500000000,
 ];

@@ -5,6 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { type PoolEdge } from './edge-access.js';
 
 /** A Kubernetes taint the pool's nodes carry; its services get the matching toleration. */
 export interface PoolTaint {
@@ -49,6 +50,10 @@ export class PoolEntity {
 
   @Column({ name: 'flavor_ids', type: 'text', array: true })
   flavorIds!: string[];
+
+  /** An edge pool's access mode (seed 000 edge call paths); null: a pool in the data centre. */
+  @Column({ type: 'jsonb', nullable: true })
+  edge!: PoolEdge | null;
 
   @Column({ type: 'integer', default: 1 })
   version!: number;

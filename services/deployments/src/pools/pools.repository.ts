@@ -16,7 +16,8 @@ export type NewPool = Pick<
   | 'taint'
   | 'npuResourceName'
   | 'flavorIds'
->;
+> &
+  Partial<Pick<PoolEntity, 'edge'>>;
 
 export type PoolChanges = Partial<
   Pick<PoolEntity, 'description' | 'nodeSelector' | 'taint' | 'npuResourceName' | 'flavorIds'>

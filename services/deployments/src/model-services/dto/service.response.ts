@@ -228,11 +228,36 @@ export class CallEndpointResponse {
   @ApiProperty() auth!: string;
 }
 
+export class EdgeCallResponse {
+  @ApiProperty({ enum: ['load_balancing', 'node'], description: "The edge pool's access mode" })
+  access_mode!: 'load_balancing' | 'node';
+  @ApiProperty({
+    type: [String],
+    description:
+      'Edge call paths (seed 000): http://{load balancer address}:{port}{api_url}/v1/chat/completions, ' +
+      'or http://{node address}:{node port}/v1/chat/completions per node running an instance',
+  })
+  urls!: string[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why there is no path yet (no address assigned, not running)',
+  })
+  note!: string | null;
+}
+
 export class CallDescriptionResponse {
   @ApiProperty({ description: 'The `model` to send: the service name' }) model!: string;
   @ApiProperty() callable!: boolean;
   @ApiProperty({ type: [CallEndpointResponse] }) endpoints!: CallEndpointResponse[];
   @ApiProperty() example!: string;
+  @ApiProperty({
+    type: EdgeCallResponse,
+    nullable: true,
+    description:
+      'Direct call paths of a service on an edge pool (service details only); null otherwise',
+  })
+  edge!: EdgeCallResponse | null;
 }
 
 export class ServiceResponse {
@@ -332,7 +357,7 @@ export class ServiceResponse {
         usage_note: s.computeUsage === null && s.memoryUsage === null ? USAGE_NOT_MEASURED : null,
         observed_at: s.observedAt?.toISOString() ?? null,
       },
-      call_description: { ...call, endpoints: [...call.endpoints] },
+      call_description: { ...call, endpoints: [...call.endpoints], edge: null },
       preset: s.preset,
       created_at: s.createdAt.toISOString(),
       updated_at: s.updatedAt.toISOString(),

@@ -16,6 +16,7 @@ import { type ModelServiceEntity } from '../model-service.entity.js';
 import { ServiceNotFoundError } from '../model-services.errors.js';
 import { ModelServicesRepository } from '../model-services.repository.js';
 import { SERVICE_USAGE_READER, type ServiceUsageReader } from '../service-usage.port.js';
+import { EDGE_CALL_PATHS, type EdgeCallPaths } from '../edge-call.port.js';
 import { type PageQuery } from '../../common/pagination.dto.js';
 
 /** Reads: one service's details, the project's services, a service's events. */
@@ -26,6 +27,7 @@ export class ReadServices {
     private readonly eventRows: ServiceEventsRepository,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
     @Optional() @Inject(SERVICE_USAGE_READER) private readonly usage?: ServiceUsageReader,
+    @Optional() @Inject(EDGE_CALL_PATHS) private readonly edge?: EdgeCallPaths,
   ) {}
 
   view(service: ModelServiceEntity): ServiceResponse {
@@ -40,12 +42,16 @@ export class ReadServices {
     return view;
   }
 
-  /** The details (seed 002 §4.2 "Resources"): with the live compute and video memory usage. */
+  /**
+   * The details (seed 002 §4.2): with the live compute and video memory usage ("Resources")
+   * and, on an edge pool, the edge call paths (seed 000).
+   */
   async one(ctx: ProjectRequestContext, serviceId: string): Promise<ServiceResponse> {
     const service = await this.find(ctx, serviceId);
     const view = this.view(service);
-    if (this.usage)
-      view.resources = resourcesOf(view.resources.npus, await this.usage.read(service));
+    const [usage, edge] = await Promise.all([this.usage?.read(service), this.edge?.of(service)]);
+    if (usage) view.resources = resourcesOf(view.resources.npus, usage);
+    if (edge) view.call_description.edge = { ...edge, urls: [...edge.urls] };
     return view;
   }
 

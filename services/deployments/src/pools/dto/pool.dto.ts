@@ -11,6 +11,7 @@ import {
 } from '../pool-rules.js';
 import { type PoolEntity } from '../pool.entity.js';
 import { type CapacityReading } from '../pool-capacity.service.js';
+import { EdgeAccessDto, edgeResponse } from '../edge-access.js';
 
 // Request fields are declared with @Allow (unknown fields are still refused by the global
 // pipe); their rules are checked by pool-rules.ts, which names every bad field at once.
@@ -91,6 +92,18 @@ export class CreatePoolRequest extends UpdatePoolRequest {
   })
   @Allow()
   region?: unknown;
+
+  @ApiPropertyOptional({
+    type: EdgeAccessDto,
+    nullable: true,
+    description:
+      'Makes it an edge pool (nodes outside the data centre, seed 000): how callers reach its ' +
+      'services directly — load_balancing (a LoadBalancer per service) or node (a node port on ' +
+      'the nodes running it). Set at creation only; default null (a pool in the data centre)',
+    example: { access_mode: 'load_balancing', port: 80, api_url: '' },
+  })
+  @Allow()
+  edge?: unknown;
 }
 
 export class CapacityResponse {
@@ -123,6 +136,12 @@ export class PoolResponse {
   @ApiProperty({ type: TaintDto, nullable: true }) taint!: TaintDto | null;
   @ApiProperty() npu_resource_name!: string;
   @ApiProperty({ type: [FlavorResponse] }) flavors!: FlavorResponse[];
+  @ApiProperty({
+    type: EdgeAccessDto,
+    nullable: true,
+    description: "An edge pool's access mode; null for a pool in the data centre",
+  })
+  edge!: EdgeAccessDto | null;
 
   @ApiProperty({
     type: CapacityResponse,
@@ -151,6 +170,7 @@ export class PoolResponse {
       taint: pool.taint,
       npu_resource_name: pool.npuResourceName,
       flavors: flavors.map((f) => FlavorResponse.from(f)),
+      edge: edgeResponse(pool.edge),
       capacity: reading?.ok
         ? {
             npus: reading.capacity.capacity,

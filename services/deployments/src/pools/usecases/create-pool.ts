@@ -5,6 +5,7 @@ import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { type CreatePoolRequest, type PoolResponse } from '../dto/pool.dto.js';
 import { accountNodeSelector } from '../../workloads/account-nodes.js';
 import { accountProblems } from '../pool-isolation.js';
+import { checkEdge } from '../edge-access.js';
 import { checkPoolFields, POOL_LABEL_KEY } from '../pool-rules.js';
 import { InvalidPoolError } from '../pools.errors.js';
 import { PoolsRepository } from '../pools.repository.js';
@@ -31,6 +32,8 @@ export class CreatePool {
     if (body.flavors === undefined)
       problems.push({ field: 'flavors', problem: 'must list at least one Model Square flavor id' });
     problems.push(...accountProblems(value, ctx.caller.accountId));
+    const edge = checkEdge(body.edge);
+    problems.push(...edge.problems);
     if (problems.length > 0) throw new InvalidPoolError(problems);
     const name = value.name as string;
     const pool = await this.pools.insert({
@@ -50,6 +53,7 @@ export class CreatePool {
           : value.taint,
       npuResourceName: value.npuResourceName ?? this.config.DEFAULT_NPU_RESOURCE_NAME,
       flavorIds: value.flavorIds as string[],
+      edge: edge.value,
     });
     return this.view.of(pool);
   }

@@ -12,7 +12,8 @@ import { type ServiceObservations } from '../../model-services/service-observati
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type ClusterCache } from '../cache/cluster-cache.js';
 import { type ServiceRowCache } from '../service-row-cache.js';
-import { desiredService, hashOf, revisionOf } from '../desired/desired-objects.js';
+import { desiredService, hashOf, revisionOf, withHash } from '../desired/desired-objects.js';
+import { desiredEdgeService } from '../../edge/edge-service.js';
 import { FINALIZER, LABEL } from '../../workloads/labels.js';
 import { canonicalJson } from '../desired/spec-hash.js';
 import { type ObserveLimits, observeService } from '../observe/observe-service.js';
@@ -128,7 +129,7 @@ export class ServicePass {
     }
     let deployment: V1Deployment | null;
     try {
-      deployment = await this.applyObjects(row, rendered, current);
+      deployment = await this.applyObjects(row, pool, rendered, current);
     } catch (error) {
       return this.applyFailed(row, error);
     }
@@ -219,6 +220,7 @@ export class ServicePass {
    */
   private async applyObjects(
     row: ModelServiceEntity,
+    pool: PoolEntity,
     rendered: Extract<RenderedWorkload, { ok: true }>,
     current: V1Deployment | undefined,
   ): Promise<V1Deployment | null> {
@@ -230,13 +232,18 @@ export class ServicePass {
       name: deployment.metadata?.name ?? row.k8sName,
       uid: deployment.metadata?.uid ?? '',
     };
-    await applier.service(
-      desiredService(
-        { service: rendered.shape, installation: this.settings.installation, port: row.port },
-        owner,
-      ),
-      cache.servicesOf(row.id)[0],
+    const main = desiredService(
+      { service: rendered.shape, installation: this.settings.installation, port: row.port },
+      owner,
     );
+    // By name: a service on an edge pool owns a second Service (src/edge/edge-service.ts).
+    const named = (name?: string) =>
+      cache.servicesOf(row.id).find((s) => s.metadata?.name === name);
+    await applier.service(main, named(main.metadata?.name));
+    if (pool.edge) {
+      const edge = withHash(desiredEdgeService(main, pool.edge));
+      await applier.service(edge, named(edge.metadata?.name));
+    }
     return deployment;
   }
 
