@@ -202,15 +202,24 @@ export class DeploymentPolicy {
   constructor(
     private readonly installation: string,
     private readonly namePrefix: string,
-    /** A CEL ApplyConfiguration expression (e.g. `Object{spec: Object.spec{…}}`). */
-    private readonly mutation: string,
+    /**
+     * A CEL mutation: an ApplyConfiguration (`Object{spec: Object.spec{…}}`; merges, but may
+     * not touch atomic maps such as nodeSelector) or a JSONPatch list.
+     */
+    private readonly mutation: {
+      readonly patchType: 'ApplyConfiguration' | 'JSONPatch';
+      readonly expression: string;
+    },
   ) {
     this.name = `maas-test-${installation}-${namePrefix}`.toLowerCase().replaceAll('_', '-');
   }
 
   /** Installs the policy and its binding; resolves once the API server enforces it. */
   async install(check: (mutated: V1Deployment) => boolean): Promise<void> {
+    // Total over every Deployment of the cluster (other tests' included): no error on an
+    // object without labels or annotations, and failurePolicy Ignore besides.
     const condition =
+      `has(object.metadata.labels) && has(object.metadata.annotations) && ` +
       `object.metadata.labels[?'maas.io/installation'].orValue('') == '${this.installation}' && ` +
       `object.metadata.annotations[?'maas.io/service-name'].orValue('').startsWith('${this.namePrefix}')`;
     await objects.create({
@@ -229,10 +238,15 @@ export class DeploymentPolicy {
           ],
         },
         matchConditions: [{ name: 'this-installation', expression: condition }],
-        failurePolicy: 'Fail',
+        failurePolicy: 'Ignore',
         reinvocationPolicy: 'Never',
         mutations: [
-          { patchType: 'ApplyConfiguration', applyConfiguration: { expression: this.mutation } },
+          this.mutation.patchType === 'JSONPatch'
+            ? { patchType: 'JSONPatch', jsonPatch: { expression: this.mutation.expression } }
+            : {
+                patchType: 'ApplyConfiguration',
+                applyConfiguration: { expression: this.mutation.expression },
+              },
         ],
       },
     } as KubernetesObject);
@@ -256,7 +270,7 @@ export class DeploymentPolicy {
         selector: { matchLabels: { probe: 'true' } },
         template: {
           metadata: { labels: { probe: 'true' } },
-          spec: { containers: [{ name: 'c', image: 'none' }] },
+          spec: { nodeSelector: { probe: 'true' }, containers: [{ name: 'c', image: 'none' }] },
         },
       },
     };

@@ -30,23 +30,23 @@ const h = new Harness();
  * readiness probe; KWOK marks the pod Ready first, so these Deployments also get
  * minReadySeconds: an instance that fails within 5 s never counts as available.
  */
-const crashing = new DeploymentPolicy(
-  h.schema,
-  'crash',
-  `Object{spec: Object.spec{minReadySeconds: 5, template: Object.spec.template{
+const crashing = new DeploymentPolicy(h.schema, 'crash', {
+  patchType: 'ApplyConfiguration',
+  expression: `Object{spec: Object.spec{minReadySeconds: 5, template: Object.spec.template{
      metadata: Object.spec.template.metadata{
        labels: {"${FAIL_LABEL}": "true"},
        annotations: {"${FAIL_LABEL}/reason": "ModelLoadError",
                      "${FAIL_LABEL}/message": "weights not found",
                      "${FAIL_LABEL}/exit-code": "3"}}}}}`,
-);
+});
 /** `nowhere-*` services can never be scheduled: their pods select a node that does not exist. */
-const unschedulable = new DeploymentPolicy(
-  h.schema,
-  'nowhere',
-  `Object{spec: Object.spec{template: Object.spec.template{
-     spec: Object.spec.template.spec{nodeSelector: {"maas.io/no-such-node": "true"}}}}}`,
-);
+const unschedulable = new DeploymentPolicy(h.schema, 'nowhere', {
+  patchType: 'JSONPatch', // nodeSelector is an atomic map: ApplyConfiguration may not touch it
+  expression: `[JSONPatch{op: "add",
+     path: "/spec/template/spec/nodeSelector/" + jsonpatch.escapeKey("maas.io/no-such-node"),
+     value: "true"}]`,
+});
+
 const leaseName = `lease-${h.schema.replaceAll('_', '-')}`;
 const nodes = new KwokPool({ nodes: 2, npusPerNode: 8 });
 let t: Tenant;
