@@ -10,6 +10,7 @@ import {
   type V1Node,
   type V1Pod,
   type V1Service,
+  type V1StatefulSet,
 } from '@kubernetes/client-node';
 import { toKubeApiError } from './kube-errors.js';
 import { type TokenBucket } from './token-bucket.js';
@@ -171,6 +172,12 @@ export class KubeClient {
   listDeployments(options: ListOptions = {}): Promise<KubernetesListObject<V1Deployment>> {
     return this.paged('list deployments', options, (page) =>
       this.apps.listDeploymentForAllNamespaces(page),
+    );
+  }
+
+  listStatefulSets(options: ListOptions = {}): Promise<KubernetesListObject<V1StatefulSet>> {
+    return this.paged('list statefulsets', options, (page) =>
+      this.apps.listStatefulSetForAllNamespaces(page),
     );
   }
 
