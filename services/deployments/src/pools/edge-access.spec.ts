@@ -27,6 +27,9 @@ describe('checkEdge', () => {
       nodePort: null,
     });
     expect(checkEdge({ access_mode: 'node', node_port: 31_000 }).value?.nodePort).toBe(31_000);
+    expect(
+      checkEdge({ access_mode: 'node', port: null, api_url: '', node_port: null }).problems,
+    ).toEqual([]);
   });
 
   it('names every bad field at once', () => {

@@ -131,8 +131,9 @@ function checkNode(body: Record<string, unknown>) {
     problems.push(
       problem('node_port', `must be an integer ${NODE_PORT_MIN}-${NODE_PORT_MAX} or null`),
     );
+  // What the API shows for a node-mode pool (port null, api_url "") is accepted back.
   for (const field of ['port', 'api_url'])
-    if (body[field] !== undefined && body[field] !== null)
+    if (![undefined, null, ''].includes(body[field] as string | null | undefined))
       problems.push(problem(field, 'applies to access_mode load_balancing only'));
   const value: PoolEdge = {
     accessMode: 'node',
