@@ -295,7 +295,7 @@ describe('observed state', () => {
     await remove(id);
   });
 
-  it('refuses a flavor spanning several servers with a clear reason (not supported)', async () => {
+  it('runs a flavor spanning several servers as one group of pods (instance-groups.int-spec.ts has the rest)', async () => {
     const id = await deploy(
       {},
       {
@@ -305,9 +305,10 @@ describe('observed state', () => {
         specification: 'ascend-910b-2x8',
       },
     );
-    const failed = await until(id, 'deployment_failed');
-    expect(failed.status_reason).toMatch(/spans 2 servers per instance/);
-    expect(await podsOf(id)).toHaveLength(0);
+    await until(id, 'running');
+    const pods = await podsOf(id);
+    expect(pods).toHaveLength(2);
+    expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(2);
     await remove(id);
   });
 });
