@@ -139,10 +139,26 @@ export abstract class ServiceTestWorld {
     return this;
   }
 
+  /**
+   * Tears the world down: the app, then its topics and groups, schema and Redis keys. Every
+   * step runs even when an earlier one failed (a failed app close must not leave the schema
+   * behind); the failures are thrown together at the end.
+   */
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
-    await this.app?.close();
-    await this.producer.disconnect();
+    const steps: (() => Promise<unknown>)[] = [
+      () => this.app?.close() ?? Promise.resolve(),
+      () => this.producer.disconnect(),
+      () => this.dropKafkaState(),
+      () => withDb((db) => db.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`)),
+      () => (this.worldOptions.redis ? this.dropRedisKeys() : Promise.resolve()),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw new AggregateError(failures, 'test world teardown failed');
+  }
+
+  private async dropKafkaState(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -156,8 +172,6 @@ export abstract class ServiceTestWorld {
     } finally {
       await admin.disconnect();
     }
-    await withDb((db) => db.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`));
-    if (this.worldOptions.redis) await this.dropRedisKeys();
   }
 
   private async dropRedisKeys(): Promise<void> {
