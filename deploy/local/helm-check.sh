@@ -153,6 +153,12 @@ yes create deployments.apps -n maas-proj-1
 yes patch deployments.apps -n maas-proj-1
 yes delete deployments.apps -n maas-proj-1
 yes patch deployments.apps --subresource=scale -n maas-proj-1
+yes list statefulsets.apps -A
+yes watch statefulsets.apps -A
+yes create statefulsets.apps -n maas-proj-1
+yes patch statefulsets.apps -n maas-proj-1
+yes update statefulsets.apps -n maas-proj-1
+yes delete statefulsets.apps -n maas-proj-1
 yes create leases.coordination.k8s.io -n $rel
 yes get leases.coordination.k8s.io/$lease -n $rel
 yes update leases.coordination.k8s.io/$lease -n $rel
@@ -166,7 +172,6 @@ no get nodes
 no patch nodes
 no delete namespaces
 no update deployments.apps -n maas-proj-1
-no create statefulsets.apps -n maas-proj-1
 no create daemonsets.apps -n maas-proj-1
 no create jobs.batch -n maas-proj-1
 no update leases.coordination.k8s.io/kube-scheduler -n kube-system
