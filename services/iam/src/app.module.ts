@@ -16,6 +16,7 @@ import { IAM_TOPIC } from './events/iam-topic.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
+import { QuotaLimitsModule } from './quota-limits/quota-limits.module.js';
 import { AuthModule } from './tokens/auth.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -53,6 +54,7 @@ export class AppModule {
           disabledHint: 'create accounts with the bootstrap command',
         }),
         CoreModule,
+        QuotaLimitsModule,
         AuthModule,
         AccountsModule,
         UsersModule,

@@ -13,6 +13,7 @@ import {
   secret,
   str,
 } from '@maas/config';
+import { quotaLimitsConfig } from './quota-limits/quota-limits.config.js';
 
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 
@@ -57,6 +58,7 @@ export const iamConfigSchema = {
   ...httpServerConfig,
   ...kafkaConfig('maas.iam.v1'),
   ...outboxRelayConfig,
+  ...quotaLimitsConfig,
   ...migrationsConfig,
   TOKEN_SIGNING_KEY: secret(
     str({

@@ -37,7 +37,7 @@ const NotFound = ApiNotFoundResponse({
   description: 'No such agency in the account',
 });
 
-/** Agencies of type cloud service, trusting ModelArts (at most 50 per account). */
+/** Agencies of type cloud service, trusting ModelArts (the account's quota: 50 unless the operator set another). */
 @ApiTags('agencies')
 @UseGuards(IamGuard)
 @Controller('v3/agencies')
@@ -54,13 +54,13 @@ export class AgenciesController {
   @Guarded(
     Actions.agenciesCreate,
     'Create an agency (cloud service ModelArts)',
-    'At most 50 per account.',
+    "At most the account's agency quota (50 unless the platform operator set another through the quotas service).",
   )
   @ApiCreatedResponse({ type: AgencyResponse })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'Name taken (IAM.0502)' })
   @ApiForbiddenResponse({
     type: ErrorBodyDto,
-    description: 'Quota of 50 agencies reached (IAM.0503)',
+    description: "The account's agency quota reached (IAM.0503)",
   })
   async create(
     @Ctx() ctx: RequestContext,

@@ -8,9 +8,6 @@ export enum AgencyErrorCode {
   NoFreeName = 'IAM.0505',
 }
 
-/** Seed 002 section 2.2: "A maximum of 50 agencies can be created under an account." */
-export const MAX_AGENCIES_PER_ACCOUNT = 50;
-
 export class AgencyNotFoundError extends DomainError {
   constructor(id: string) {
     super(AgencyErrorCode.NotFound, 'not_found', `Agency ${id} does not exist`);
@@ -27,13 +24,18 @@ export class AgencyNameTakenError extends DomainError {
   }
 }
 
+/**
+ * The account's agency quota is reached. The message is seed 002 §2.2's constraint ("A maximum
+ * of 50 agencies can be created under an account.") with the account's limit, which the
+ * platform operator sets through the quotas service (default 50).
+ */
 export class AgencyQuotaExceededError extends DomainError {
-  constructor() {
+  constructor(limit: number) {
     super(
       AgencyErrorCode.QuotaExceeded,
       'quota_exceeded',
-      `The account already has the maximum of ${MAX_AGENCIES_PER_ACCOUNT} agencies; delete one before creating another`,
-      { details: { limit: MAX_AGENCIES_PER_ACCOUNT } },
+      `A maximum of ${limit} agencies can be created under an account.`,
+      { details: { limit } },
     );
   }
 }

@@ -5,11 +5,11 @@ import { AttachmentsRepository } from '../policies/attachments.repository.js';
 import { policyAttached } from '../policies/policies.events.js';
 import { PoliciesRepository } from '../policies/policies.repository.js';
 import { type PolicyEntity } from '../policies/policy.entity.js';
+import { QuotaLimitsRepository } from '../quota-limits/quota-limits.repository.js';
 import {
   AgencyErrorCode,
   AgencyNameTakenError,
   AgencyQuotaExceededError,
-  MAX_AGENCIES_PER_ACCOUNT,
   NoFreeAgencyNameError,
 } from './agencies.errors.js';
 import { agencyCreated } from './agencies.events.js';
@@ -35,8 +35,8 @@ export interface AgencySpec {
 
 /**
  * Creates an agency inside an IAM transaction (the account is locked, so the quota count and
- * the name choice cannot race): enforces the 50-agency quota, picks the name, attaches the
- * policies, and publishes it all.
+ * the name choice cannot race): enforces the account's agency quota (from the quotas service,
+ * default 50), picks the name, attaches the policies, and publishes it all.
  */
 @Injectable()
 export class AgencyProvisioner {
@@ -44,6 +44,7 @@ export class AgencyProvisioner {
     private readonly agencies: AgenciesRepository,
     private readonly policies: PoliciesRepository,
     private readonly attachments: AttachmentsRepository,
+    private readonly quotas: QuotaLimitsRepository,
     @Inject(AGENCY_NAME_SUFFIX) private readonly suffix: AgencyNameSuffix,
   ) {}
 
@@ -53,8 +54,9 @@ export class AgencyProvisioner {
     spec: AgencySpec,
     field = 'policy_ids',
   ): Promise<AgencyEntity> {
-    if ((await this.agencies.countOfAccount(accountId, tx.manager)) >= MAX_AGENCIES_PER_ACCOUNT) {
-      throw new AgencyQuotaExceededError();
+    const limit = await this.quotas.maxAgencies(accountId, tx.manager);
+    if ((await this.agencies.countOfAccount(accountId, tx.manager)) >= limit) {
+      throw new AgencyQuotaExceededError(limit);
     }
     const policies = await this.visiblePolicies(tx, accountId, spec.policyIds, field);
     const name = await this.freeName(tx, accountId, spec);
