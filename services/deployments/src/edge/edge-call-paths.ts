@@ -61,15 +61,14 @@ export class EdgeCallPathsReader implements EdgeCallPaths {
   }
 
   private async read(service: Subject, edge: PoolEdge): Promise<EdgeCall> {
-    const svc = await this.core
-      .readNamespacedService({
-        name: edgeServiceName(service.k8sName),
+    // Lists by name, not gets: the reconciler's ClusterRole lists and watches Services and
+    // nodes (helm/maas/templates/rbac.yaml) and has no get on either.
+    const svc = (
+      await this.core.listNamespacedService({
         namespace: service.k8sNamespace,
+        fieldSelector: `metadata.name=${edgeServiceName(service.k8sName)}`,
       })
-      .catch((error: unknown) => {
-        if ((error as { code?: unknown }).code === 404) return null;
-        throw error;
-      });
+    ).items.at(0);
     if (!svc) return call(edge, [], 'The edge Service is not created yet');
     return edge.accessMode === 'load_balancing'
       ? loadBalancerCall(edge, svc)
@@ -90,7 +89,11 @@ export class EdgeCallPathsReader implements EdgeCallPaths {
       ),
     ].sort();
     const addresses = await Promise.all(
-      nodes.map((name) => this.core.readNode({ name }).then(addressOf)),
+      nodes.map((name) =>
+        this.core
+          .listNode({ fieldSelector: `metadata.name=${name}` })
+          .then((list) => (list.items[0] ? addressOf(list.items[0]) : null)),
+      ),
     );
     const urls = [...new Set(addresses.filter((a): a is string => a !== null))].map(
       (a) => `http://${a}:${nodePort}${EDGE_INFERENCE_PATH}`,
