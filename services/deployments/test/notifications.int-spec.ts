@@ -240,15 +240,18 @@ describe('retention', () => {
           [serviceId],
         )
       ).map((r) => r.version);
-    await eventually(async () => (await versions()).length === 2, {
+    const notifications = async () =>
+      (
+        await h.db.query<unknown[]>(
+          `SELECT 1 FROM "${h.schema}".service_notifications WHERE service_id = $1`,
+          [serviceId],
+        )
+      ).length;
+    // The job deletes events, then notifications (two statements): wait for both.
+    await eventually(async () => (await versions()).length === 2 && (await notifications()) === 0, {
       timeoutMs: 20_000,
       description: 'the purge job to run',
     });
     expect(await versions()).toEqual([3, 4]);
-    const notifications: unknown[] = await h.db.query(
-      `SELECT 1 FROM "${h.schema}".service_notifications WHERE service_id = $1`,
-      [serviceId],
-    );
-    expect(notifications).toHaveLength(0);
   });
 });
