@@ -16,6 +16,9 @@ import { type NotificationsRepository } from './notifications/notifications.repo
 import { type RedisConnections } from './jobs/jobs.module.js';
 import { LeaderElector } from './reconciler/leader/leader-elector.js';
 import { type LeaseStore } from './reconciler/leader/lease-record.js';
+import { type KubeClient } from './kubernetes/kube-client.js';
+import { type ModelServicesRepository } from './model-services/model-services.repository.js';
+import { ReadServiceLogs } from './service-logs/read-service-logs.js';
 
 /*
  * Every catch logs the error object under `err`, so the app logger's serializer masks a
@@ -125,5 +128,28 @@ describe('a credential inside a failing URL never reaches a log line', () => {
     expect(logs.text()).not.toContain('wh-t0ken');
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).not.toContain('wh-t0ken');
+  });
+
+  it('service logs: an unexpected failure of a pod log read is logged masked, never answered', async () => {
+    const service = { id: 'svc-1', k8sNamespace: 'ns-1' };
+    const reader = new ReadServiceLogs(
+      { find: () => Promise.resolve(service) } as unknown as ModelServicesRepository,
+      {
+        listNamespacedPods: () =>
+          Promise.resolve([{ metadata: { name: 'pod-1', namespace: 'ns-1' }, spec: {} }]),
+        podLog: () =>
+          Promise.reject(new Error('GET https://admin:logs-s3cret@10.0.0.1:6443/log failed')),
+      } as unknown as KubeClient,
+      { LOGS_MAX_LINES: 100 } as DeploymentsConfig,
+    );
+    const ctx = { projectId: 'p-1' } as Parameters<ReadServiceLogs['execute']>[0];
+    const answer = await reader.execute(ctx, service.id, {});
+    expect(answer.notes).toEqual(['Instance pod-1: no log available (unexpected error).']);
+    await expect.poll(() => logs.withMsg('cannot read a pod log')).toHaveLength(1);
+    const [line] = logs.withMsg('cannot read a pod log');
+    expect(line?.err).toMatchObject({
+      message: 'GET https://admin:[redacted]@10.0.0.1:6443/log failed',
+    });
+    expect(logs.text()).not.toContain('logs-s3cret');
   });
 });

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type V1Pod } from '@kubernetes/client-node';
+import { type ProjectRequestContext } from '@maas/auth';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { KubeClient } from '../kubernetes/kube-client.js';
 import { KubeApiError } from '../kubernetes/kube-errors.js';
@@ -13,7 +14,6 @@ import {
   type ServiceLogsQuery,
   type ServiceLogsResponse,
 } from './dto/service-logs.dto.js';
-import { type ProjectRequestContext } from '@maas/auth';
 import { type LogFilter, parseLogLines } from './log-lines.js';
 
 /** `sinceSeconds` covering `since` (the API takes no absolute time here; lines are filtered after). */
@@ -38,6 +38,8 @@ const MAX_PODS = 32;
  */
 @Injectable()
 export class ReadServiceLogs {
+  private readonly logger = new Logger('ServiceLogs');
+
   constructor(
     private readonly services: ModelServicesRepository,
     private readonly kube: KubeClient,
@@ -97,7 +99,7 @@ export class ReadServiceLogs {
     } catch (error) {
       if (error instanceof KubeApiError && error.status === null)
         throw new KubernetesUnavailableError(error);
-      const why = error instanceof KubeApiError ? `${error.status} ${error.reason}` : String(error);
+      const why = this.whyNoLog(name, error);
       return `Instance ${name}${node ? ` on ${node}` : ''}: no log available (${why}).`;
     }
     return parseLogLines(text, filter).map((line) => ({
@@ -106,5 +108,12 @@ export class ReadServiceLogs {
       node,
       message: line.message,
     }));
+  }
+
+  /** Why a pod has no log: the API's status, or (logged, never shown) an unexpected error. */
+  private whyNoLog(pod: string, error: unknown): string {
+    if (error instanceof KubeApiError) return `${error.status} ${error.reason}`;
+    this.logger.warn({ msg: 'cannot read a pod log', pod, err: error });
+    return 'unexpected error';
   }
 }

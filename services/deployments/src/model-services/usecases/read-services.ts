@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { type ProjectRequestContext } from '@maas/auth';
 import { pageOf } from '../../common/pagination.dto.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { ServiceEventsRepository } from '../../service-events/service-events.repository.js';
@@ -10,7 +11,6 @@ import {
   ServiceResponse,
   USAGE_ON_DETAILS,
 } from '../dto/service.response.js';
-import { type ProjectRequestContext } from '@maas/auth';
 import { type ListServicesQuery } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
 import { ServiceNotFoundError } from '../model-services.errors.js';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type ProjectRequestContext } from '@maas/auth';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../../config.js';
 import { callDescription } from '../../model-services/call-description.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
@@ -7,7 +8,6 @@ import {
   type PresetServiceListResponse,
   PresetServiceResponse,
 } from '../dto/preset-service.dto.js';
-import { type ProjectRequestContext } from '@maas/auth';
 import { PresetAccessRepository } from '../preset-access.repository.js';
 import { PresetServiceNotFoundError } from '../preset-services.errors.js';
 
