@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type FieldProblem } from '../validation/invalid-fields.error.js';
 
 /**
@@ -59,6 +59,37 @@ export class EdgeAccessDto {
     description: 'node only: a fixed host (node) port; null: Kubernetes assigns one',
   })
   node_port!: number | null;
+}
+
+/** The `edge` of a pool create: only the mode is required, the rest has defaults. */
+export class EdgeAccessRequest {
+  @ApiProperty({ enum: EDGE_ACCESS_MODES, description: 'How callers reach the pool' })
+  access_mode!: EdgeAccessMode;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 65_535,
+    description: `load_balancing only: the load balancer's port (default ${DEFAULT_EDGE_PORT})`,
+  })
+  port?: number | null;
+
+  @ApiPropertyOptional({
+    description: 'load_balancing only: the API URL, a path prefix before the inference path',
+    pattern: API_URL.source,
+    maxLength: MAX_API_URL,
+  })
+  api_url?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: NODE_PORT_MIN,
+    maximum: NODE_PORT_MAX,
+    description: 'node only: a fixed host (node) port; null or absent: Kubernetes assigns one',
+  })
+  node_port?: number | null;
 }
 
 export function edgeResponse(edge: PoolEdge | null): EdgeAccessDto | null {

@@ -11,7 +11,7 @@ import {
 } from '../pool-rules.js';
 import { type PoolEntity } from '../pool.entity.js';
 import { type CapacityReading } from '../pool-capacity.service.js';
-import { EdgeAccessDto, edgeResponse } from '../edge-access.js';
+import { EdgeAccessDto, EdgeAccessRequest, edgeResponse } from '../edge-access.js';
 
 // Request fields are declared with @Allow (unknown fields are still refused by the global
 // pipe); their rules are checked by pool-rules.ts, which names every bad field at once.
@@ -94,7 +94,7 @@ export class CreatePoolRequest extends UpdatePoolRequest {
   region?: unknown;
 
   @ApiPropertyOptional({
-    type: EdgeAccessDto,
+    type: EdgeAccessRequest,
     nullable: true,
     description:
       'Makes it an edge pool (nodes outside the data centre, seed 000): how callers reach its ' +
