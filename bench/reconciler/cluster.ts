@@ -136,11 +136,21 @@ export class Cluster {
           });
       }),
     );
-    await eventually(() => ready.size === n, {
-      timeoutMs: 300_000,
-      intervalMs: 200,
-      description: 'the reference Deployments ready',
-    });
+    // The watch gives each time; a list each second catches what a dropped watch missed.
+    let listedAt = 0;
+    await eventually(
+      async () => {
+        if (ready.size < n && performance.now() - listedAt > 1_000) {
+          listedAt = performance.now();
+          const { items } = await this.apps.listNamespacedDeployment({ namespace });
+          for (const d of items)
+            if ((d.status?.readyReplicas ?? 0) >= 1 && !ready.has(d.metadata?.name ?? ''))
+              ready.set(d.metadata?.name ?? '', listedAt);
+        }
+        return ready.size === n;
+      },
+      { timeoutMs: 300_000, intervalMs: 200, description: 'the reference Deployments ready' },
+    );
     watch.abort();
     await this.core.deleteNamespace({ name: namespace });
     await eventually(
@@ -213,8 +223,18 @@ export class Cluster {
         ),
       );
     const owned = new Set(deployments.map((d) => d.metadata?.namespace ?? ''));
-    for (const name of [...owned, ...namespaces].filter(Boolean))
-      await this.core.deleteNamespace({ name }).catch(() => undefined);
+    const all = [...owned, ...namespaces].filter(Boolean);
+    for (const name of all) await this.core.deleteNamespace({ name }).catch(() => undefined);
+    // KWOK ends the pods only while their nodes exist: the nodes go after the pods.
+    await eventually(
+      async () => {
+        const left = await Promise.all(
+          all.map(async (namespace) => (await this.core.listNamespacedPod({ namespace })).items),
+        );
+        return left.every((pods) => pods.length === 0);
+      },
+      { timeoutMs: 180_000, intervalMs: 1_000, description: "the run's pods gone" },
+    ).catch(() => undefined);
     await Promise.allSettled(this.nodeNames.map((name) => this.core.deleteNode({ name })));
     await this.objects
       .delete({
