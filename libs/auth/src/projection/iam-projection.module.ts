@@ -1,15 +1,7 @@
-import {
-  type BeforeApplicationShutdown,
-  type DynamicModule,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { BackgroundConsumers } from '@maas/events';
-import { eventsLogger, KAFKA } from '@maas/nest-events';
+import { ConsumersLifecycle, KAFKA, type NamedConsumer } from '@maas/nest-events';
 import { PERMISSION_SOURCE, TOKEN_VERIFIER } from '../guard/permission-source.js';
 import { TokenVerifier } from '../token/token-verifier.js';
 import { IamProjection } from './iam-projection.js';
@@ -35,30 +27,24 @@ export const IAM_PROJECTION_OPTIONS = Symbol('IAM_PROJECTION_OPTIONS');
  * offsets, on shutdown.
  */
 @Injectable()
-export class IamProjectionConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = eventsLogger('IamProjection');
-  private readonly consumers = new BackgroundConsumers(this.logger);
-
+export class IamProjectionConsumer extends ConsumersLifecycle {
   constructor(
     private readonly projection: IamProjection,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(IAM_PROJECTION_OPTIONS) private readonly options: IamProjectionModuleOptions,
-  ) {}
+  ) {
+    super('IamProjection', options.consume);
+  }
 
-  onApplicationBootstrap(): void {
-    const { consume, consumerName, config } = this.options;
-    if (!consume) return;
+  protected consumers(): NamedConsumer[] {
+    const { consumerName, config } = this.options;
     const consumer = this.projection.consumer({
       kafka: this.kafka,
       name: consumerName,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       logger: this.logger,
     });
-    this.consumers.start([[consumerName, consumer]]);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumers.stop();
+    return [[consumerName, consumer]];
   }
 }
 
