@@ -114,6 +114,7 @@ function startDeployments(name: string, iam: Child, reconciler: boolean): Promis
     RECONCILER_INSTALLATION: run.schema,
     RECONCILER_LEASE_NAME: run.lease,
     RECONCILER_RESYNC_MS: String(RESYNC_MS),
+    DEFAULT_POOL_NPUS: '1000000', // BURST services in one project: past the 64-NPU pool_npus default
     ...Object.fromEntries(
       Object.entries(process.env).filter(
         (e): e is [string, string] =>

@@ -49,6 +49,7 @@ export default {
         'notifications',
         'pools',
         'preset-services',
+        'quota-limits',
         'resource-usage',
         'service-events',
         'service-logs',

@@ -17,6 +17,7 @@ import { ModelServicesModule } from './model-services/model-services.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoolsModule } from './pools/pools.module.js';
 import { PresetServicesModule } from './preset-services/preset-services.module.js';
+import { QuotaLimitsModule } from './quota-limits/quota-limits.module.js';
 import { ReconcilerModule } from './reconciler/reconciler.module.js';
 import { ResourceUsageModule } from './resource-usage/resource-usage.module.js';
 import { EdgeModule } from './edge/edge.module.js';
@@ -62,6 +63,7 @@ export class AppModule {
         KubernetesModule,
         CatalogModule,
         PoolsModule,
+        QuotaLimitsModule,
         NotificationsModule,
         ModelServicesModule,
         PresetServicesModule,

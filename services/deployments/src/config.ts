@@ -17,6 +17,7 @@ import {
   secret,
   str,
 } from '@maas/config';
+import { quotaLimitsConfig } from './quota-limits/quota-limits.config.js';
 import { resourceUsageConfig } from './resource-usage/resource-usage.config.js';
 
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
@@ -305,6 +306,8 @@ export const deploymentsConfigSchema = {
   }),
   // Live compute / video memory usage of the service details (src/resource-usage/).
   ...resourceUsageConfig,
+  // The pool_npus quota at admission (src/quota-limits/).
+  ...quotaLimitsConfig,
   LOGS_MAX_LINES: intBetween(
     1,
     100_000,

@@ -70,6 +70,8 @@ export class Harness extends IamClientWorld {
       WEBHOOK_ALLOW_HTTP: 'true',
       NOTIFICATION_BACKOFF_MS: '50',
       RECONCILER: 'false',
+      // The pool_npus quota (src/quota-limits/) only where a test sets it.
+      DEFAULT_POOL_NPUS: '1000000',
       ...env,
     });
     return super.start();

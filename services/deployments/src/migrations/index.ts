@@ -3,6 +3,7 @@ import { ReconcilerNotify1765000000000 } from './1765000000000-reconciler-notify
 import { PresetServices1766000000000 } from './1766000000000-preset-services.js';
 import { PoolAccountIsolation1767000000000 } from './1767000000000-pool-account-isolation.js';
 import { EdgePools1768500000000 } from './1768500000000-edge-pools.js';
+import { PoolNpuLimits1768700000000 } from './1768700000000-pool-npu-limits.js';
 
 /** Every migration, oldest first. Listed, not globbed, so bundles and tests see the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   PresetServices1766000000000,
   PoolAccountIsolation1767000000000,
   EdgePools1768500000000,
+  PoolNpuLimits1768700000000,
 ];

@@ -7,6 +7,7 @@ import { createLifecycle, type ServiceState } from '../../lifecycle/index.js';
 import { PoolCapacityService } from '../../pools/pool-capacity.service.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { PoolsRepository } from '../../pools/pools.repository.js';
+import { PoolNpuQuotaCheck } from '../../quota-limits/pool-npu-quota.check.js';
 import { type DeployServiceRequest } from '../dto/deploy-service.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
 import { ExceedsPoolError, NotAuthorizedToDeployError } from '../model-services.errors.js';
@@ -27,8 +28,9 @@ export function kubernetesNames(projectId: string, serviceId: string) {
 /**
  * Deploys a model service (Table 4-4): the caller must hold a ModelArts authorization
  * (from the IAM projection); every rule is checked at once; a request that could never fit
- * its pool (more NPUs than all its nodes have) is refused up front. The new service is
- * `queuing`: the reconciler admits it when the pool has room.
+ * its pool (more NPUs than all its nodes have) is refused up front, and so is one beyond the
+ * project's pool_npus quota (SPEC §7). The new service is `queuing`: the reconciler admits it
+ * when the pool has room.
  */
 @Injectable()
 export class DeployService {
@@ -38,6 +40,7 @@ export class DeployService {
     private readonly pools: PoolsRepository,
     private readonly capacity: PoolCapacityService,
     private readonly store: ServiceLifecycleStore,
+    private readonly npuQuota: PoolNpuQuotaCheck,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
   ) {}
 
@@ -59,6 +62,12 @@ export class DeployService {
     if (spec instanceof InvalidDeployRequestError) throw spec;
     const pool = pools.find((p) => p.id === spec.poolId) as PoolEntity;
     await this.refuseIfNeverFits(pool, spec);
+    await this.npuQuota.assertFits({
+      accountId: ctx.caller.accountId,
+      projectId: ctx.projectId,
+      poolId: pool.id,
+      requested: spec.instances * spec.flavor.npusPerInstance,
+    });
     const id = randomUUID();
     const created = createLifecycle({
       instances: spec.instances,

@@ -3,6 +3,7 @@ import { type ProjectRequestContext } from '@maas/auth';
 import { COMMAND_ALLOWED_STATES } from '../../lifecycle/index.js';
 import { PoolCapacityService } from '../../pools/pool-capacity.service.js';
 import { PoolsRepository } from '../../pools/pools.repository.js';
+import { PoolNpuQuotaCheck } from '../../quota-limits/pool-npu-quota.check.js';
 import { type ScaleServiceRequest } from '../dto/service-operations.request.js';
 import { instanceCountProblem } from '../../validation/limits.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
@@ -12,8 +13,9 @@ import { ServiceLifecycleStore } from '../service-lifecycle.store.js';
 
 /**
  * Scales a running (or alarm) service to `instance_count`; scale-in needs
- * `"confirm": "YES"`. A scale-out beyond what the whole pool can ever hold is refused up
- * front; otherwise the reconciler adds the instances as room appears.
+ * `"confirm": "YES"`. A scale-out beyond what the whole pool can ever hold, or beyond the
+ * project's pool_npus quota (SPEC §7), is refused up front; otherwise the reconciler adds
+ * the instances as room appears.
  */
 @Injectable()
 export class ScaleService {
@@ -22,6 +24,7 @@ export class ScaleService {
     private readonly pools: PoolsRepository,
     private readonly capacity: PoolCapacityService,
     private readonly store: ServiceLifecycleStore,
+    private readonly npuQuota: PoolNpuQuotaCheck,
   ) {}
 
   async execute(
@@ -32,7 +35,16 @@ export class ScaleService {
     const service = await this.services.find(ctx.projectId, serviceId);
     if (!service) throw new ServiceNotFoundError(serviceId);
     const target = body.instance_count;
-    if (this.isScaleOut(service, target)) await this.refuseIfNeverFits(ctx, service, target);
+    if (this.isScaleOut(service, target)) {
+      await this.refuseIfNeverFits(ctx, service, target);
+      await this.npuQuota.assertFits({
+        accountId: service.accountId,
+        projectId: service.projectId,
+        poolId: service.poolId,
+        requested: target * service.npusPerInstance,
+        serviceId: service.id,
+      });
+    }
     const outcome = await this.store.apply(
       { projectId: ctx.projectId, serviceId },
       {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ProjectRequestContext } from '@maas/auth';
+import { COMMAND_ALLOWED_STATES } from '../../lifecycle/index.js';
+import { PoolNpuQuotaCheck } from '../../quota-limits/pool-npu-quota.check.js';
 import { checkDescription } from '../../validation/description.rule.js';
 import { type UpdateServiceRequest } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
@@ -10,13 +12,15 @@ import { ServiceLifecycleStore } from '../service-lifecycle.store.js';
 /**
  * `PUT /v1/{project_id}/services/{service_id}` as in ModelArts: `{"status": "running"}`
  * starts, `{"status": "stopped"}` stops (through the state machine); or a new
- * `description`. A status change cannot be combined with other changes.
+ * `description`. A status change cannot be combined with other changes. A start beyond the
+ * project's pool_npus quota (SPEC §7) is refused up front.
  */
 @Injectable()
 export class UpdateService {
   constructor(
     private readonly services: ModelServicesRepository,
     private readonly store: ServiceLifecycleStore,
+    private readonly npuQuota: PoolNpuQuotaCheck,
   ) {}
 
   async execute(
@@ -51,12 +55,28 @@ export class UpdateService {
       });
     const command =
       status === 'running' ? ({ type: 'start' } as const) : ({ type: 'stop' } as const);
+    if (command.type === 'start') await this.refuseStartBeyondQuota(ctx, serviceId);
     const outcome = await this.store.apply(
       { projectId: ctx.projectId, serviceId },
       command,
       ctx.requestId,
     );
     return outcome.service;
+  }
+
+  private async refuseStartBeyondQuota(
+    ctx: ProjectRequestContext,
+    serviceId: string,
+  ): Promise<void> {
+    const service = await this.services.find(ctx.projectId, serviceId);
+    if (!service || !COMMAND_ALLOWED_STATES.start.includes(service.state)) return; // the store says why
+    await this.npuQuota.assertFits({
+      accountId: service.accountId,
+      projectId: service.projectId,
+      poolId: service.poolId,
+      requested: service.instances * service.npusPerInstance,
+      serviceId: service.id,
+    });
   }
 
   private async describe(
