@@ -53,7 +53,7 @@ export class EdgeCallPathsReader implements EdgeCallPaths {
         }),
       ]);
     } catch (error) {
-      this.logger.warn({ serviceId: service.id, err: error }, 'edge call paths not read');
+      this.logger.warn({ msg: 'edge call paths not read', serviceId: service.id, err: error });
       return call(edge, [], 'The edge address could not be read from Kubernetes just now');
     } finally {
       clearTimeout(timer);
