@@ -89,7 +89,7 @@ export class ResourceUsageReader implements ServiceUsageReader {
         error instanceof KubeApiError
           ? `Usage not available: Kubernetes API ${error.status === null ? 'unreachable' : `answered ${error.status}`}`
           : readFailure('Usage not available', error);
-      this.logger.warn({ serviceId: service.id, note, err: error }, 'resource usage read failed');
+      this.logger.warn({ msg: 'resource usage not read', serviceId: service.id, note, err: error });
       return { ...EMPTY, source: source.kind, instances: [], note, observedAt: new Date() };
     } finally {
       clearTimeout(timer);
