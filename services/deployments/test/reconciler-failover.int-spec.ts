@@ -3,6 +3,7 @@
 // calls go to an in-process app that does not reconcile. Replicas are stopped gracefully
 // (SIGTERM: the leader releases its Lease) or killed (SIGKILL: nothing runs, the Lease
 // must expire).
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@maas/testing';
@@ -213,6 +214,8 @@ interface Takeover {
   readonly leadsMs: number;
   /** Death of the leader → the standby's first reconcile pass finished. */
   readonly firstPassMs: number;
+  /** As the standby measured it: Lease acquired → first pass finished (NaN: no such metric). */
+  readonly acquiredToPassMs: number;
 }
 
 /**
@@ -239,7 +242,10 @@ async function takeover(
     },
     { timeoutMs: 20_000, intervalMs: 10, description: 'the standby reconciling' },
   );
-  return { how, leadsMs: Math.max(leadsMs, 0), firstPassMs };
+  // The replica's own figure: Lease acquired → first pass done (no polling in it).
+  const [gauge] = await standby.metric('deployments_reconciler_takeover_seconds');
+  const acquiredToPassMs = gauge ? Number(gauge.split(' ').pop()) * 1000 : Number.NaN;
+  return { how, leadsMs: Math.max(leadsMs, 0), firstPassMs, acquiredToPassMs };
 }
 
 // A benchmark, not a timed assertion: it prints the figures (docs/benchmarks.md,
@@ -251,7 +257,7 @@ describe('takeover time', () => {
     let leader = replica('takeover-0');
     await leader.start();
     await eventually(() => leader.leads(), { timeoutMs: 15_000, description: 'first leader' });
-    const plan: Takeover['how'][] = ['SIGTERM', 'SIGTERM', 'SIGTERM', 'SIGKILL'];
+    const plan: Takeover['how'][] = ['SIGTERM', 'SIGTERM', 'SIGTERM', 'SIGTERM', 'SIGTERM', 'SIGKILL'];
     for (const [i, how] of plan.entries()) {
       const standby = replica(`takeover-${i + 1}`);
       await standby.start();
@@ -269,9 +275,11 @@ describe('takeover time', () => {
     await leader.stop();
     const rows = runs.map(
       (r) =>
-        `${r.how.padEnd(8)} leads after ${r.leadsMs.toFixed(0).padStart(5)} ms, first pass after ${r.firstPassMs.toFixed(0).padStart(5)} ms (leads → pass ${(r.firstPassMs - r.leadsMs).toFixed(0)} ms)`,
+        `${r.how.padEnd(8)} leads after ${r.leadsMs.toFixed(0).padStart(5)} ms, first pass after ${r.firstPassMs.toFixed(0).padStart(5)} ms (leads → pass ${(r.firstPassMs - r.leadsMs).toFixed(0)} ms; in-process acquired → pass ${r.acquiredToPassMs.toFixed(0)} ms)`,
     );
-    console.log(`reconciler takeover (lease 3 s, retry 500 ms):\n${rows.join('\n')}`);
+    console.log(
+      `reconciler takeover (lease 3 s, retry 500 ms; load ${loadavg()[0].toFixed(1)}):\n${rows.join('\n')}`,
+    );
     expect(runs).toHaveLength(plan.length);
-  });
+  }, 300_000); // five replicas started one after another from sources
 });

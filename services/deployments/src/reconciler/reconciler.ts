@@ -18,6 +18,7 @@ import { KubeClient } from '../kubernetes/kube-client.js';
 import { ServiceObservations } from '../model-services/service-observations.js';
 import { PoolsRepository } from '../pools/pools.repository.js';
 import { ClusterCache } from './cache/cluster-cache.js';
+import { DbChangeListener } from './db-change-listener.js';
 import { KubeLeaseStore } from './leader/kube-lease-store.js';
 import { LeaderElector } from './leader/leader-elector.js';
 import { LeaderTerm, type LeaderTermDeps } from './leader/leader-term.js';
@@ -27,12 +28,13 @@ const LABEL_VALUE = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 
 /**
  * The Kubernetes reconciler (SPEC §5), shaped like controller-runtime's manager. On EVERY
- * replica (with RECONCILER=true) it starts the informer caches at boot, so a standby is
- * warm, and competes for the Lease. Only the controllers wait for the Lease: acquiring it
- * creates one LeaderTerm (the service and admission controllers, their queues and passes,
- * the LISTEN connection, the poll and resync timers); losing it disposes that term at once
- * (no new pass starts, running passes finish, their writes being conditional and
- * idempotent). The caches keep running across terms.
+ * replica (with RECONCILER=true) it starts its sources at boot — the informer caches and
+ * the LISTEN connection for database changes — so a standby is warm, and competes for the
+ * Lease. Only the controllers wait for the Lease: acquiring it creates one LeaderTerm (the
+ * service and admission controllers, their queues and passes, the poll and resync timers);
+ * losing it disposes that term at once (no new pass starts, running passes finish, their
+ * writes being conditional and idempotent). The sources keep running across terms; their
+ * events go to the term of the moment (none on a standby: dropped).
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -41,7 +43,9 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   readonly installation: string;
   private readonly metrics: ReconcilerMetrics;
   private readonly cache: ClusterCache;
-  private readonly termDeps: LeaderTermDeps;
+  private readonly listener: DbChangeListener;
+  private listening: Promise<void> = Promise.resolve();
+  private readonly termDeps: Omit<LeaderTermDeps, 'listening'>;
   private term?: LeaderTerm;
 
   constructor(
@@ -69,6 +73,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       (event) => this.term?.onClusterEvent(event),
       this.logger,
     );
+    this.listener = new DbChangeListener(pgConfigOf(dataSource), config.DB_SCHEMA);
     this.termDeps = {
       config,
       installation: this.installation,
@@ -78,7 +83,6 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       pools,
       catalog,
       autoStop,
-      pg: pgConfigOf(dataSource),
       metrics: this.metrics,
       logger: this.logger,
     };
@@ -103,7 +107,9 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
 
   onApplicationBootstrap(): void {
     if (!this.config.RECONCILER) return;
-    // Warm before leading: the informers list and watch on standbys too.
+    // Warm before leading: the informers list and watch, and the database is listened to,
+    // on standbys too.
+    this.listening = this.listener.start((change) => void this.term?.onDbChange(change));
     this.cache.start().then(
       () => {
         this.metrics.cacheSynced.set(1);
@@ -117,7 +123,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   /** Stops reconciling and releases the Lease (a standby takes over at once). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.elector.stop();
-    await this.cache.stop();
+    await Promise.all([this.cache.stop(), this.listener.stop()]);
   }
 
   get isLeader(): boolean {
@@ -140,7 +146,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private beginTerm(): Promise<void> {
-    const term = new LeaderTerm(this.termDeps);
+    const term = new LeaderTerm({ ...this.termDeps, listening: this.listening });
     this.term = term;
     this.metrics.leader.set(1);
     term.start();

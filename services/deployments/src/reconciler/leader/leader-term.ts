@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { type Logger } from '@nestjs/common';
-import { type ClientConfig } from 'pg';
 import { type AutoStopScheduler } from '../../auto-stop/auto-stop.scheduler.js';
 import { type ModelCatalog } from '../../catalog/index.js';
 import { type DeploymentsConfig } from '../../config.js';
@@ -11,7 +10,7 @@ import { type PoolsRepository } from '../../pools/pools.repository.js';
 import { LABEL } from '../../workloads/labels.js';
 import { type ClusterCache, type ClusterEvent } from '../cache/cluster-cache.js';
 import { Controller } from '../controller.js';
-import { type DbChange, DbChangeListener } from '../db-change-listener.js';
+import { type DbChange } from '../db-change-listener.js';
 import { AdmissionPass } from '../passes/admission-pass.js';
 import { ServicePass } from '../passes/service-pass.js';
 import { WorkloadApplier } from '../passes/workload-applier.js';
@@ -34,13 +33,16 @@ export interface LeaderTermDeps {
   readonly installation: string;
   /** Started at boot on every replica; the term only waits for its first lists. */
   readonly cache: ClusterCache;
+  /**
+   * Settles once the database change listener (also started at boot; its changes reach
+   * `onDbChange`) made its first connection attempt: the first resync reads after it.
+   */
+  readonly listening: Promise<void>;
   readonly kube: KubeClient;
   readonly observations: ServiceObservations;
   readonly pools: PoolsRepository;
   readonly catalog: ModelCatalog;
   readonly autoStop: AutoStopScheduler;
-  /** The database of the NOTIFY channel. */
-  readonly pg: ClientConfig;
   readonly metrics: ReconcilerMetrics;
   readonly logger: Logger;
 }
@@ -52,10 +54,11 @@ const KINDS = { deployment: 'Deployment', service: 'Service', statefulset: 'Stat
  * disposed when it is lost (nothing of it is reset by hand): the two controllers — services
  * (key: a service id) and pool admission (key: a pool, or every pool with a queue) — with
  * their passes, the caches of rows and pools read this term, what the applier wrote this
- * term, the LISTEN connection, the safety-net poll and the periodic resync.
+ * term, the safety-net poll and the periodic resync. The informers and the LISTEN
+ * connection are the Reconciler's: they run on every replica and outlive terms.
  *
- * `start` waits for the informer caches (already warm on a standby that was running), then
- * starts the controllers and queues everything once. `dispose` ends the term at once: no new
+ * `start` waits for the informer caches and the listener (both already warm on a standby
+ * that was running), then starts the controllers and queues everything once. `dispose` ends the term at once: no new
  * pass starts, passes running finish (their writes are conditional or idempotent).
  */
 export class LeaderTerm {
@@ -65,7 +68,6 @@ export class LeaderTerm {
   /** Pools read this term (a pool change, by NOTIFY, or a resync drops them). */
   private readonly poolCache = new Map<string, PoolEntity>();
   private readonly applier: WorkloadApplier;
-  private readonly listener: DbChangeListener;
   private readonly services: Controller<ServiceKey>;
   private readonly admission: Controller<PoolKey>;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -77,7 +79,6 @@ export class LeaderTerm {
     const { config, cache, kube, observations, logger } = deps;
     this.rows = new ServiceRowCache((id) => observations.find(id));
     this.applier = new WorkloadApplier(kube);
-    this.listener = new DbChangeListener(deps.pg, config.DB_SCHEMA);
     deps.autoStop.reset(); // what it scheduled is re-read from Redis this term
     const servicePass = new ServicePass(
       {
@@ -156,23 +157,21 @@ export class LeaderTerm {
     );
   }
 
-  /** Ends the term: stops the controllers (passes in flight finish), the listener, the timers. */
+  /** Ends the term: stops the controllers (passes in flight finish) and the timers. */
   async dispose(): Promise<void> {
     this.abort.abort();
     await this.started;
     this.reconcilingNow = false;
     for (const timer of this.timers) clearInterval(timer);
-    await this.listener.stop();
     await Promise.all([this.services.stop(), this.admission.stop()]);
   }
 
   private async run(): Promise<void> {
     const { cache, config, logger } = this.deps;
-    if (!(await untilAborted(cache.whenSynced(), this.abort.signal))) return;
+    const ready = Promise.all([cache.whenSynced(), this.deps.listening]);
+    if (!(await untilAborted(ready, this.abort.signal))) return;
     this.services.start();
     this.admission.start();
-    await this.listener.start((change) => void this.onDbChange(change));
-    if (this.abort.signal.aborted) return;
     this.timers.push(setInterval(() => void this.enqueueUnsettled(), config.RECONCILER_POLL_MS));
     this.timers.push(setInterval(() => void this.resync(), config.RECONCILER_RESYNC_MS));
     this.reconcilingNow = true;
@@ -210,7 +209,8 @@ export class LeaderTerm {
     if (event.freedCapacity) this.admission.add(EVERY_POOL);
   }
 
-  private async onDbChange(change: DbChange): Promise<void> {
+  /** A change in the database (from the Reconciler's listener): who must look again. */
+  async onDbChange(change: DbChange): Promise<void> {
     switch (change.kind) {
       case 'service':
         this.rows.invalidate(change.serviceId);
