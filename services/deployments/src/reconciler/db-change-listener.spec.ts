@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+// Only this test reads the migration: it pins the runtime's name to the frozen one.
+import { reconcileChannel as migrationChannel } from '../migrations/1765000000000-reconciler-notify.js';
 import { parseDbChange, reconcileChannel } from './db-change-listener.js';
 
 describe('parseDbChange', () => {
@@ -17,6 +19,8 @@ describe('parseDbChange', () => {
 describe('reconcileChannel', () => {
   it('is the name the migration spells, cut to PostgreSQL’s 63 bytes', () => {
     expect(reconcileChannel('maas_deployments')).toBe('reconcile:maas_deployments');
+    for (const schema of ['maas_deployments', 't_0123456789abcdef', 's'.repeat(80)])
+      expect(reconcileChannel(schema)).toBe(migrationChannel(schema));
     expect(reconcileChannel('s'.repeat(80))).toHaveLength(63);
   });
 });
