@@ -1,13 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { BackgroundConsumers, EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
-import { eventsLogger, KAFKA } from '@maas/nest-events';
+import { EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
+import { ConsumersLifecycle, KAFKA, type NamedConsumer } from '@maas/nest-events';
 import { IAM_CONFIG, type IamConfig } from '../config.js';
 import { QuotaLimitsRepository } from './quota-limits.repository.js';
 
@@ -20,19 +15,17 @@ export const QUOTA_LIMITS_CONSUMER = 'iam.quotas';
  * (IAM serves meanwhile with what it has, else the default); stopped on shutdown.
  */
 @Injectable()
-export class QuotaLimitsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = eventsLogger('QuotaLimits');
-  private readonly consumers = new BackgroundConsumers(this.logger);
-
+export class QuotaLimitsConsumer extends ConsumersLifecycle {
   constructor(
     private readonly dataSource: DataSource,
     private readonly limits: QuotaLimitsRepository,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(IAM_CONFIG) private readonly config: IamConfig,
-  ) {}
+  ) {
+    super('QuotaLimits', config.CONSUMERS_RUN);
+  }
 
-  onApplicationBootstrap(): void {
-    if (!this.config.CONSUMERS_RUN) return;
+  protected consumers(): NamedConsumer[] {
     const consumer = new EventConsumer({
       kafka: this.kafka,
       dataSource: this.dataSource,
@@ -47,10 +40,6 @@ export class QuotaLimitsConsumer implements OnApplicationBootstrap, BeforeApplic
         version: event.payload.version,
       }),
     );
-    this.consumers.start([[QUOTA_LIMITS_CONSUMER, consumer]]);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumers.stop();
+    return [[QUOTA_LIMITS_CONSUMER, consumer]];
   }
 }
