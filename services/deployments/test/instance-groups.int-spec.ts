@@ -4,13 +4,16 @@
 // pod-container-running-failed stage (a label put on one pod, as an operator's fault
 // injection would).
 import { DiscoveryV1Api, type V1Pod } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually } from '@maas/testing';
 import { type ServiceState } from '../src/lifecycle/index.js';
 import { deployBody, Harness, type Tenant } from './harness.js';
 import { apps, core, kc, KwokPool, removeLease, removeNamespace } from './kwok.js';
 
 const discovery = kc.makeApiClient(DiscoveryV1Api);
+
+// Every step waits on the cluster (scheduling, KWOK's pod stages) on a shared 2-core machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 const FAIL_LABEL = 'pod-container-running-failed.stage.kwok.x-k8s.io';
 const POD_INDEX = 'apps.kubernetes.io/pod-index';
@@ -58,7 +61,7 @@ async function deploy(
 async function until(
   id: string,
   state: ServiceState,
-  { timeoutMs = 30_000, also }: { timeoutMs?: number; also?: (s: ServiceJson) => boolean } = {},
+  { timeoutMs = 60_000, also }: { timeoutMs?: number; also?: (s: ServiceJson) => boolean } = {},
 ): Promise<ServiceJson> {
   return eventually(
     async () => {
@@ -351,6 +354,39 @@ describe('DeepSeek-V3 on 4 × 8: one group of four servers', () => {
 });
 
 describe('gang admission', () => {
+  it('scales out by a whole group only when all its servers are free at once', async () => {
+    const id = await deploy(pool.id, { ...R1, specification: 'ascend-910b-2x8' });
+    await until(id, 'running');
+    // One NPU taken on a third server: two servers are not free at once any more.
+    const tiny = await deploy(pool.id, {
+      model_id: 'qwen3-8b',
+      model_version: '1.0.0',
+      specification: 'ascend-910b-1',
+    });
+    await until(tiny, 'running');
+    await put(id, { instance_count: 2 }, '/scale', 'POST');
+    // The reconciler has seen the new spec (it records the generation it observed) …
+    await eventually(
+      async () => {
+        const [row] = await h.db.query<{ seen: boolean }[]>(
+          `SELECT observed_generation = generation AS seen FROM "${h.schema}".model_services WHERE id = $1`,
+          [id],
+        );
+        return row?.seen === true;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, description: 'scale observed' },
+    );
+    // … and made no part of the second group: no StatefulSet, no pod holding a server.
+    expect((await setsOf(id)).map((s) => s.metadata?.name)).toEqual([`ms-${id}-g0`]);
+    expect(live(await podsOf(id))).toHaveLength(2);
+    expect((await get(id)).status).toBe('updating');
+
+    await remove(tiny);
+    await until(id, 'running', { also: (s) => s.instances.ready === 2 });
+    expectGroup(id, 1, await members(id, 4), 2, nodes.nodeNames);
+    await remove(id);
+  });
+
   it('admits one group of two into room for 1.5, queues the next with no pod, and keeps FIFO', async () => {
     const first = await deploy(gangPool.id, { ...R1, specification: 'ascend-910b-2x8' });
     await until(first, 'running');

@@ -49,6 +49,11 @@ export const GROUP_ANNOTATION = {
   restarts: 'maas.io/group-restarts',
   /** The group size, for readers of the StatefulSet. */
   size: 'maas.io/group-size',
+  /**
+   * The member pods' uids when the group last formed (every member ready together; comma
+   * separated); removed when the reconciler restarts or replaces the group's members.
+   */
+  formed: 'maas.io/group-formed',
 } as const;
 
 /** Ray's GCS port on the leader; workers join `LWS_LEADER_ADDRESS:RAY_PORT`. */
@@ -363,4 +368,10 @@ export function withRestart(
   record: GroupRestartRecord,
 ): string {
   return JSON.stringify([...records, record].slice(-RESTARTS_KEPT));
+}
+
+/** The formed members' uids of a group's StatefulSet; null when none are on record. */
+export function formedOf(statefulSet: V1StatefulSet | undefined): string[] | null {
+  const raw = statefulSet?.metadata?.annotations?.[GROUP_ANNOTATION.formed];
+  return raw ? raw.split(',').filter((uid) => uid !== '') : null;
 }

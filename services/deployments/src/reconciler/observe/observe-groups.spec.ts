@@ -61,6 +61,7 @@ function group(
     appliedRevision: REV,
     members,
     restarts: [],
+    formed: null,
     ...extra,
   };
 }
@@ -167,15 +168,32 @@ describe('observeGroups: a failed member restarts its whole group', () => {
     ]);
   });
 
-  it('restarts a group whose worker was replaced after the leader became ready', () => {
-    const g1 = group(1, [
-      member(1, 0, { readySince: ago(30) }),
-      member(1, 1, { createdAt: ago(3), readySince: ago(2) }),
-    ]);
+  it('restarts a formed group with a member it did not form with (a replaced pod)', () => {
+    const g1 = group(1, [member(1, 0), member(1, 1, { uid: 'new-uid' })], {
+      formed: ['uid-g1-0', 'uid-g1-1'],
+    });
     const result = observeGroups(input('running', [healthy(0), g1]));
     expect(result.restart).toMatchObject([
-      { group: 1, record: { pod: 'ms-x-g1-1', reason: 'MemberReplaced' } },
+      { group: 1, record: { pod: 'ms-x-g1-1', uid: 'new-uid', reason: 'MemberReplaced' } },
     ]);
+    // the leader replaced: the same
+    const g0 = group(0, [member(0, 0, { uid: 'other' }), member(0, 1)], {
+      formed: ['uid-g0-0', 'uid-g0-1'],
+    });
+    expect(observeGroups(input('running', [g0, healthy(1)])).restart).toMatchObject([
+      { group: 0, record: { pod: 'ms-x-g0-0', reason: 'MemberReplaced' } },
+    ]);
+  });
+
+  it('records the members of a group once it serves, and only then', () => {
+    const result = observeGroups(input('deploying', [healthy(0), healthy(1)]));
+    expect(result.formed).toEqual([
+      { group: 0, uids: ['uid-g0-0', 'uid-g0-1'] },
+      { group: 1, uids: ['uid-g1-0', 'uid-g1-1'] },
+    ]);
+    const forming = group(1, [member(1, 0), member(1, 1, { ready: false, phase: 'Pending' })]);
+    const formedAlready = { ...healthy(0), formed: ['uid-g0-0', 'uid-g0-1'] };
+    expect(observeGroups(input('deploying', [formedAlready, forming])).formed).toEqual([]);
   });
 
   it('restarts once per failure: a failure already recorded (same pod uid) is not restarted again', () => {
@@ -188,11 +206,11 @@ describe('observeGroups: a failed member restarts its whole group', () => {
     expect(result.observation?.type).toBe('some_unhealthy');
   });
 
-  it('does not take a group being (re)created for a replaced member', () => {
-    // The new leader turned ready (a simulated one does at once) 1 s before its worker came.
+  it('does not take the members of a group still forming for replacements', () => {
+    // After a restart the formation is forgotten: new members, whatever their timing.
     const g1 = group(1, [
-      member(1, 0, { createdAt: ago(3), readySince: ago(2) }),
-      member(1, 1, { createdAt: ago(1), ready: false, phase: 'Pending' }),
+      member(1, 0, { uid: 'a', createdAt: ago(30), readySince: ago(29) }),
+      member(1, 1, { uid: 'b', createdAt: ago(1), ready: false, phase: 'Pending' }),
     ]);
     expect(observeGroups(input('running', [healthy(0), g1])).restart).toEqual([]);
   });

@@ -32,6 +32,11 @@ export interface ObservedGroup {
   readonly members: readonly GroupMember[];
   /** Restarts the reconciler made (from the StatefulSet's annotation). */
   readonly restarts: readonly GroupRestartRecord[];
+  /**
+   * The uids of the members when the group last formed (all N ready together), from the
+   * StatefulSet's annotation; null while it has not formed since it was (re)created.
+   */
+  readonly formed: readonly string[] | null;
 }
 
 export interface ObserveGroupsInput extends Pick<
@@ -60,6 +65,8 @@ export interface ObserveGroupsResult extends ObserveResult {
    * upgrade reached this group, updateStrategy OnDelete): replace all members at once.
    */
   readonly replace: readonly number[];
+  /** Groups that serve with no formation on record: write their members' uids. */
+  readonly formed: readonly { readonly group: number; readonly uids: readonly string[] }[];
 }
 
 /** Health of one group, as the group-as-a-whole rules judge it. */
@@ -82,6 +89,8 @@ interface GroupHealth {
   readonly stale: boolean;
   /** Some member is being deleted (a restart or replacement in progress). */
   readonly restarting: boolean;
+  /** The live members' uids (sorted). */
+  readonly uids: string[];
 }
 
 /**
@@ -97,21 +106,17 @@ interface GroupHealth {
  */
 export function observeGroups(input: ObserveGroupsInput): ObserveGroupsResult {
   const byIndex = new Map(input.groups.map((g) => [g.index, g]));
-  const restart: GroupRestart[] = [];
-  const replace: number[] = [];
+  const actions: Actions = { restart: [], replace: [], formed: [] };
   const views: PodView[] = [];
   let ready = 0;
   for (let index = 0; index < input.instances; index++) {
     const group = byIndex.get(index);
     const health = group ? groupHealth(group, input.groupSize) : null;
-    if (group && health) {
-      if (health.failure && !health.restarting && !health.recorded)
-        restart.push({ group: index, record: recordOf(health.failure, input.now) });
-      else if (health.stale && group.exists && !health.restarting) replace.push(index);
-      if (health.serving) ready++;
-    }
+    if (group && health) decide(group, health, input.now, actions);
+    if (health?.serving) ready++;
     views.push(groupView(index, group, health, input));
   }
+  const { restart, replace, formed } = actions;
   const verdict = observeService({
     state: input.state,
     instances: input.instances,
@@ -131,18 +136,26 @@ export function observeGroups(input: ObserveGroupsInput): ObserveGroupsResult {
     instanceStatuses: instanceStatuses({ pods: members, now: input.now, limits: input.limits }),
     restart,
     replace,
+    formed,
   };
 }
 
 const CURRENT = 'current';
 
-/**
- * A worker created this long after its leader became ready was replaced after the group
- * formed. The margin covers a group's own (re)creation, whose members appear within a
- * second or two of each other (timestamps have 1 s resolution; a simulated leader can turn
- * ready at once, while a real one is ready only after every worker joined).
- */
-const FORMATION_GRACE_MS = 2_000;
+interface Actions {
+  restart: GroupRestart[];
+  replace: number[];
+  formed: { group: number; uids: readonly string[] }[];
+}
+
+/** What to do about one group: restart it, replace its members, or record its formation. */
+function decide(group: ObservedGroup, health: GroupHealth, now: Date, actions: Actions): void {
+  if (health.failure && !health.restarting && !health.recorded)
+    actions.restart.push({ group: group.index, record: recordOf(health.failure, now) });
+  else if (health.stale && group.exists && !health.restarting) actions.replace.push(group.index);
+  else if (health.serving && !health.failure && group.formed === null)
+    actions.formed.push({ group: group.index, uids: health.uids });
+}
 
 function groupHealth(group: ObservedGroup, groupSize: number): GroupHealth {
   const live = group.members.filter((m) => !m.view.terminated && !m.view.deleting);
@@ -155,39 +168,39 @@ function groupHealth(group: ObservedGroup, groupSize: number): GroupHealth {
     live.every((m) => m.view.ready) &&
     new Set(live.map((m) => m.index)).size === groupSize;
   const ready = serving && live[0]?.view.revision === group.desiredRevision;
-  const failure = memberFailure(group.members);
+  const failure = memberFailure(group.members, group.formed);
   const recorded = failure?.uid !== undefined && group.restarts.some((r) => r.uid === failure.uid);
-  return { serving, ready, failure, stale, restarting, recorded };
+  const uids = live.map((m) => m.view.uid ?? '').sort();
+  return { serving, ready, failure, stale, restarting, recorded, uids };
 }
 
 /**
  * The failure that breaks a group: a member (not being deleted) that failed or whose
- * container restarted, or a worker created after the leader became ready — the StatefulSet
- * controller replaces a Failed pod at once, so the replacement is the only trace left, and a
- * worker that joins late cannot join the leader's running model server.
+ * container restarted, or a member that is not one of those the group formed with — the
+ * StatefulSet controller replaces a Failed pod at once (often before a pass sees it Failed),
+ * so a stranger in a formed group is the trace it leaves; a replaced worker cannot rejoin a
+ * running model server, and a replaced leader has lost its workers' Ray cluster.
  */
-function memberFailure(members: readonly GroupMember[]): MemberFailure | null {
+function memberFailure(
+  members: readonly GroupMember[],
+  formed: readonly string[] | null,
+): MemberFailure | null {
   const current = members.filter((m) => !m.view.deleting);
   const failed = current.find((m) => m.view.phase === 'Failed' || m.view.restarts > 0);
   if (failed?.view.lastFailure)
     return { pod: failed.view.name, uid: failed.view.uid, failure: failed.view.lastFailure };
-  const leader = current.find((m) => m.index === 0 && !m.view.terminated);
-  const readySince = leader?.view.readySince;
-  if (!readySince) return null;
-  const late = current.find(
-    (m) =>
-      m.index !== 0 &&
-      !m.view.terminated &&
-      m.view.createdAt.getTime() > readySince.getTime() + FORMATION_GRACE_MS,
+  if (formed === null) return null;
+  const stranger = current.find(
+    (m) => !m.view.terminated && m.view.uid !== undefined && !formed.includes(m.view.uid),
   );
-  if (!late) return null;
+  if (!stranger) return null;
   return {
-    pod: late.view.name,
-    uid: late.view.uid,
+    pod: stranger.view.name,
+    uid: stranger.view.uid,
     failure: {
-      at: late.view.createdAt,
+      at: stranger.view.createdAt,
       reason: 'MemberReplaced',
-      message: `created at ${late.view.createdAt.toISOString()}, after the leader became ready`,
+      message: `created at ${stranger.view.createdAt.toISOString()}, after the group formed`,
       exitCode: null,
     },
   };

@@ -16,6 +16,7 @@ import { LABEL } from '../../workloads/labels.js';
 import { revisionOf } from '../desired/desired-objects.js';
 import {
   GROUP_ANNOTATION,
+  formedOf,
   GROUP_LABEL,
   type GroupRestartRecord,
   groupOf,
@@ -114,11 +115,20 @@ export class GroupWorkload {
       now: new Date(),
       limits: this.deps.limits,
     });
+    const setOf = (k: number) => applied.get(k) ?? sets.get(k);
     for (const restart of result.restart) {
-      const set = applied.get(restart.group) ?? sets.get(restart.group);
+      const set = setOf(restart.group);
       if (set) await this.restartGroup(row, set, restart.record);
     }
-    for (const group of result.replace) await this.deleteMembers(row, group, 'upgrade');
+    for (const group of result.replace) {
+      const set = setOf(group);
+      if (set) await this.annotate(set, { [GROUP_ANNOTATION.formed]: null });
+      await this.deleteMembers(row, group, 'upgrade');
+    }
+    for (const { group, uids } of result.formed) {
+      const set = setOf(group);
+      if (set) await this.annotate(set, { [GROUP_ANNOTATION.formed]: uids.join(',') });
+    }
     return { kind: 'observed', result, waitingForRoom };
   }
 
@@ -200,31 +210,44 @@ export class GroupWorkload {
   }
 
   /**
-   * Restarts a group: the restart is recorded on its StatefulSet first (a conditional
-   * replace: a stale cache gets a 409 and the pass is retried), then every member is deleted
-   * in one request. Pods gone, the record is what says the group crashed.
+   * Restarts a group: the restart is recorded on its StatefulSet first (and its formation
+   * forgotten: the new members form a new group), then every member is deleted in one
+   * request. Pods gone, the record is what says the group crashed.
    */
   private async restartGroup(
     row: ModelServiceEntity,
     set: V1StatefulSet,
     record: GroupRestartRecord,
   ): Promise<void> {
+    await this.annotate(set, {
+      [GROUP_ANNOTATION.restarts]: withRestart(restartsOf(set), record),
+      [GROUP_ANNOTATION.formed]: null,
+    });
+    await this.deleteMembers(row, groupOf(set) ?? -1, `member ${record.pod}: ${record.reason}`);
+  }
+
+  /**
+   * Sets (null: removes) annotations of a group's StatefulSet by a conditional update (its
+   * resourceVersion: a stale cache gets a 409 and the pass is retried). Not server-side
+   * apply: these fields are state the reconciler keeps, not part of the desired spec (whose
+   * hash they would change).
+   */
+  private async annotate(
+    set: V1StatefulSet,
+    changes: Readonly<Record<string, string | null>>,
+  ): Promise<void> {
     const metadata = set.metadata ?? {};
+    const annotations = { ...metadata.annotations };
+    for (const [key, value] of Object.entries(changes))
+      if (value === null) delete annotations[key];
+      else annotations[key] = value;
     await this.deps.kube.replace<V1StatefulSet>({
       ...set,
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: {
-        ...metadata,
-        managedFields: undefined,
-        annotations: {
-          ...metadata.annotations,
-          [GROUP_ANNOTATION.restarts]: withRestart(restartsOf(set), record),
-        },
-      },
+      metadata: { ...metadata, managedFields: undefined, annotations },
       status: undefined,
     });
-    await this.deleteMembers(row, groupOf(set) ?? -1, `member ${record.pod}: ${record.reason}`);
   }
 
   private async deleteMembers(row: ModelServiceEntity, group: number, why: string) {
@@ -292,7 +315,8 @@ function observedGroups(
         desiredRevision: revisionOf(desired.spec?.template) ?? '',
         appliedRevision: revisionOf(set?.spec?.template) ?? '',
         members: members.get(k) ?? [],
-        restarts: restartsOf(sets.get(k) ?? set),
+        restarts: restartsOf(set),
+        formed: formedOf(set),
       };
     });
 }

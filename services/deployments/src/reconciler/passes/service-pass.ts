@@ -259,6 +259,7 @@ export class ServicePass {
       await this.observe(row, { type: 'failed', reason: outcome.reason });
       return done();
     }
+    await this.evictMisplaced(row);
     const { result, waitingForRoom } = outcome;
     await this.record(row, result.readyInstances, result.instanceStatuses);
     if (result.observation) await this.observe(row, result.observation);
