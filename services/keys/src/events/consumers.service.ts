@@ -1,13 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { BackgroundConsumers, EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
-import { eventsLogger, KAFKA } from '@maas/nest-events';
+import { EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
+import { ConsumersLifecycle, KAFKA, type NamedConsumer } from '@maas/nest-events';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { KEYS_CONFIG, type KeysConfig } from '../config.js';
 import { LastUsedConsumer } from '../last-used/last-used.consumer.js';
@@ -16,26 +11,25 @@ import { QuotaLimitsRepository } from '../quota-limits/quota-limits.repository.j
 /**
  * What the keys service consumes besides its IAM projection (IamProjectionModule):
  * maas.quotas.v1 (the accounts' max API keys) and maas.usage.v1 (keys' last use, batched).
- * Started in the background once the app is up; stopped (offsets committed) on shutdown.
+ * The lifecycle (background start where CONSUMERS_RUN, stop before connections close) is
+ * ConsumersLifecycle's.
  */
 @Injectable()
-export class ConsumersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = eventsLogger('Consumers');
-  private readonly consumers = new BackgroundConsumers(this.logger);
-
+export class ConsumersService extends ConsumersLifecycle {
   constructor(
     private readonly dataSource: DataSource,
     private readonly quotas: QuotaLimitsRepository,
     private readonly keys: ApiKeysRepository,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(KEYS_CONFIG) private readonly config: KeysConfig,
-  ) {}
+  ) {
+    super('Consumers', config.CONSUMERS_RUN);
+  }
 
-  onApplicationBootstrap(): void {
-    if (!this.config.CONSUMERS_RUN) return;
+  protected consumers(): NamedConsumer[] {
     const topicPrefix = this.config.KAFKA_TOPIC_PREFIX;
     const logger = this.logger;
-    this.consumers.start([
+    return [
       [
         'keys.quotas',
         new EventConsumer({
@@ -62,10 +56,6 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
           logger,
         }),
       ],
-    ]);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumers.stop();
+    ];
   }
 }

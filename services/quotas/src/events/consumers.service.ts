@@ -1,19 +1,13 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
   ApiKeyChangedSchema,
   ApiKeyDeletedSchema,
-  BackgroundConsumers,
   EventConsumer,
   ServiceChangedSchema,
 } from '@maas/events';
-import { eventsLogger, KAFKA } from '@maas/nest-events';
+import { ConsumersLifecycle, KAFKA, type NamedConsumer } from '@maas/nest-events';
 import { QUOTAS_CONFIG, type QuotasConfig } from '../config.js';
 import { FreeQuotaTracker } from '../free-quota/free-quota.tracker.js';
 import { ApplyKeyEvent } from '../policies/usecases/apply-key-event.js';
@@ -24,13 +18,11 @@ import { UsageRepository } from '../usage/usage.repository.js';
 /**
  * What the quotas service consumes besides its IAM projection (IamProjectionModule):
  * maas.usage.v1 (the usage ledger, batched, idempotent), maas.deployments.v1 (services' QPS)
- * and maas.keys.v1 (whose key is which; deleted keys' policies). Started in the background
- * once the app is up; stopped (offsets committed) on shutdown.
+ * and maas.keys.v1 (whose key is which; deleted keys' policies). The lifecycle (background
+ * start where CONSUMERS_RUN, stop before connections close) is ConsumersLifecycle's.
  */
 @Injectable()
-export class ConsumersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = eventsLogger('Consumers');
-  private readonly consumers = new BackgroundConsumers(this.logger);
+export class ConsumersService extends ConsumersLifecycle {
   private ledger?: UsageLedgerConsumer;
 
   constructor(
@@ -41,15 +33,16 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
     private readonly serviceChanged: ApplyServiceChanged,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(QUOTAS_CONFIG) private readonly config: QuotasConfig,
-  ) {}
+  ) {
+    super('Consumers', config.CONSUMERS_RUN);
+  }
 
   /** The usage ledger's counters (tests, metrics). */
   ledgerStats() {
     return this.ledger?.stats();
   }
 
-  onApplicationBootstrap(): void {
-    if (!this.config.CONSUMERS_RUN) return;
+  protected consumers(): NamedConsumer[] {
     const topicPrefix = this.config.KAFKA_TOPIC_PREFIX;
     const logger = this.logger;
     const inbox = (name: string) =>
@@ -69,7 +62,7 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
       topicPrefix,
       logger,
     });
-    this.consumers.start([
+    return [
       [UsageLedgerConsumer.NAME, this.ledger],
       [
         'quotas.deployments',
@@ -83,10 +76,6 @@ export class ConsumersService implements OnApplicationBootstrap, BeforeApplicati
           .on(ApiKeyChangedSchema, (e, m) => this.keyEvents.changed(e, m))
           .on(ApiKeyDeletedSchema, (e, m) => this.keyEvents.deleted(e, m)),
       ],
-    ]);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumers.stop();
+    ];
   }
 }
