@@ -80,7 +80,7 @@ describe('BackgroundConsumers', () => {
     const warnings = lines.filter((l) => l.level === 'warn');
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatchObject({
-      context: { consumer: 'svc.a', err: 'Error: not yet 1' },
+      context: { consumer: 'svc.a', err: new Error('not yet 1') },
       message: 'cannot start consumer; retrying',
     });
     expect(lines.filter((l) => l.message === 'consumer started').map((l) => l.context)).toEqual(

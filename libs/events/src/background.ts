@@ -64,7 +64,7 @@ export class BackgroundConsumers {
         backoff: this.backoff,
         onFailure: (error, retryInMs) =>
           this.logger.warn(
-            { consumer: name, err: String(error), retryInMs },
+            { consumer: name, err: error, retryInMs },
             'cannot start consumer; retrying',
           ),
       });

@@ -1,6 +1,8 @@
 /**
  * The logging this lib needs, in pino's argument order (context object, then message), so a
- * pino logger can be passed as is. Without one, warnings and errors go to stderr.
+ * pino logger can be passed as is. Without one, warnings and errors go to stderr. Failures
+ * are logged as the error itself (`err: error`), never a string made of it: the app logger's
+ * `err` serializer keeps the type and stack and masks credentials in URLs.
  */
 export interface EventsLogger {
   debug(context: object, message: string): void;
@@ -9,10 +11,27 @@ export interface EventsLogger {
   error(context: object, message: string): void;
 }
 
+/** `scheme://user:password@` → `scheme://user:[redacted]@` (the fallback has no app serializer). */
+const maskUrlCredentials = (text: string) =>
+  text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, '$1[redacted]@');
+
+/**
+ * A JSON.stringify replacer for log lines written without the app logger: an Error (which
+ * stringifies as `{}`) becomes `{ type, message, stack }`, credentials in URLs masked.
+ */
+export function jsonLogValue(key: string, value: unknown): unknown {
+  if (key === 'err' && typeof value === 'string') return maskUrlCredentials(value);
+  if (!(value instanceof Error)) return value;
+  return {
+    type: value.name,
+    message: maskUrlCredentials(value.message),
+    stack: value.stack === undefined ? undefined : maskUrlCredentials(value.stack),
+  };
+}
+
 const write = (level: string) => (context: object, message: string) => {
-  process.stderr.write(
-    `${JSON.stringify({ level, lib: '@maas/events', msg: message, ...context })}\n`,
-  );
+  const line = { level, lib: '@maas/events', msg: message, ...context };
+  process.stderr.write(`${JSON.stringify(line, jsonLogValue)}\n`);
 };
 
 export const stderrLogger: EventsLogger = {

@@ -11,6 +11,7 @@ import {
   topicName,
   type EventsLogger,
 } from '../src/index.js';
+import { jsonLogValue } from '../src/logger.js';
 
 const run = promisify(execFile);
 
@@ -23,7 +24,7 @@ export class MemoryLogger implements EventsLogger {
   error = (context: object, message: string) => this.push('error', context, message);
   private push(level: string, context: object, message: string) {
     this.lines.push(
-      `${new Date().toISOString().slice(11, 23)} ${level} ${message} ${JSON.stringify(context)}`,
+      `${new Date().toISOString().slice(11, 23)} ${level} ${message} ${JSON.stringify(context, jsonLogValue)}`,
     );
     if (process.env.EVENTS_TEST_LOGS) process.stderr.write(`${this.lines.at(-1)}\n`);
   }

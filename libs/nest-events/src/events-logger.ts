@@ -3,8 +3,9 @@ import { type EventsLogger } from '@maas/events';
 
 /**
  * @maas/events' logging through the application's logger (pino, from ObservabilityModule),
- * under `context`. The events lib reports failures as `err: "<message>"`; the app logger's
- * `err` serializer logs such a string as `{ message }` (credentials in URLs masked).
+ * under `context`. The events lib reports failures as `err: error` (the error itself); the app
+ * logger's `err` serializer keeps its type and stack and masks credentials in URLs (a string
+ * `err` becomes `{ message }`, masked too).
  */
 export function eventsLogger(context: string): EventsLogger {
   const logger = new Logger(context);

@@ -215,7 +215,7 @@ export class EventConsumer {
             type: event.type,
             attempt,
             retryInMs: delay,
-            err: errorMessage(error),
+            err: error,
           },
           'event handler failed; retrying',
         );

@@ -1,5 +1,5 @@
 import { type Kafka, type Producer, type TopicMessages } from 'kafkajs';
-import { errorMessage, stderrLogger, type EventsLogger } from '../logger.js';
+import { stderrLogger, type EventsLogger } from '../logger.js';
 import { createIdempotentProducer } from './kafka.js';
 
 /**
@@ -58,7 +58,7 @@ export class ReplaceableProducer {
   private discard(producer: Producer): void {
     if (this.producer === producer) this.producer = undefined;
     producer.disconnect().catch((error: unknown) => {
-      this.logger.debug({ err: errorMessage(error) }, 'disconnecting a failed Kafka producer');
+      this.logger.debug({ err: error }, 'disconnecting a failed Kafka producer');
     });
   }
 }

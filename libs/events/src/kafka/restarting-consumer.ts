@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Consumer, type ConsumerRunConfig, type ConsumerSubscribeTopics } from 'kafkajs';
 import { backoffDelay, type BackoffOptions } from '../backoff.js';
-import { errorMessage, stderrLogger, type EventsLogger } from '../logger.js';
+import { stderrLogger, type EventsLogger } from '../logger.js';
 import { runConsumer } from './consumer-run.js';
 
 /**
@@ -103,7 +103,7 @@ export class RestartingConsumer {
     life.crashed = true;
     if (life !== this.current || this.stopping?.signal.aborted) return;
     this.logger.error(
-      { consumer: this.options.name, err: errorMessage(error) },
+      { consumer: this.options.name, err: error },
       'consumer crashed and kafkajs will not restart it; restarting it',
     );
     // A restart in progress sees the crash itself (it checks `crashed` after starting).
@@ -129,7 +129,7 @@ export class RestartingConsumer {
         await life.session.start();
       } catch (error) {
         this.logger.warn(
-          { consumer: this.options.name, attempt, err: errorMessage(error) },
+          { consumer: this.options.name, attempt, err: error },
           'cannot restart consumer; retrying',
         );
         continue;

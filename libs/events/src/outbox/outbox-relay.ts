@@ -81,10 +81,7 @@ export class OutboxRelay {
       await this.deps.wakeUp?.start(() => this.sleeper.wake());
     } catch (error) {
       // Polling still works; the wake-up source retries on its own.
-      this.logger.warn(
-        { err: errorMessage(error) },
-        'outbox relay: wake-up source failed to start; polling',
-      );
+      this.logger.warn({ err: error }, 'outbox relay: wake-up source failed to start; polling');
     }
     this.loop = this.run();
   }
@@ -170,7 +167,7 @@ export class OutboxRelay {
     this.lastError = message;
     this.logger.warn(
       {
-        err: message,
+        err: error,
         records: claimed.length,
         firstId: claimed[0]?.id,
         failures: this.counters.consecutiveFailures,
@@ -184,10 +181,7 @@ export class OutboxRelay {
         message,
       );
     } catch (recordError) {
-      this.logger.warn(
-        { err: errorMessage(recordError) },
-        'outbox relay: could not record the failure',
-      );
+      this.logger.warn({ err: recordError }, 'outbox relay: could not record the failure');
     }
   }
 }

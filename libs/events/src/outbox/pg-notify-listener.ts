@@ -1,7 +1,7 @@
 import { Client, type ClientConfig } from 'pg';
 import { type DataSource } from 'typeorm';
 import { backoffDelay } from '../backoff.js';
-import { errorMessage, stderrLogger, type EventsLogger } from '../logger.js';
+import { stderrLogger, type EventsLogger } from '../logger.js';
 import { type WakeUpSource } from './relay-ports.js';
 
 /**
@@ -66,7 +66,7 @@ export class PgNotifyListener implements WakeUpSource {
     this.failures += 1;
     const delay = backoffDelay(this.failures, { minMs: 500, maxMs: 30_000 });
     this.logger.warn(
-      { err: errorMessage(error), channel: this.channel, retryInMs: delay },
+      { err: error, channel: this.channel, retryInMs: delay },
       'LISTEN connection lost',
     );
     this.retryTimer = setTimeout(() => {

@@ -269,7 +269,7 @@ describe('TopicReplayConsumer', () => {
     expect(errors).toHaveLength(2);
     expect(errors[1]).toMatchObject({
       message: 'skipping a malformed message',
-      context: { topic: TOPIC, partition: 0, offset: '1', err: 'cannot apply' },
+      context: { topic: TOPIC, partition: 0, offset: '1', err: new Error('cannot apply') },
     });
     await consumer.stop();
   });

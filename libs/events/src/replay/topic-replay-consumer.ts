@@ -5,7 +5,7 @@ import { decodeEnvelope } from '../envelope.js';
 import { type Envelope } from '../gen/maas/events/v1/envelope_pb.js';
 import { deleteGroupsQuietly } from '../kafka/consumer-run.js';
 import { kafkaSession, RestartingConsumer } from '../kafka/restarting-consumer.js';
-import { errorMessage, stderrLogger, type EventsLogger } from '../logger.js';
+import { stderrLogger, type EventsLogger } from '../logger.js';
 
 /** One Kafka message as a replaying projection sees it; `value` null is a tombstone. */
 export interface ReplayedMessage {
@@ -240,7 +240,7 @@ export class TopicReplayConsumer<Outcome extends string = never> {
           topic: message.topic,
           partition: message.partition,
           offset: message.offset,
-          err: errorMessage(error),
+          err: error,
         },
         'skipping a malformed message',
       );
