@@ -246,15 +246,23 @@ export class Cluster {
   }
 }
 
-/** CPU milliseconds a stack component (kube-apiserver, kube-controller-manager) has used. */
-export function componentCpuMs(component: string): number | null {
+/** A stack component's process (kube-apiserver, kube-controller-manager) and its CPU so far. */
+export function componentCpu(component: string): { pid: string; ms: number } | null {
   try {
     const state = loadStackEnv().MAAS_STACK_STATE;
     const pid = readFileSync(join(state, 'run', `${component}.pid`), 'utf8').trim();
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
+    return { pid, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 }; // USER_HZ 100
   } catch {
     return null;
   }
+}
+
+/** CPU ms a component used between two readings; null if it restarted in between. */
+export function componentCpuBetween(
+  before: ReturnType<typeof componentCpu>,
+  after: ReturnType<typeof componentCpu>,
+): number | null {
+  return before && after && before.pid === after.pid ? after.ms - before.ms : null;
 }

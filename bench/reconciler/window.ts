@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Child } from '../gateway/processes.js';
-import { componentCpuMs } from './cluster.js';
+import { componentCpu, componentCpuBetween } from './cluster.js';
 import { apiCalls, callsBetween, cpuMs, passes } from './figures.js';
 
 interface Sample {
@@ -17,10 +17,11 @@ interface Sample {
   passes: number;
 }
 
+/** Consecutive seconds with passes: one resync, or several back to back on a slow machine. */
 export interface Resync {
   passes: number;
   wallMs: number;
-  /** The leader's CPU above its idle rate over the resync's seconds. */
+  /** The leader's CPU above its idle rate over those seconds. */
   cpuMs: number;
 }
 
@@ -28,8 +29,9 @@ export interface WindowFigures {
   wallMs: number;
   idle: { wallMs: number; leaderCpuMs: number; baselineCpuMs: number };
   resyncs: Resync[];
-  controllerManagerCpuMs: number;
-  apiserverCpuMs: number;
+  /** null when the component restarted during the window (another engineer's fault test). */
+  controllerManagerCpuMs: number | null;
+  apiserverCpuMs: number | null;
   calls: { total: number; byKind: string };
 }
 
@@ -44,8 +46,8 @@ export async function observeWindow(
   windowMs: number,
   services: number,
 ): Promise<WindowFigures> {
-  const kcm0 = componentCpuMs('kube-controller-manager') ?? 0;
-  const api0 = componentCpuMs('kube-apiserver') ?? 0;
+  const kcm0 = componentCpu('kube-controller-manager');
+  const api0 = componentCpu('kube-apiserver');
   const calls0 = await apiCalls(leader);
   const points = [await sample(leader, baseline)];
   const end = points[0].at + windowMs;
@@ -70,7 +72,7 @@ export async function observeWindow(
   };
   const idleRate = idle.wallMs > 0 ? idle.leaderCpuMs / idle.wallMs : 0;
   // Consecutive busy seconds form one episode; an episode that passed at least half the
-  // services is a full resync (smaller ones are stray events).
+  // services holds full resyncs (smaller ones are stray events).
   const resyncs: Resync[] = [];
   let current: Resync | undefined;
   intervals.forEach((x, i) => {
@@ -89,8 +91,8 @@ export async function observeWindow(
     wallMs: points.at(-1)!.at - points[0].at,
     idle,
     resyncs,
-    controllerManagerCpuMs: (componentCpuMs('kube-controller-manager') ?? 0) - kcm0,
-    apiserverCpuMs: (componentCpuMs('kube-apiserver') ?? 0) - api0,
+    controllerManagerCpuMs: componentCpuBetween(kcm0, componentCpu('kube-controller-manager')),
+    apiserverCpuMs: componentCpuBetween(api0, componentCpu('kube-apiserver')),
     calls,
   };
 }
