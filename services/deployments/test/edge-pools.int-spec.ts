@@ -26,6 +26,8 @@ const h = new Harness();
 const leaseName = `lease-${h.schema.replaceAll('_', '-')}`;
 const lbNodes = new KwokPool({ nodes: 1, npusPerNode: 8 });
 const nodeModeNodes = new KwokPool({ nodes: 1, npusPerNode: 8, accountId: lbNodes.accountId });
+// Two servers for one DeepSeek-R1 instance group (ascend-910b-2x8).
+const groupNodes = new KwokPool({ nodes: 2, npusPerNode: 8, accountId: lbNodes.accountId });
 let t: Tenant;
 let ns: string;
 
@@ -33,10 +35,10 @@ const services = (id?: string) => `/v1/${t.projectId}/services${id ? `/${id}` : 
 const details = async (id: string) =>
   (await h.request('GET', services(id), t.token)).json<ServiceJson>();
 
-async function edgePool(nodes: KwokPool, edge: unknown): Promise<string> {
+async function edgePool(nodes: KwokPool, edge: unknown, flavor = 'ascend-910b-1'): Promise<string> {
   const res = await h.request('POST', `/v1/${t.projectId}/pools`, t.token, {
     name: `edge-${nodes.label}`.slice(0, 60),
-    flavors: ['ascend-910b-1'],
+    flavors: [flavor],
     ...nodes.poolFields,
     edge,
   });
@@ -45,8 +47,11 @@ async function edgePool(nodes: KwokPool, edge: unknown): Promise<string> {
   return res.json<{ id: string }>().id;
 }
 
-async function runningOn(poolId: string): Promise<ServiceJson> {
-  const res = await h.request('POST', services(), t.token, deployBody(poolId));
+async function runningOn(
+  poolId: string,
+  config: Record<string, unknown> = {},
+): Promise<ServiceJson> {
+  const res = await h.request('POST', services(), t.token, deployBody(poolId, {}, config));
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json<ServiceJson>().service_id;
   return eventually(
@@ -54,7 +59,7 @@ async function runningOn(poolId: string): Promise<ServiceJson> {
       const s = await details(id);
       return s.status === 'running' ? s : undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 200, description: `service ${id} running` },
+    { timeoutMs: 45_000, intervalMs: 200, description: `service ${id} running` },
   );
 }
 
@@ -73,7 +78,7 @@ function edgeServiceOf(serviceId: string): Promise<V1Service> {
 }
 
 beforeAll(async () => {
-  await Promise.all([lbNodes.create(), nodeModeNodes.create()]);
+  await Promise.all([lbNodes.create(), nodeModeNodes.create(), groupNodes.create()]);
   await h.start({
     RECONCILER: 'true',
     RECONCILER_LEASE_NAME: leaseName,
@@ -88,7 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.stop();
   await removeNamespace(ns);
-  await Promise.all([lbNodes.delete(), nodeModeNodes.delete()]);
+  await Promise.all([lbNodes.delete(), nodeModeNodes.delete(), groupNodes.delete()]);
   await removeLease(leaseName);
 });
 
@@ -172,6 +177,42 @@ describe('edge pools', () => {
       urls: [`http://${address}:${nodePort}/v1/chat/completions`],
       note: null,
     });
+  });
+
+  it('a multi-server service: the edge Service selects the group leaders, the path names their node', async () => {
+    const poolId = await edgePool(
+      groupNodes,
+      { access_mode: 'node', port: null, api_url: '', node_port: null },
+      'ascend-910b-2x8',
+    );
+    const s = await runningOn(poolId, {
+      model_id: 'deepseek-r1',
+      model_version: '1.0.0',
+      variant: '8k',
+      specification: 'ascend-910b-2x8',
+    });
+    const svc = await edgeServiceOf(s.service_id);
+    const leaders = (
+      await core.listNamespacedPod({
+        namespace: ns,
+        labelSelector: Object.entries(svc.spec?.selector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      })
+    ).items;
+    expect(leaders).toHaveLength(1); // one group: its leader only, not the worker
+    const node = await core.readNode({ name: leaders[0].spec?.nodeName ?? '' });
+    const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    const edge = await eventually(
+      async () => {
+        const e = (await details(s.service_id)).call_description.edge;
+        return e?.urls.length ? e : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 200, description: 'the group leader path' },
+    );
+    expect(edge.urls).toEqual([
+      `http://${address}:${svc.spec?.ports?.[0]?.nodePort}/v1/chat/completions`,
+    ]);
   });
 
   it('a service on a pool in the data centre has no edge part', async () => {

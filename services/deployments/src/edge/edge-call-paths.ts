@@ -78,8 +78,10 @@ export class EdgeCallPathsReader implements EdgeCallPaths {
   private async nodeCall(service: Subject, edge: PoolEdge, svc: V1Service): Promise<EdgeCall> {
     const nodePort = svc.spec?.ports?.[0]?.nodePort;
     if (!nodePort) return call(edge, [], 'No node port assigned yet');
+    // The pods the edge Service selects (of a multi-server service: the leaders only).
+    const selector = Object.entries(svc.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`);
     const pods = await this.kube.listNamespacedPods(service.k8sNamespace, {
-      labelSelector: `${LABEL.serviceId}=${service.id}`,
+      labelSelector: [`${LABEL.serviceId}=${service.id}`, ...selector].join(','),
     });
     const nodes = [
       ...new Set(

@@ -13,7 +13,8 @@ import { nodeNpus } from '../../kubernetes/pod-npus.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { LABEL } from '../../workloads/labels.js';
-import { revisionOf } from '../desired/desired-objects.js';
+import { revisionOf, withHash } from '../desired/desired-objects.js';
+import { desiredEdgeService } from '../../edge/edge-service.js';
 import {
   GROUP_ANNOTATION,
   formedOf,
@@ -99,6 +100,11 @@ export class GroupWorkload {
     const named = (name: string | undefined) => services.find((s) => s.metadata?.name === name);
     await applier.ensure(rendered.membersService, named(membersServiceName(row.k8sName)));
     await applier.ensure(rendered.leaderService, named(row.k8sName));
+    if (pool.edge) {
+      // An edge pool's extra Service (src/edge/edge-service.ts), in front of the leaders.
+      const edge = withHash(desiredEdgeService(rendered.leaderService, pool.edge));
+      await applier.ensure(edge, named(edge.metadata?.name));
+    }
 
     const sets = liveSets(cache.statefulSetsOf(row.id));
     const members = membersByGroup(cache.podsOf(row.id));
