@@ -54,6 +54,8 @@ const BURST = Number(process.env.BENCH_BURST ?? 100);
 const STEADY = Number(process.env.BENCH_STEADY ?? 1_000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 60_000);
 const RESYNC_MS = Number(process.env.BENCH_RESYNC_MS ?? 30_000);
+/** Multi-server services (and plain StatefulSet groups) of the groups phase; 0 skips it. */
+const GROUPS = Number(process.env.BENCH_GROUPS ?? 10);
 /** The default RECONCILER_RESYNC_MS, to average a resync's cost over. */
 const DEFAULT_RESYNC_MS = 300_000;
 const NODES = 50;
