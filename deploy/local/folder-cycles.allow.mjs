@@ -6,43 +6,7 @@ export default {
   // deployments: none. Its folders are layered (cores, infrastructure, features, the
   // reconciler; deploy/local/folder-layers.mjs) and keep no cycle.
   deployments: [],
-  // iam: found when the rule was introduced; outside the deployments renovation, to be
-  // removed by the service's owners. Listed so that no new one appears meanwhile.
-  iam: [
-    'accounts -> common',
-    'accounts -> users',
-    'agencies -> authorizations',
-    'agencies -> common',
-    'agencies -> permissions',
-    'agencies -> policies',
-    'authorizations -> agencies',
-    'authorizations -> common',
-    'authorizations -> permissions',
-    'authorizations -> policies',
-    'authorizations -> users',
-    'common -> accounts',
-    'common -> agencies',
-    'common -> authorizations',
-    'common -> groups',
-    'common -> permissions',
-    'common -> policies',
-    'common -> users',
-    'groups -> common',
-    'groups -> policies',
-    'groups -> users',
-    'permissions -> accounts',
-    'permissions -> agencies',
-    'permissions -> authorizations',
-    'permissions -> groups',
-    'permissions -> policies',
-    'permissions -> users',
-    'policies -> accounts',
-    'policies -> agencies',
-    'policies -> common',
-    'policies -> groups',
-    'policies -> permissions',
-    'users -> authorizations',
-    'users -> common',
-    'users -> groups',
-  ],
+  // iam: none. Its folders are layered too (store/ of entities, repositories, events and
+  // errors under the features; deploy/local/folder-layers.mjs).
+  iam: [],
 };

@@ -57,5 +57,23 @@ export default {
       controller: ['reconciler'],
       root: ['database'],
     },
+    // iam: the aggregates' entities, repositories, events and errors are one lower layer
+    // (store/), shared by every feature; IamTransactions (it snapshots every affected user's
+    // permissions, so it needs all of them) sits above the store, CoreModule in src/.
+    iam: {
+      infrastructure: ['common', 'credentials', 'events', 'migrations', 'store', 'transactions'],
+      feature: [
+        'accounts',
+        'agencies',
+        'authorizations',
+        'groups',
+        'permissions',
+        'policies',
+        'quota-limits',
+        'tokens',
+        'users',
+      ],
+      root: ['database'],
+    },
   },
 };

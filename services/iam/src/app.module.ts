@@ -8,7 +8,7 @@ import { ObservabilityModule } from '@maas/observability';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuthorizationsModule } from './authorizations/authorizations.module.js';
-import { CoreModule } from './common/core.module.js';
+import { CoreModule } from './core.module.js';
 import { IAM_CONFIG, type IamConfig } from './config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { prepareDatabase } from './database/prepare-database.js';

@@ -5,18 +5,18 @@ import { loadConfigOrExit } from '@maas/config';
 import { DomainError } from '@maas/errors';
 import { OutboxWriter } from '@maas/events';
 import { ACCOUNT_NAME_PATTERN } from './accounts/dto/create-account.request.js';
-import { AccountsRepository } from './accounts/accounts.repository.js';
+import { AccountsRepository } from './store/accounts/accounts.repository.js';
 import { CreateAccount } from './accounts/usecases/create-account.js';
 import { EnsureAccount } from './accounts/usecases/ensure-account.js';
 import { GetAccount } from './accounts/usecases/get-account.js';
-import { IamTransactions } from './common/iam-transactions.js';
+import { IamTransactions } from './transactions/iam-transactions.js';
 import { accountConfigSchema, databaseConfigSchema } from './config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { prepareDatabase } from './database/prepare-database.js';
-import { PermissionSnapshots } from './permissions/permission-snapshots.js';
-import { PermissionsRepository } from './permissions/permissions.repository.js';
-import { PasswordHasher } from './users/password-hasher.js';
-import { UsersRepository } from './users/users.repository.js';
+import { PermissionSnapshots } from './store/permissions/permission-snapshots.js';
+import { PermissionsRepository } from './store/permissions/permissions.repository.js';
+import { PasswordHasher } from './credentials/password-hasher.js';
+import { UsersRepository } from './store/users/users.repository.js';
 
 const USAGE = `usage: node services/iam/dist/bootstrap.js --account NAME --root-password-env VAR
 

@@ -1,13 +1,13 @@
 import { type Timestamp, timestampDate } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it, vi } from 'vitest';
-import { type IamTransaction } from '../common/iam-transaction.js';
-import { type IamTransactions } from '../common/iam-transactions.js';
-import { type UserEntity } from '../users/user.entity.js';
-import { type UsersRepository } from '../users/users.repository.js';
-import { type AccountEntity } from './account.entity.js';
-import { AccountErrorCode, AccountNotFoundError } from './accounts.errors.js';
-import { type accountChanged } from './accounts.events.js';
-import { type AccountsRepository } from './accounts.repository.js';
+import { type IamTransaction } from '../transactions/iam-transaction.js';
+import { type IamTransactions } from '../transactions/iam-transactions.js';
+import { type UserEntity } from '../store/users/user.entity.js';
+import { type UsersRepository } from '../store/users/users.repository.js';
+import { type AccountEntity } from '../store/accounts/account.entity.js';
+import { AccountErrorCode, AccountNotFoundError } from '../store/accounts/accounts.errors.js';
+import { type accountChanged } from '../store/accounts/accounts.events.js';
+import { type AccountsRepository } from '../store/accounts/accounts.repository.js';
 import { GetAccount } from './usecases/get-account.js';
 import { SetAccountFrozen } from './usecases/set-account-frozen.js';
 

@@ -1,20 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type IamTransaction } from '../common/iam-transaction.js';
+import { type IamTransaction } from '../transactions/iam-transaction.js';
 import { fieldError } from '../common/field-error.js';
-import { AttachmentsRepository } from '../policies/attachments.repository.js';
-import { policyAttached } from '../policies/policies.events.js';
-import { PoliciesRepository } from '../policies/policies.repository.js';
-import { type PolicyEntity } from '../policies/policy.entity.js';
+import { AttachmentsRepository } from '../store/policies/attachments.repository.js';
+import { policyAttached } from '../store/policies/policies.events.js';
+import { PoliciesRepository } from '../store/policies/policies.repository.js';
+import { type PolicyEntity } from '../store/policies/policy.entity.js';
 import { QuotaLimitsRepository } from '../quota-limits/quota-limits.repository.js';
 import {
   AgencyErrorCode,
   AgencyNameTakenError,
   AgencyQuotaExceededError,
   NoFreeAgencyNameError,
-} from './agencies.errors.js';
-import { agencyCreated } from './agencies.events.js';
-import { AgenciesRepository } from './agencies.repository.js';
-import { type AgencyEntity } from './agency.entity.js';
+} from '../store/agencies/agencies.errors.js';
+import { agencyCreated } from '../store/agencies/agencies.events.js';
+import { AgenciesRepository } from '../store/agencies/agencies.repository.js';
+import { type AgencyEntity } from '../store/agencies/agency.entity.js';
 import {
   AGENCY_NAME_SUFFIX,
   type AgencyNameSuffix,

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type Caller } from '@maas/auth';
 import { DomainError } from '@maas/errors';
-import { type IamTransactions } from '../common/iam-transactions.js';
-import { AuthorizationErrorCode } from './authorizations.errors.js';
+import { type IamTransactions } from '../transactions/iam-transactions.js';
+import { AuthorizationErrorCode } from '../store/authorizations/authorizations.errors.js';
 import { type GrantAuthorizationRequest } from './dto/authorization.dto.js';
 import { GrantAuthorization } from './usecases/grant-authorization.js';
 

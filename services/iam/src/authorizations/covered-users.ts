@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { assertUnreachable } from '@maas/errors';
-import { PermissionsRepository } from '../permissions/permissions.repository.js';
-import { type AuthorizationEntity } from './authorization.entity.js';
+import { PermissionsRepository } from '../store/permissions/permissions.repository.js';
+import { type AuthorizationEntity } from '../store/authorizations/authorization.entity.js';
 
 /** The IAM users whose ModelArts authorization an authorization decides. */
 @Injectable()

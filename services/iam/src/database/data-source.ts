@@ -1,17 +1,17 @@
 import { type DataSourceOptions } from 'typeorm';
 import { serviceDataSourceOptions } from '@maas/database';
-import { AccountEntity } from '../accounts/account.entity.js';
-import { ProjectEntity } from '../accounts/project.entity.js';
-import { AgencyEntity } from '../agencies/agency.entity.js';
-import { AuthorizationEntity } from '../authorizations/authorization.entity.js';
+import { AccountEntity } from '../store/accounts/account.entity.js';
+import { ProjectEntity } from '../store/accounts/project.entity.js';
+import { AgencyEntity } from '../store/agencies/agency.entity.js';
+import { AuthorizationEntity } from '../store/authorizations/authorization.entity.js';
 import { type DatabaseConfig } from '../config.js';
-import { GroupMemberEntity } from '../groups/group-member.entity.js';
-import { GroupEntity } from '../groups/group.entity.js';
+import { GroupMemberEntity } from '../store/groups/group-member.entity.js';
+import { GroupEntity } from '../store/groups/group.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
-import { AgencyPolicyEntity, GroupPolicyEntity } from '../policies/attachment.entity.js';
-import { PolicyEntity } from '../policies/policy.entity.js';
-import { AccessKeyEntity } from '../users/access-key.entity.js';
-import { UserEntity } from '../users/user.entity.js';
+import { AgencyPolicyEntity, GroupPolicyEntity } from '../store/policies/attachment.entity.js';
+import { PolicyEntity } from '../store/policies/policy.entity.js';
+import { AccessKeyEntity } from '../store/users/access-key.entity.js';
+import { UserEntity } from '../store/users/user.entity.js';
 
 /** Every entity of the IAM schema; no other service's entity is ever listed here. */
 export const ENTITIES = [

@@ -1,6 +1,6 @@
 import { type DataSource } from 'typeorm';
 import { runMigrationsLocked } from '@maas/database';
-import { syncSystemPolicies } from '../policies/system-policies.js';
+import { syncSystemPolicies } from '../store/policies/system-policies.js';
 
 /**
  * Brings the schema up to date: pending migrations (under the advisory lock), then the

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { type CallerPermissions, type PermissionSource, type ScopedPolicy } from '@maas/auth';
-import { type HeldPolicy, PermissionsRepository } from './permissions.repository.js';
+import {
+  type HeldPolicy,
+  PermissionsRepository,
+} from '../store/permissions/permissions.repository.js';
 
 export function toScopedPolicy(held: HeldPolicy): ScopedPolicy {
   return {

@@ -5,10 +5,13 @@ import {
   type RequestContext,
   SYSTEM_POLICIES,
 } from '@maas/auth';
-import { SYSTEM_POLICY_IDS } from '../policies/system-policies.js';
+import { SYSTEM_POLICY_IDS } from '../store/policies/system-policies.js';
 import { toScopedPolicy } from './iam-permission-source.js';
 import { ProjectNotFoundError } from './permissions.errors.js';
-import { type HeldPolicy, type PermissionsRepository } from './permissions.repository.js';
+import {
+  type HeldPolicy,
+  type PermissionsRepository,
+} from '../store/permissions/permissions.repository.js';
 import { CheckAction } from './usecases/check-action.js';
 import { GetMissingPermissions } from './usecases/get-missing-permissions.js';
 

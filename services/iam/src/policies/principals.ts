@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { assertUnreachable } from '@maas/errors';
-import { AgenciesRepository } from '../agencies/agencies.repository.js';
-import { AgencyNotFoundError } from '../agencies/agencies.errors.js';
-import { GroupNotFoundError } from '../groups/groups.errors.js';
-import { GroupsRepository } from '../groups/groups.repository.js';
-import { PermissionsRepository } from '../permissions/permissions.repository.js';
-import { type Principal } from './attachments.repository.js';
+import { AgenciesRepository } from '../store/agencies/agencies.repository.js';
+import { AgencyNotFoundError } from '../store/agencies/agencies.errors.js';
+import { GroupNotFoundError } from '../store/groups/groups.errors.js';
+import { GroupsRepository } from '../store/groups/groups.repository.js';
+import { PermissionsRepository } from '../store/permissions/permissions.repository.js';
+import { type Principal } from '../store/policies/attachments.repository.js';
 
 /** What policies attach to: checks a principal is the account's, and who holds through it. */
 @Injectable()

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { AccountsRepository } from '../accounts/accounts.repository.js';
+import { AccountsRepository } from '../store/accounts/accounts.repository.js';
 import { type ScopeRequest } from '../common/scope.dto.js';
-import { type AttachmentScope } from './attachments.repository.js';
-import { invalidScope } from './policies.errors.js';
+import { type AttachmentScope } from '../store/policies/attachments.repository.js';
+import { invalidScope } from '../store/policies/policies.errors.js';
 
 /** Turns a requested scope into an attachment's, checking the projects are the account's. */
 @Injectable()

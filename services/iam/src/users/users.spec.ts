@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hashSecretKey, newAccessKeyPair, secretKeyMatches } from './access-key-secrets.js';
-import { PasswordHasher } from './password-hasher.js';
-import { passwordProblem } from './password-policy.js';
+import {
+  hashSecretKey,
+  newAccessKeyPair,
+  secretKeyMatches,
+} from '../credentials/access-key-secrets.js';
+import { PasswordHasher } from '../credentials/password-hasher.js';
+import { passwordProblem } from '../credentials/password-policy.js';
 
 describe('passwords', () => {
   const hasher = new PasswordHasher();

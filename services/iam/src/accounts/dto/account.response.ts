@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { type ProjectEntity } from '../project.entity.js';
+import { type ProjectEntity } from '../../store/accounts/project.entity.js';
 import { type CreatedAccount } from '../usecases/create-account.js';
 
 export class ProjectResponse {

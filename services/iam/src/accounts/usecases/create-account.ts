@@ -1,17 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { type IamTransaction } from '../../common/iam-transaction.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { type IamTransaction } from '../../transactions/iam-transaction.js';
 import { type AccountConfig, IAM_CONFIG } from '../../config.js';
-import { PasswordHasher } from '../../users/password-hasher.js';
-import { passwordProblem } from '../../users/password-policy.js';
-import { UsersRepository } from '../../users/users.repository.js';
-import { userCreated } from '../../users/users.events.js';
-import { type UserEntity } from '../../users/user.entity.js';
-import { type AccountEntity } from '../account.entity.js';
-import { weakRootPassword } from '../accounts.errors.js';
-import { accountChanged, accountCreated, projectCreated } from '../accounts.events.js';
-import { AccountsRepository } from '../accounts.repository.js';
-import { type ProjectEntity } from '../project.entity.js';
+import { PasswordHasher } from '../../credentials/password-hasher.js';
+import { passwordProblem } from '../../credentials/password-policy.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
+import { userCreated } from '../../store/users/users.events.js';
+import { type UserEntity } from '../../store/users/user.entity.js';
+import { type AccountEntity } from '../../store/accounts/account.entity.js';
+import { weakRootPassword } from '../../store/accounts/accounts.errors.js';
+import {
+  accountChanged,
+  accountCreated,
+  projectCreated,
+} from '../../store/accounts/accounts.events.js';
+import { AccountsRepository } from '../../store/accounts/accounts.repository.js';
+import { type ProjectEntity } from '../../store/accounts/project.entity.js';
 
 export interface CreatedAccount {
   account: AccountEntity;

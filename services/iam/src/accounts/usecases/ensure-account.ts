@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccountNameTakenError } from '../accounts.errors.js';
-import { AccountsRepository } from '../accounts.repository.js';
+import { AccountNameTakenError } from '../../store/accounts/accounts.errors.js';
+import { AccountsRepository } from '../../store/accounts/accounts.repository.js';
 import { CreateAccount, type CreatedAccount } from './create-account.js';
 import { GetAccount } from './get-account.js';
 

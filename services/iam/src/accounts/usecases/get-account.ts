@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { UsersRepository } from '../../users/users.repository.js';
-import { AccountNotFoundError } from '../accounts.errors.js';
-import { AccountsRepository } from '../accounts.repository.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
+import { AccountNotFoundError } from '../../store/accounts/accounts.errors.js';
+import { AccountsRepository } from '../../store/accounts/accounts.repository.js';
 import { type CreatedAccount } from './create-account.js';
 
 @Injectable()

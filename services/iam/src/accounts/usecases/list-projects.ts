@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { AccountsRepository } from '../accounts.repository.js';
-import { type ProjectEntity } from '../project.entity.js';
+import { AccountsRepository } from '../../store/accounts/accounts.repository.js';
+import { type ProjectEntity } from '../../store/accounts/project.entity.js';
 
 @Injectable()
 export class ListProjects {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { type AccountEntity } from '../account.entity.js';
-import { AccountNotFoundError } from '../accounts.errors.js';
-import { accountChanged } from '../accounts.events.js';
-import { AccountsRepository } from '../accounts.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { type AccountEntity } from '../../store/accounts/account.entity.js';
+import { AccountNotFoundError } from '../../store/accounts/accounts.errors.js';
+import { accountChanged } from '../../store/accounts/accounts.events.js';
+import { AccountsRepository } from '../../store/accounts/accounts.repository.js';
 
 /**
  * The platform operator freezes or unfreezes an account (e.g. arrears, abuse). Frozen, every

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { IamTransactions } from '../../common/iam-transactions.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
 import { type AccountConfig, IAM_CONFIG } from '../../config.js';
-import { projectCreated } from '../accounts.events.js';
-import { AccountsRepository } from '../accounts.repository.js';
+import { projectCreated } from '../../store/accounts/accounts.events.js';
+import { AccountsRepository } from '../../store/accounts/accounts.repository.js';
 
 /**
  * Gives every account a project in every configured region: after an operator adds a

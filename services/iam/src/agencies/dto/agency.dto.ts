@@ -10,8 +10,8 @@ import {
   MaxLength,
 } from 'class-validator';
 import { AttachedPolicyResponse } from '../../policies/dto/attachment.dto.js';
-import { type AttachedPolicy } from '../../policies/attachments.repository.js';
-import { type AgencyEntity } from '../agency.entity.js';
+import { type AttachedPolicy } from '../../store/policies/attachments.repository.js';
+import { type AgencyEntity } from '../../store/agencies/agency.entity.js';
 import { isExpired, VALIDITY_PERIOD_PATTERN } from '../validity-period.js';
 
 export const AGENCY_NAME_PATTERN = /^[A-Za-z0-9_.-](?:[A-Za-z0-9 _.-]*[A-Za-z0-9_.-])?$/;

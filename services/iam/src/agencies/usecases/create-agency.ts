@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
 import { AgencyProvisioner } from '../agency-provisioner.js';
-import { type AgencyEntity } from '../agency.entity.js';
+import { type AgencyEntity } from '../../store/agencies/agency.entity.js';
 
 @Injectable()
 export class CreateAgency {

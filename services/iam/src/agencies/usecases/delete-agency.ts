@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { AuthorizationsRepository } from '../../authorizations/authorizations.repository.js';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { AttachmentsRepository } from '../../policies/attachments.repository.js';
-import { policyDetached } from '../../policies/policies.events.js';
-import { AgencyInUseError, AgencyNotFoundError } from '../agencies.errors.js';
-import { agencyDeleted } from '../agencies.events.js';
-import { AgenciesRepository } from '../agencies.repository.js';
+import { AuthorizationsRepository } from '../../store/authorizations/authorizations.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { AttachmentsRepository } from '../../store/policies/attachments.repository.js';
+import { policyDetached } from '../../store/policies/policies.events.js';
+import { AgencyInUseError, AgencyNotFoundError } from '../../store/agencies/agencies.errors.js';
+import { agencyDeleted } from '../../store/agencies/agencies.events.js';
+import { AgenciesRepository } from '../../store/agencies/agencies.repository.js';
 
 /** Deletes an agency no authorization uses, with its policy attachments. */
 @Injectable()

@@ -3,10 +3,10 @@ import { type RequestContext } from '@maas/auth';
 import {
   type AttachedPolicy,
   AttachmentsRepository,
-} from '../../policies/attachments.repository.js';
-import { AgencyNotFoundError } from '../agencies.errors.js';
-import { AgenciesRepository } from '../agencies.repository.js';
-import { type AgencyEntity } from '../agency.entity.js';
+} from '../../store/policies/attachments.repository.js';
+import { AgencyNotFoundError } from '../../store/agencies/agencies.errors.js';
+import { AgenciesRepository } from '../../store/agencies/agencies.repository.js';
+import { type AgencyEntity } from '../../store/agencies/agency.entity.js';
 
 @Injectable()
 export class GetAgency {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { PermissionsRepository } from '../../permissions/permissions.repository.js';
-import { AgencyNotFoundError } from '../agencies.errors.js';
-import { agencyUpdated } from '../agencies.events.js';
-import { AgenciesRepository } from '../agencies.repository.js';
-import { type AgencyEntity } from '../agency.entity.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { PermissionsRepository } from '../../store/permissions/permissions.repository.js';
+import { AgencyNotFoundError } from '../../store/agencies/agencies.errors.js';
+import { agencyUpdated } from '../../store/agencies/agencies.events.js';
+import { AgenciesRepository } from '../../store/agencies/agencies.repository.js';
+import { type AgencyEntity } from '../../store/agencies/agency.entity.js';
 import { expiryOf } from '../validity-period.js';
 
 /** Changes an agency's description or validity period (counted from now). */

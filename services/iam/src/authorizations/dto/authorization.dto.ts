@@ -15,10 +15,13 @@ import {
 import { AGENCY_NAME_PATTERN } from '../../agencies/dto/agency.dto.js';
 import { VALIDITY_PERIOD_PATTERN } from '../../agencies/validity-period.js';
 import { AttachedPolicyResponse } from '../../policies/dto/attachment.dto.js';
-import { type AttachedPolicy } from '../../policies/attachments.repository.js';
+import { type AttachedPolicy } from '../../store/policies/attachments.repository.js';
 import { isExpired } from '../../agencies/validity-period.js';
-import { AUTHORIZED_USER_TYPES, type AuthorizedUserType } from '../authorization.entity.js';
-import { type AuthorizationWithAgency } from '../authorizations.repository.js';
+import {
+  AUTHORIZED_USER_TYPES,
+  type AuthorizedUserType,
+} from '../../store/authorizations/authorization.entity.js';
+import { type AuthorizationWithAgency } from '../../store/authorizations/authorizations.repository.js';
 
 export class NewAgencyRequest {
   @ApiPropertyOptional({

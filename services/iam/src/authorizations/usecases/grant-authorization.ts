@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { AgenciesRepository } from '../../agencies/agencies.repository.js';
+import { AgenciesRepository } from '../../store/agencies/agencies.repository.js';
 import { AgencyProvisioner } from '../../agencies/agency-provisioner.js';
-import { type AgencyEntity } from '../../agencies/agency.entity.js';
+import { type AgencyEntity } from '../../store/agencies/agency.entity.js';
 import { defaultAgencyName } from '../../agencies/agency-naming.js';
 import { isExpired } from '../../agencies/validity-period.js';
 import { fieldError } from '../../common/field-error.js';
-import { type IamTransaction } from '../../common/iam-transaction.js';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { COMMON_AGENCY_POLICIES, SYSTEM_POLICY_IDS } from '../../policies/system-policies.js';
-import { UsersRepository } from '../../users/users.repository.js';
-import { type AuthorizedUserType } from '../authorization.entity.js';
+import { type IamTransaction } from '../../transactions/iam-transaction.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { COMMON_AGENCY_POLICIES, SYSTEM_POLICY_IDS } from '../../store/policies/system-policies.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
+import { type AuthorizedUserType } from '../../store/authorizations/authorization.entity.js';
 import {
   agencyExpired,
   AllUsersNeedsRootError,
@@ -18,12 +18,12 @@ import {
   AuthorizationErrorCode,
   invalidTarget,
   targetNotFound,
-} from '../authorizations.errors.js';
-import { authorizationGranted } from '../authorizations.events.js';
+} from '../../store/authorizations/authorizations.errors.js';
+import { authorizationGranted } from '../../store/authorizations/authorizations.events.js';
 import {
   type AuthorizationWithAgency,
   AuthorizationsRepository,
-} from '../authorizations.repository.js';
+} from '../../store/authorizations/authorizations.repository.js';
 import { CoveredUsers } from '../covered-users.js';
 import { type GrantAuthorizationRequest } from '../dto/authorization.dto.js';
 

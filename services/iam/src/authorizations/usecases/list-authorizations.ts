@@ -3,12 +3,12 @@ import { type RequestContext } from '@maas/auth';
 import {
   type AttachedPolicy,
   AttachmentsRepository,
-} from '../../policies/attachments.repository.js';
-import { AuthorizationNotFoundError } from '../authorizations.errors.js';
+} from '../../store/policies/attachments.repository.js';
+import { AuthorizationNotFoundError } from '../../store/authorizations/authorizations.errors.js';
 import {
   type AuthorizationWithAgency,
   AuthorizationsRepository,
-} from '../authorizations.repository.js';
+} from '../../store/authorizations/authorizations.repository.js';
 
 export interface AuthorizationView {
   authorization: AuthorizationWithAgency;

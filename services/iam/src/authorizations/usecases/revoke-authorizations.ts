@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { type IamTransaction } from '../../common/iam-transaction.js';
-import { AuthorizationNotFoundError } from '../authorizations.errors.js';
-import { authorizationRevoked } from '../authorizations.events.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { type IamTransaction } from '../../transactions/iam-transaction.js';
+import { AuthorizationNotFoundError } from '../../store/authorizations/authorizations.errors.js';
+import { authorizationRevoked } from '../../store/authorizations/authorizations.events.js';
 import {
   type AuthorizationWithAgency,
   AuthorizationsRepository,
-} from '../authorizations.repository.js';
+} from '../../store/authorizations/authorizations.repository.js';
 import { CoveredUsers } from '../covered-users.js';
 
 /**

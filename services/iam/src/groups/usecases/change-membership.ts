@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { UserNotFoundError } from '../../users/users.errors.js';
-import { UsersRepository } from '../../users/users.repository.js';
-import { GroupNotFoundError, MembershipNotFoundError } from '../groups.errors.js';
-import { membershipChanged } from '../groups.events.js';
-import { GroupsRepository } from '../groups.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { UserNotFoundError } from '../../store/users/users.errors.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
+import { GroupNotFoundError, MembershipNotFoundError } from '../../store/groups/groups.errors.js';
+import { membershipChanged } from '../../store/groups/groups.events.js';
+import { GroupsRepository } from '../../store/groups/groups.repository.js';
 
 /** Adds a user to a group (idempotent), or removes them (404 when not a member). */
 @Injectable()

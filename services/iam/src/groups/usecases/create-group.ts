@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { type GroupEntity } from '../group.entity.js';
-import { groupCreated } from '../groups.events.js';
-import { GroupsRepository } from '../groups.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { type GroupEntity } from '../../store/groups/group.entity.js';
+import { groupCreated } from '../../store/groups/groups.events.js';
+import { GroupsRepository } from '../../store/groups/groups.repository.js';
 
 @Injectable()
 export class CreateGroup {

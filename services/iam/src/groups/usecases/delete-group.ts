@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { AttachmentsRepository } from '../../policies/attachments.repository.js';
-import { policyDetached } from '../../policies/policies.events.js';
-import { GroupNotFoundError } from '../groups.errors.js';
-import { groupDeleted, membershipChanged } from '../groups.events.js';
-import { GroupsRepository } from '../groups.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { AttachmentsRepository } from '../../store/policies/attachments.repository.js';
+import { policyDetached } from '../../store/policies/policies.events.js';
+import { GroupNotFoundError } from '../../store/groups/groups.errors.js';
+import { groupDeleted, membershipChanged } from '../../store/groups/groups.events.js';
+import { GroupsRepository } from '../../store/groups/groups.repository.js';
 
 /** Deletes a group with its memberships and policy attachments; its members lose them. */
 @Injectable()

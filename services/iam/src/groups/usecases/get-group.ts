@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { type UserEntity } from '../../users/user.entity.js';
-import { type GroupEntity } from '../group.entity.js';
-import { GroupNotFoundError } from '../groups.errors.js';
-import { GroupsRepository } from '../groups.repository.js';
+import { type UserEntity } from '../../store/users/user.entity.js';
+import { type GroupEntity } from '../../store/groups/group.entity.js';
+import { GroupNotFoundError } from '../../store/groups/groups.errors.js';
+import { GroupsRepository } from '../../store/groups/groups.repository.js';
 
 @Injectable()
 export class GetGroup {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { type GroupEntity } from '../group.entity.js';
-import { GroupsRepository } from '../groups.repository.js';
+import { type GroupEntity } from '../../store/groups/group.entity.js';
+import { GroupsRepository } from '../../store/groups/groups.repository.js';
 
 @Injectable()
 export class ListGroups {

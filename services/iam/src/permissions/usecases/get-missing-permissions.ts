@@ -7,8 +7,8 @@ import {
   type RequestContext,
 } from '@maas/auth';
 import { isExpired } from '../../agencies/validity-period.js';
-import { DEPENDENCY_POLICIES, SYSTEM_POLICY_IDS } from '../../policies/system-policies.js';
-import { PermissionsRepository } from '../permissions.repository.js';
+import { DEPENDENCY_POLICIES, SYSTEM_POLICY_IDS } from '../../store/policies/system-policies.js';
+import { PermissionsRepository } from '../../store/permissions/permissions.repository.js';
 
 export interface MissingPermissions {
   /** Table 2-3 actions the caller lacks (IAM actions are global: global attachments count). */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ScopeResponse } from '../../common/scope.dto.js';
-import { type AttachedPolicy } from '../attachments.repository.js';
+import { type AttachedPolicy } from '../../store/policies/attachments.repository.js';
 
 export class AttachedPolicyResponse extends ScopeResponse {
   @ApiProperty({ format: 'uuid' })

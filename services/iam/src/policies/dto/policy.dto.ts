@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsObject, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { type PolicyDocument } from '@maas/auth';
-import { type PolicyEntity } from '../policy.entity.js';
+import { type PolicyEntity } from '../../store/policies/policy.entity.js';
 
 const POLICY_EXAMPLE = {
   Version: '1.1',

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
 import { type ScopeRequest } from '../../common/scope.dto.js';
 import {
   type AttachedPolicy,
   AttachmentsRepository,
   type Principal,
-} from '../attachments.repository.js';
-import { PolicyNotFoundError } from '../policies.errors.js';
-import { policyAttached } from '../policies.events.js';
-import { PoliciesRepository } from '../policies.repository.js';
+} from '../../store/policies/attachments.repository.js';
+import { PolicyNotFoundError } from '../../store/policies/policies.errors.js';
+import { policyAttached } from '../../store/policies/policies.events.js';
+import { PoliciesRepository } from '../../store/policies/policies.repository.js';
 import { Principals } from '../principals.js';
 import { ScopeResolver } from '../scope.js';
 

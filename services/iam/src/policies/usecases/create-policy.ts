@@ -5,11 +5,14 @@ import {
   SYSTEM_POLICY_NAMES,
   validatePolicyDocument,
 } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { invalidPolicyDocument, PolicyNameTakenError } from '../policies.errors.js';
-import { policyCreated } from '../policies.events.js';
-import { PoliciesRepository } from '../policies.repository.js';
-import { type PolicyEntity } from '../policy.entity.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import {
+  invalidPolicyDocument,
+  PolicyNameTakenError,
+} from '../../store/policies/policies.errors.js';
+import { policyCreated } from '../../store/policies/policies.events.js';
+import { PoliciesRepository } from '../../store/policies/policies.repository.js';
+import { type PolicyEntity } from '../../store/policies/policy.entity.js';
 
 /** The document as stored: only the fields the evaluator reads, in a stable order. */
 export function checkedDocument(policy: unknown): PolicyDocument {

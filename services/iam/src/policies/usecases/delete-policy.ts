@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
 import {
   PolicyInUseError,
   PolicyNotFoundError,
   SystemPolicyReadOnlyError,
-} from '../policies.errors.js';
-import { policyDeleted } from '../policies.events.js';
-import { PoliciesRepository } from '../policies.repository.js';
+} from '../../store/policies/policies.errors.js';
+import { policyDeleted } from '../../store/policies/policies.events.js';
+import { PoliciesRepository } from '../../store/policies/policies.repository.js';
 
 /** Deletes a custom policy that is attached nowhere. */
 @Injectable()

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { AttachmentsRepository, type Principal } from '../attachments.repository.js';
-import { AttachmentNotFoundError } from '../policies.errors.js';
-import { policyDetached } from '../policies.events.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import {
+  AttachmentsRepository,
+  type Principal,
+} from '../../store/policies/attachments.repository.js';
+import { AttachmentNotFoundError } from '../../store/policies/policies.errors.js';
+import { policyDetached } from '../../store/policies/policies.events.js';
 import { Principals } from '../principals.js';
 
 @Injectable()

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { PolicyNotFoundError } from '../policies.errors.js';
-import { PoliciesRepository } from '../policies.repository.js';
-import { type PolicyEntity } from '../policy.entity.js';
+import { PolicyNotFoundError } from '../../store/policies/policies.errors.js';
+import { PoliciesRepository } from '../../store/policies/policies.repository.js';
+import { type PolicyEntity } from '../../store/policies/policy.entity.js';
 
 @Injectable()
 export class GetPolicy {

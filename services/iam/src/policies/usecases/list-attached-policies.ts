@@ -4,7 +4,7 @@ import {
   type AttachedPolicy,
   AttachmentsRepository,
   type Principal,
-} from '../attachments.repository.js';
+} from '../../store/policies/attachments.repository.js';
 import { Principals } from '../principals.js';
 
 @Injectable()

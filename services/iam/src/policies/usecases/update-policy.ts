@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { PermissionsRepository } from '../../permissions/permissions.repository.js';
-import { PolicyNotFoundError, SystemPolicyReadOnlyError } from '../policies.errors.js';
-import { policyUpdated } from '../policies.events.js';
-import { PoliciesRepository } from '../policies.repository.js';
-import { type PolicyEntity } from '../policy.entity.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { PermissionsRepository } from '../../store/permissions/permissions.repository.js';
+import {
+  PolicyNotFoundError,
+  SystemPolicyReadOnlyError,
+} from '../../store/policies/policies.errors.js';
+import { policyUpdated } from '../../store/policies/policies.events.js';
+import { PoliciesRepository } from '../../store/policies/policies.repository.js';
+import { type PolicyEntity } from '../../store/policies/policy.entity.js';
 import { checkCustomName, checkedDocument } from './create-policy.js';
 
 /** Changes a custom policy; a new document takes effect for every user holding it. */

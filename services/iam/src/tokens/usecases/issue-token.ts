@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TokenSigner } from '@maas/auth';
 import { assertUnreachable } from '@maas/errors';
-import { type AccountEntity } from '../../accounts/account.entity.js';
-import { AccountsRepository } from '../../accounts/accounts.repository.js';
-import { type ProjectEntity } from '../../accounts/project.entity.js';
-import { secretKeyMatches } from '../../users/access-key-secrets.js';
-import { AccessKeysRepository } from '../../users/access-keys.repository.js';
-import { PasswordHasher } from '../../users/password-hasher.js';
-import { type UserEntity } from '../../users/user.entity.js';
-import { UsersRepository } from '../../users/users.repository.js';
+import { type AccountEntity } from '../../store/accounts/account.entity.js';
+import { AccountsRepository } from '../../store/accounts/accounts.repository.js';
+import { type ProjectEntity } from '../../store/accounts/project.entity.js';
+import { secretKeyMatches } from '../../credentials/access-key-secrets.js';
+import { AccessKeysRepository } from '../../store/users/access-keys.repository.js';
+import { PasswordHasher } from '../../credentials/password-hasher.js';
+import { type UserEntity } from '../../store/users/user.entity.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 import { type AuthMethod, type TokenRequest } from '../dto/token.request.js';
 import { InvalidCredentialsError, InvalidScopeError } from '../tokens.errors.js';
 

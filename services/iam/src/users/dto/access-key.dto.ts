@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { type AccessKeyEntity } from '../access-key.entity.js';
+import { type AccessKeyEntity } from '../../store/users/access-key.entity.js';
 
 export class CreateAccessKeyRequest {
   @ApiPropertyOptional({ maxLength: 255 })

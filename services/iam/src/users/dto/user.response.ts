@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { type UserEntity } from '../user.entity.js';
+import { type UserEntity } from '../../store/users/user.entity.js';
 
 export class UserResponse {
   @ApiProperty({ format: 'uuid' })

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { type AccessKeyEntity } from '../access-key.entity.js';
-import { hashSecretKey, newAccessKeyPair } from '../access-key-secrets.js';
-import { AccessKeysRepository } from '../access-keys.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { type AccessKeyEntity } from '../../store/users/access-key.entity.js';
+import { hashSecretKey, newAccessKeyPair } from '../../credentials/access-key-secrets.js';
+import { AccessKeysRepository } from '../../store/users/access-keys.repository.js';
 import {
   AccessKeyQuotaExceededError,
   MAX_ACCESS_KEYS_PER_USER,
   UserNotFoundError,
-} from '../users.errors.js';
-import { UsersRepository } from '../users.repository.js';
+} from '../../store/users/users.errors.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 
 /** A new AK/SK for a user; the SK is returned here once and stored only as a hash. */
 @Injectable()

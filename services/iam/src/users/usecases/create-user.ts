@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { PasswordHasher } from '../password-hasher.js';
-import { passwordProblem } from '../password-policy.js';
-import { type UserEntity } from '../user.entity.js';
-import { weakPassword } from '../users.errors.js';
-import { userCreated } from '../users.events.js';
-import { UsersRepository } from '../users.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { PasswordHasher } from '../../credentials/password-hasher.js';
+import { passwordProblem } from '../../credentials/password-policy.js';
+import { type UserEntity } from '../../store/users/user.entity.js';
+import { weakPassword } from '../../store/users/users.errors.js';
+import { userCreated } from '../../store/users/users.events.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 
 @Injectable()
 export class CreateUser {

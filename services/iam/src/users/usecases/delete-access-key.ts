@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { AccessKeysRepository } from '../access-keys.repository.js';
-import { AccessKeyNotFoundError, UserNotFoundError } from '../users.errors.js';
-import { UsersRepository } from '../users.repository.js';
+import { AccessKeysRepository } from '../../store/users/access-keys.repository.js';
+import { AccessKeyNotFoundError, UserNotFoundError } from '../../store/users/users.errors.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 
 @Injectable()
 export class DeleteAccessKey {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { authorizationRevoked } from '../../authorizations/authorizations.events.js';
-import { AuthorizationsRepository } from '../../authorizations/authorizations.repository.js';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { membershipChanged } from '../../groups/groups.events.js';
-import { GroupsRepository } from '../../groups/groups.repository.js';
-import { RootUserProtectedError, UserNotFoundError } from '../users.errors.js';
-import { userDeleted } from '../users.events.js';
-import { UsersRepository } from '../users.repository.js';
+import { authorizationRevoked } from '../../store/authorizations/authorizations.events.js';
+import { AuthorizationsRepository } from '../../store/authorizations/authorizations.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { membershipChanged } from '../../store/groups/groups.events.js';
+import { GroupsRepository } from '../../store/groups/groups.repository.js';
+import { RootUserProtectedError, UserNotFoundError } from '../../store/users/users.errors.js';
+import { userDeleted } from '../../store/users/users.events.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 
 /**
  * Deletes an IAM user with their memberships, access keys and ModelArts authorizations;

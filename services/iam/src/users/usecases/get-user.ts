@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { type UserEntity } from '../user.entity.js';
-import { UserNotFoundError } from '../users.errors.js';
-import { UsersRepository } from '../users.repository.js';
+import { type UserEntity } from '../../store/users/user.entity.js';
+import { UserNotFoundError } from '../../store/users/users.errors.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 
 @Injectable()
 export class GetUser {

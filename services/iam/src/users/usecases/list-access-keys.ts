@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { type AccessKeyEntity } from '../access-key.entity.js';
-import { AccessKeysRepository } from '../access-keys.repository.js';
-import { UserNotFoundError } from '../users.errors.js';
-import { UsersRepository } from '../users.repository.js';
+import { type AccessKeyEntity } from '../../store/users/access-key.entity.js';
+import { AccessKeysRepository } from '../../store/users/access-keys.repository.js';
+import { UserNotFoundError } from '../../store/users/users.errors.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 
 @Injectable()
 export class ListAccessKeys {

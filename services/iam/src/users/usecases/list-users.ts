@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { type UserEntity } from '../user.entity.js';
-import { UsersRepository } from '../users.repository.js';
+import { type UserEntity } from '../../store/users/user.entity.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 
 @Injectable()
 export class ListUsers {

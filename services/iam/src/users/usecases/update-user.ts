@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type RequestContext } from '@maas/auth';
-import { IamTransactions } from '../../common/iam-transactions.js';
-import { PasswordHasher } from '../password-hasher.js';
-import { passwordProblem } from '../password-policy.js';
-import { type UserEntity } from '../user.entity.js';
-import { UserNotFoundError, weakPassword } from '../users.errors.js';
-import { UsersRepository } from '../users.repository.js';
+import { IamTransactions } from '../../transactions/iam-transactions.js';
+import { PasswordHasher } from '../../credentials/password-hasher.js';
+import { passwordProblem } from '../../credentials/password-policy.js';
+import { type UserEntity } from '../../store/users/user.entity.js';
+import { UserNotFoundError, weakPassword } from '../../store/users/users.errors.js';
+import { UsersRepository } from '../../store/users/users.repository.js';
 
 /** Changes a user's password or description (no event: neither is shared). */
 @Injectable()

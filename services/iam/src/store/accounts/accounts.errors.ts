@@ -1,5 +1,5 @@
 import { DomainError } from '@maas/errors';
-import { fieldError } from '../common/field-error.js';
+import { fieldError } from '../../common/field-error.js';
 
 export enum AccountErrorCode {
   NotFound = 'IAM.0101',

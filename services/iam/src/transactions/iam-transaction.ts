@@ -1,6 +1,6 @@
 import { type EntityManager } from 'typeorm';
 import { type EventInput } from '@maas/events';
-import { type DeletedSubject } from '../permissions/permission-snapshots.js';
+import { type DeletedSubject } from '../store/permissions/permission-snapshots.js';
 
 /**
  * One IAM change in progress: the transaction's EntityManager, the events it will publish,

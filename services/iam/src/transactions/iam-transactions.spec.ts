@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type EventInput, type OutboxWriter, UserCreatedSchema } from '@maas/events';
-import { AccountNotFoundError } from '../accounts/accounts.errors.js';
-import { type PermissionSnapshots } from '../permissions/permission-snapshots.js';
+import { AccountNotFoundError } from '../store/accounts/accounts.errors.js';
+import { type PermissionSnapshots } from '../store/permissions/permission-snapshots.js';
 import { IamTransactions } from './iam-transactions.js';
 
 const event = (id: string): EventInput => ({

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type EventInput, OutboxWriter } from '@maas/events';
-import { AccountEntity } from '../accounts/account.entity.js';
-import { AccountNotFoundError } from '../accounts/accounts.errors.js';
-import { PermissionSnapshots } from '../permissions/permission-snapshots.js';
+import { AccountEntity } from '../store/accounts/account.entity.js';
+import { AccountNotFoundError } from '../store/accounts/accounts.errors.js';
+import { PermissionSnapshots } from '../store/permissions/permission-snapshots.js';
 import { IamTransaction } from './iam-transaction.js';
 
 /**
