@@ -1,0 +1,219 @@
+import {
+  type KubernetesObject,
+  type V1Node,
+  type V1Pod,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
+import { type Logger } from '@nestjs/common';
+import { describe, expect, it } from 'vitest';
+import { BUILT_IN_CATALOG } from '../../catalog/index.js';
+import { type KubeClient } from '../../kubernetes/kube-client.js';
+import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
+import { type PoolEntity } from '../../pools/pool.entity.js';
+import { type GroupApplier, type GroupCache, GroupWorkload } from './group-workload.js';
+
+const NS = 'maas-p';
+const row = (instances: number, state: ModelServiceEntity['state'] = 'running') =>
+  ({
+    id: 's1',
+    name: 'r1',
+    accountId: 'acc',
+    projectId: 'p',
+    k8sNamespace: NS,
+    k8sName: 'ms-s1',
+    modelId: 'deepseek-r1',
+    modelVersion: '1.0.0',
+    variantId: '8k',
+    flavorId: 'ascend-910b-2x8',
+    poolId: 'pool-1',
+    port: 8000,
+    instances,
+    npusPerInstance: 16,
+    nodesPerInstance: 2,
+    state,
+    pending: null,
+    stateChangedAt: new Date(Date.now() - 60_000),
+  }) as unknown as ModelServiceEntity;
+
+const pool = {
+  id: 'pool-1',
+  accountId: 'acc',
+  nodeSelector: { 'maas.io/pool': 'a' },
+  taint: null,
+  npuResourceName: 'huawei.com/Ascend910',
+} as unknown as PoolEntity;
+
+const node = (name: string): V1Node => ({
+  metadata: { name, labels: { 'maas.io/pool': 'a', 'maas.io/account': 'acc' } },
+  status: {
+    allocatable: { 'huawei.com/Ascend910': '8' },
+    conditions: [{ type: 'Ready', status: 'True' }],
+  },
+});
+
+const busy = (nodeName: string, npus: string): V1Pod => ({
+  metadata: { name: `busy-${nodeName}`, labels: {} },
+  spec: {
+    nodeName,
+    containers: [{ name: 'c', resources: { requests: { 'huawei.com/Ascend910': npus } } }],
+  },
+  status: { phase: 'Running' },
+});
+
+/** A live, ready member of group k of the current spec (from the applied StatefulSet). */
+function member(set: V1StatefulSet, index: number, uid = `${set.metadata?.name}-${index}`): V1Pod {
+  return {
+    metadata: {
+      name: `${set.metadata?.name}-${index}`,
+      uid,
+      creationTimestamp: new Date(Date.now() - 30_000),
+      labels: {
+        ...set.spec?.template.metadata?.labels,
+        'apps.kubernetes.io/pod-index': String(index),
+      },
+    },
+    spec: { nodeName: `n${index}`, containers: [] },
+    status: {
+      phase: 'Running',
+      conditions: [
+        { type: 'Ready', status: 'True', lastTransitionTime: new Date(Date.now() - 20_000) },
+      ],
+    },
+  };
+}
+
+function world(
+  opts: { sets?: V1StatefulSet[]; pods?: V1Pod[]; nodes?: V1Node[]; others?: V1Pod[] } = {},
+) {
+  const calls: string[] = [];
+  const applied: KubernetesObject[] = [];
+  const cache: GroupCache = {
+    statefulSetsOf: () => opts.sets ?? [],
+    podsOf: () => opts.pods ?? [],
+    servicesOf: () => [],
+    nodes: { list: () => opts.nodes ?? ['n0', 'n1', 'n2', 'n3'].map(node) },
+    pods: { list: () => [...(opts.pods ?? []), ...(opts.others ?? [])] },
+  };
+  const applier: GroupApplier = {
+    ensureNamespace: () => Promise.resolve(),
+    ensure: <T extends KubernetesObject>(desired: T) => {
+      applied.push(desired);
+      calls.push(`apply ${desired.kind} ${desired.metadata?.name}`);
+      return Promise.resolve({ ...desired, metadata: { ...desired.metadata, uid: 'u' } });
+    },
+  };
+  const kube = {
+    delete: (ref: KubernetesObject) => {
+      calls.push(`delete ${ref.kind} ${ref.metadata?.name}`);
+      return Promise.resolve(true);
+    },
+    replace: (object: V1StatefulSet) => {
+      const keys = Object.keys(object.metadata?.annotations ?? {}).filter((k) =>
+        k.startsWith('maas.io/group-'),
+      );
+      calls.push(`annotate ${object.metadata?.name} ${keys.sort().join(',')}`);
+      return Promise.resolve(object);
+    },
+    deletePods: (_ns: string, options: { labelSelector?: string }) => {
+      calls.push(`delete pods ${options.labelSelector?.split(',').at(-1)}`);
+      return Promise.resolve();
+    },
+  } as unknown as KubeClient;
+  const logger = { log: () => undefined, debug: () => undefined } as unknown as Logger;
+  const workload = new GroupWorkload({
+    cache,
+    kube,
+    applier,
+    catalog: BUILT_IN_CATALOG,
+    installation: 'inst',
+    limits: {
+      schedulingDeadlineMs: 300_000,
+      startTimeoutMs: 1_800_000,
+      crashLoopFailures: 3,
+      restartWindowMs: 300_000,
+    },
+    logger,
+  });
+  return { workload, calls, applied };
+}
+
+/** The StatefulSet the workload would apply for group k (from a dry world). */
+async function desiredSet(instances: number, k: number): Promise<V1StatefulSet> {
+  const { workload, applied } = world();
+  await workload.run(row(instances, 'deploying'), pool);
+  return applied.find((o) => o.metadata?.name === `ms-s1-g${k}`) as V1StatefulSet;
+}
+
+describe('GroupWorkload', () => {
+  it('applies the Services, then one StatefulSet per group', async () => {
+    const { workload, calls } = world();
+    const outcome = await workload.run(row(2, 'deploying'), pool);
+    expect(calls).toEqual([
+      'apply Service ms-s1-members',
+      'apply Service ms-s1',
+      'apply StatefulSet ms-s1-g0',
+      'apply StatefulSet ms-s1-g1',
+    ]);
+    expect(outcome).toMatchObject({ kind: 'observed', waitingForRoom: [] });
+  });
+
+  it('creates a group only when all its servers are free at once (gang)', async () => {
+    // n0 full, n1 has 7 free: one whole group fits (n2, n3), not two.
+    const { workload, calls } = world({ others: [busy('n0', '8'), busy('n1', '1')] });
+    const outcome = await workload.run(row(2, 'deploying'), pool);
+    expect(calls.filter((c) => c.includes('StatefulSet'))).toEqual(['apply StatefulSet ms-s1-g0']);
+    expect(outcome).toMatchObject({ kind: 'observed', waitingForRoom: [1] });
+  });
+
+  it('scales in by deleting whole groups beyond the desired count', async () => {
+    const g0 = await desiredSet(2, 0);
+    const g1 = await desiredSet(2, 1);
+    const { workload, calls } = world({ sets: [g0, g1] });
+    await workload.run(row(1, 'updating'), pool);
+    expect(calls).toContain('delete StatefulSet ms-s1-g1');
+    expect(calls).not.toContain('delete StatefulSet ms-s1-g0');
+  });
+
+  it('restarts a group with a failed member: record first, then every member deleted', async () => {
+    const g0 = await desiredSet(1, 0);
+    const failed: V1Pod = {
+      ...member(g0, 1),
+      status: {
+        phase: 'Failed',
+        containerStatuses: [
+          {
+            name: 'model-server',
+            image: 'x',
+            imageID: '',
+            ready: false,
+            restartCount: 0,
+            state: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date() } },
+          },
+        ],
+      },
+    };
+    const { workload, calls } = world({ sets: [g0], pods: [member(g0, 0), failed] });
+    const outcome = await workload.run(row(1), pool);
+    const tail = calls.slice(calls.indexOf('apply StatefulSet ms-s1-g0') + 1);
+    expect(tail).toEqual([
+      'annotate ms-s1-g0 maas.io/group-restarts,maas.io/group-size',
+      'delete pods maas.io/group=0',
+    ]);
+    expect(outcome).toMatchObject({ result: { observation: { type: 'some_unhealthy' } } });
+  });
+
+  it('records the members once the group serves', async () => {
+    const g0 = await desiredSet(1, 0);
+    const { workload, calls } = world({ sets: [g0], pods: [member(g0, 0), member(g0, 1)] });
+    const outcome = await workload.run(row(1, 'deploying'), pool);
+    expect(calls.at(-1)).toBe('annotate ms-s1-g0 maas.io/group-formed,maas.io/group-size');
+    expect(outcome).toMatchObject({ result: { observation: { type: 'all_ready' } } });
+  });
+
+  it('stop deletes every group (Services stay)', async () => {
+    const g0 = await desiredSet(1, 0);
+    const { workload, calls } = world({ sets: [g0] });
+    await workload.stop('s1');
+    expect(calls).toEqual(['delete StatefulSet ms-s1-g0']);
+  });
+});
