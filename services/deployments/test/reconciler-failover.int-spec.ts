@@ -107,13 +107,13 @@ describe('leader election', () => {
         if (la === lb) throw new Error(`a leads: ${la}, b leads: ${lb}`);
         return la ? a : b;
       },
-      { timeoutMs: 15_000, description: 'exactly one leader' },
+      { timeoutMs: 60_000, description: 'exactly one leader' },
     );
     const standby = leader === a ? b : a;
     expect(await holder()).toBe(leader.name);
     // It is the leader that reconciles: a new service runs.
     const first = await deploy();
-    await eventually(async () => (await states([first]))[0] === 'running', { timeoutMs: 15_000 });
+    await eventually(async () => (await states([first]))[0] === 'running', { timeoutMs: 60_000 });
     expect(await standby.leads()).toBe(false);
 
     const stoppedAt = Date.now();
@@ -126,10 +126,10 @@ describe('leader election', () => {
     // Released, not expired: the takeover needs about one retry period, not a lease duration.
     expect(Date.now() - stoppedAt).toBeLessThan(3_000 + 2_000);
     const second = await deploy();
-    await eventually(async () => (await states([second]))[0] === 'running', { timeoutMs: 15_000 });
+    await eventually(async () => (await states([second]))[0] === 'running', { timeoutMs: 60_000 });
     await standby.stop();
     expect(await holder()).toBe('');
-  });
+  }, 180_000);
 });
 
 describe('crash recovery', () => {
@@ -138,7 +138,7 @@ describe('crash recovery', () => {
     const first = replica('crashing', { KUBE_QPS: '2', KUBE_BURST: '2' });
     await first.start();
     await eventually(() => first.leads(), {
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
       description: 'first replica leads',
     });
     const ids = await Promise.all(Array.from({ length: 20 }, () => deploy()));
@@ -200,7 +200,7 @@ describe('crash recovery', () => {
     expect(owned(services)).toEqual(expected);
     expect(owned(pods)).toEqual(expected);
     await second.stop();
-  });
+  }, 240_000);
 });
 
 /** Sum of a counter or histogram `_count` over its label sets, from a replica's /metrics. */
@@ -210,7 +210,7 @@ async function total(child: ChildService, name: string): Promise<number> {
 
 interface Takeover {
   readonly how: 'SIGTERM' | 'SIGKILL';
-  /** Death of the leader → the standby leads (its leader gauge). */
+  /** Death of the leader → the standby leads (its leader gauge; NaN: no poll caught it before the pass). */
   readonly leadsMs: number;
   /** Death of the leader → the standby's first reconcile pass finished. */
   readonly firstPassMs: number;
@@ -245,7 +245,7 @@ async function takeover(
   // The replica's own figure: Lease acquired → first pass done (no polling in it).
   const [gauge] = await standby.metric('deployments_reconciler_takeover_seconds');
   const acquiredToPassMs = gauge ? Number(gauge.split(' ').pop()) * 1000 : Number.NaN;
-  return { how, leadsMs: Math.max(leadsMs, 0), firstPassMs, acquiredToPassMs };
+  return { how, leadsMs: leadsMs < 0 ? Number.NaN : leadsMs, firstPassMs, acquiredToPassMs };
 }
 
 // A benchmark, not a timed assertion: it prints the figures (docs/benchmarks.md,
@@ -256,8 +256,15 @@ describe('takeover time', () => {
     const runs: Takeover[] = [];
     let leader = replica('takeover-0');
     await leader.start();
-    await eventually(() => leader.leads(), { timeoutMs: 15_000, description: 'first leader' });
-    const plan: Takeover['how'][] = ['SIGTERM', 'SIGTERM', 'SIGTERM', 'SIGTERM', 'SIGTERM', 'SIGKILL'];
+    await eventually(() => leader.leads(), { timeoutMs: 60_000, description: 'first leader' });
+    const plan: Takeover['how'][] = [
+      'SIGTERM',
+      'SIGTERM',
+      'SIGTERM',
+      'SIGTERM',
+      'SIGTERM',
+      'SIGKILL',
+    ];
     for (const [i, how] of plan.entries()) {
       const standby = replica(`takeover-${i + 1}`);
       await standby.start();
@@ -267,7 +274,7 @@ describe('takeover time', () => {
           !(await standby.leads()) &&
           (await leader.leads()) &&
           (await total(standby, 'deployments_reconciler_cache_synced')) === 1,
-        { timeoutMs: 15_000, description: 'a warm standby' },
+        { timeoutMs: 60_000, description: 'a warm standby' },
       );
       runs.push(await takeover(leader, standby, how));
       leader = standby;
