@@ -45,7 +45,9 @@ check "contract fuzzing: schemathesis, zero server errors and contract violation
 # Four vitest runs, one after another: the tenant's journey (e2e) against the five services
 # just started, before any test stops a shared server under them; unit + integration
 # (integration files one at a time); then the fault tests, each alone: the one that stops
-# Kafka, Redis and the kube-apiserver for 30 s each (SPEC §10 readiness), and the one that
+# Kafka, Redis and the kube-apiserver for 30 s each (SPEC §10 readiness) with the one that
+# cuts Kafka under every kind of consumer (they must resume), the demo journey again on the
+# services that lived through it, and the one that
 # restarts the kube-apiserver under a reconciling deployments service (SPEC §5: it steps
 # down, re-lists and converges). Reports add up in the closing line.
 reports=()
@@ -59,13 +61,17 @@ run_vitest() { # title, vitest arguments…
   npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || vitest_rc=1
 }
 outage=libs/health/test/dependency-outage.int-spec.ts
+consumer_outage=libs/events/test/consumer-outage.int-spec.ts
 apiserver_restart=services/deployments/test/reconciler-apiserver-restart.int-spec.ts
 run_vitest "end to end" --project e2e
 run_vitest "unit + integration" --project unit --project integration \
-  --exclude "$outage" --exclude "$apiserver_restart"
+  --exclude "$outage" --exclude "$consumer_outage" --exclude "$apiserver_restart"
 # The outage test signs in as the demo account (created here as deploy/up.sh creates it).
 bash deploy/local/services.sh demo >&2 || vitest_rc=1
-MAAS_TEST_OUTAGE=1 run_vitest "dependency outages" --project integration "$outage"
+MAAS_TEST_OUTAGE=1 run_vitest "dependency outages" --project integration "$outage" "$consumer_outage"
+# The journey runs against the services that lived through those outages (started by the
+# contract fuzzing above): every consumer must have resumed.
+bash deploy/local/services.sh demo >&2 || vitest_rc=1
 MAAS_TEST_APISERVER_RESTART=1 run_vitest "kube-apiserver restart under the reconciler" \
   --project integration "$apiserver_restart"
 
