@@ -73,6 +73,8 @@ export type GroupRunOutcome =
       readonly result: ObserveGroupsResult;
       /** Groups not created yet: their servers are not all free at once (gang). */
       readonly waitingForRoom: readonly number[];
+      /** To run once the observation is reported (records of groups that formed). */
+      readonly afterReport: () => Promise<void>;
     };
 
 /** While a new group waits for room, look again this often (pods freeing NPUs are not ours). */
@@ -96,20 +98,12 @@ export class GroupWorkload {
     const rendered = renderGroups(row, pool, catalog, { installation });
     if (!rendered.ok) return { kind: 'failed', reason: rendered.reason };
     await applier.ensureNamespace(row.k8sNamespace, row.projectId);
-    const services = cache.servicesOf(row.id);
-    const named = (name: string | undefined) => services.find((s) => s.metadata?.name === name);
-    await applier.ensure(rendered.membersService, named(membersServiceName(row.k8sName)));
-    await applier.ensure(rendered.leaderService, named(row.k8sName));
-    if (pool.edge) {
-      // An edge pool's extra Service (src/edge/edge-service.ts), in front of the leaders.
-      const edge = withHash(desiredEdgeService(rendered.leaderService, pool.edge));
-      await applier.ensure(edge, named(edge.metadata?.name));
-    }
-
+    // The StatefulSets first: their pods take longest; the Services follow in the same pass.
     const sets = liveSets(cache.statefulSetsOf(row.id));
     const members = membersByGroup(cache.podsOf(row.id));
     const { applied, waitingForRoom } = await this.applyGroups(row, pool, rendered, sets, members);
     await this.removeExtraGroups(row.instances, sets);
+    await this.applyServices(row, pool, rendered);
 
     const result = observeGroups({
       state: row.state,
@@ -131,11 +125,33 @@ export class GroupWorkload {
       if (set) await this.annotate(set, { [GROUP_ANNOTATION.formed]: null });
       await this.deleteMembers(row, group, 'upgrade');
     }
-    for (const { group, uids } of result.formed) {
-      const set = setOf(group);
-      if (set) await this.annotate(set, { [GROUP_ANNOTATION.formed]: uids.join(',') });
+    // Formation records wait until the observation is reported (`afterReport`): a group that
+    // just formed must not delay its service's transition to running.
+    const afterReport = async () => {
+      for (const { group, uids } of result.formed) {
+        const set = setOf(group);
+        if (set) await this.annotate(set, { [GROUP_ANNOTATION.formed]: uids.join(',') });
+      }
+    };
+    return { kind: 'observed', result, waitingForRoom, afterReport };
+  }
+
+  /** The members' headless Service, the leader Service and, on an edge pool, the edge one. */
+  private async applyServices(
+    row: ModelServiceEntity,
+    pool: PoolEntity,
+    rendered: RenderedGroups,
+  ): Promise<void> {
+    const { applier, cache } = this.deps;
+    const services = cache.servicesOf(row.id);
+    const named = (name: string | undefined) => services.find((s) => s.metadata?.name === name);
+    await applier.ensure(rendered.membersService, named(membersServiceName(row.k8sName)));
+    await applier.ensure(rendered.leaderService, named(row.k8sName));
+    if (pool.edge) {
+      // An edge pool's extra Service (src/edge/edge-service.ts), in front of the leaders.
+      const edge = withHash(desiredEdgeService(rendered.leaderService, pool.edge));
+      await applier.ensure(edge, named(edge.metadata?.name));
     }
-    return { kind: 'observed', result, waitingForRoom };
   }
 
   /** Stop: every group's StatefulSet goes (its pods with it); Services stay. */

@@ -263,6 +263,7 @@ export class ServicePass {
     const { result, waitingForRoom } = outcome;
     await this.record(row, result.readyInstances, result.instanceStatuses);
     if (result.observation) await this.observe(row, result.observation);
+    await outcome.afterReport();
     const recheck = waitingForRoom.length > 0 ? ROOM_RECHECK_MS : null;
     return done(
       result.recheckInMs === null ? recheck : Math.min(result.recheckInMs, recheck ?? Infinity),
