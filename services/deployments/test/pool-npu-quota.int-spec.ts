@@ -171,4 +171,21 @@ describe('the pool_npus quota', () => {
     );
     expect(rows[0]).toMatchObject({ version: '2', pool_npus: [{ npus: 8 }] });
   });
+  it('lets exactly one of several concurrent deploys take the last NPUs', async () => {
+    // The quota is 8 now (the previous test's limits): room for exactly one of these.
+    const held = Number(
+      (
+        await h.db.query<{ npus: string }[]>(
+          `SELECT coalesce(sum(instances * npus_per_instance), 0) AS npus FROM "${h.schema}".model_services
+            WHERE project_id = $1 AND pool_id = $2 AND state <> ALL($3::text[])`,
+          [t.projectId, pool.id, ['stopped', 'deployment_failed', 'deleting']],
+        )
+      )[0].npus,
+    );
+    const before = await serviceCount();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => deploy(8 - held)));
+    const codes = answers.map((a) => a.statusCode).sort();
+    expect(codes).toEqual([201, ...Array<number>(19).fill(403)]);
+    expect(await serviceCount()).toBe(before + 1);
+  });
 });

@@ -7,6 +7,8 @@ import {
   type Command,
   type EventReason,
   type Observation,
+  type ServiceLifecycle,
+  type ServiceState,
   transition,
   type TransitionResult,
 } from '../lifecycle/index.js';
@@ -19,6 +21,7 @@ import { ServiceModifiedError, ServiceNotFoundError } from './model-services.err
 import { ModelServicesRepository } from './model-services.repository.js';
 import { LifecycleMetrics } from './lifecycle-metrics.js';
 import { changeMessages } from './service-messages.js';
+import { NpuClaims } from './npu-claims.port.js';
 import { ServiceRemovalHook } from './service-removal.port.js';
 import { type AmendedFields, lifecycleOf, rowChanges } from './service-row.js';
 
@@ -68,6 +71,7 @@ export class ServiceLifecycleStore {
     private readonly metrics: LifecycleMetrics,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
     private readonly removal: ServiceRemovalHook,
+    private readonly npuClaims: NpuClaims,
   ) {}
 
   /** Inserts a new service (version 1) with its creation event. */
@@ -77,6 +81,7 @@ export class ServiceLifecycleStore {
     requestId?: string,
   ): Promise<ModelServiceEntity> {
     const notificationIds = await this.dataSource.transaction(async (manager) => {
+      await this.claimNpus(manager, row, { state: row.state, instances: row.instances });
       await this.services.insert(manager, row);
       return this.record(manager, row, created, row.qps, requestId);
     });
@@ -102,6 +107,8 @@ export class ServiceLifecycleStore {
         if (result instanceof DomainError) throw result;
         if (!result.changed)
           return { outcome: { service: row, changed: false, removed: false }, notificationIds: [] };
+        if (npusHeld(result.lifecycle, row) > npusHeld(row, row))
+          await this.claimNpus(manager, row, result.lifecycle);
         return this.commit(manager, row, result, requestId);
       })
       .catch((error: unknown) => {
@@ -149,6 +156,21 @@ export class ServiceLifecycleStore {
       };
       await this.record(manager, after, result, row.qps, requestId);
       return { service: after, changed: true, removed: false };
+    });
+  }
+
+  /** A change that makes the service hold more NPUs goes by the pool_npus quota first. */
+  private claimNpus(
+    manager: EntityManager,
+    row: ModelServiceEntity,
+    after: Pick<ServiceLifecycle, 'state' | 'instances'>,
+  ): Promise<void> {
+    return this.npuClaims.claim(manager, {
+      accountId: row.accountId,
+      projectId: row.projectId,
+      poolId: row.poolId,
+      serviceId: row.id,
+      npus: npusHeld(after, row),
     });
   }
 
@@ -243,4 +265,15 @@ export class ServiceLifecycleStore {
     );
     return notification ? [notification.id] : [];
   }
+}
+
+/** States in which a service holds no NPUs and waits for none. */
+const RELEASING_STATES: readonly ServiceState[] = ['stopped', 'deployment_failed', 'deleting'];
+
+/** NPUs a service in this state with this many instances holds or waits for. */
+function npusHeld(
+  lifecycle: Pick<ServiceLifecycle, 'state' | 'instances'>,
+  row: Pick<ModelServiceEntity, 'npusPerInstance'>,
+): number {
+  return RELEASING_STATES.includes(lifecycle.state) ? 0 : lifecycle.instances * row.npusPerInstance;
 }

@@ -7,7 +7,6 @@ import { createLifecycle, type ServiceState } from '../../lifecycle/index.js';
 import { PoolCapacityService } from '../../pools/pool-capacity.service.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { PoolsRepository } from '../../pools/pools.repository.js';
-import { PoolNpuQuotaCheck } from '../../quota-limits/pool-npu-quota.check.js';
 import { type DeployServiceRequest } from '../dto/deploy-service.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
 import { ExceedsPoolError, NotAuthorizedToDeployError } from '../model-services.errors.js';
@@ -40,7 +39,6 @@ export class DeployService {
     private readonly pools: PoolsRepository,
     private readonly capacity: PoolCapacityService,
     private readonly store: ServiceLifecycleStore,
-    private readonly npuQuota: PoolNpuQuotaCheck,
     @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
   ) {}
 
@@ -62,12 +60,6 @@ export class DeployService {
     if (spec instanceof InvalidDeployRequestError) throw spec;
     const pool = pools.find((p) => p.id === spec.poolId) as PoolEntity;
     await this.refuseIfNeverFits(pool, spec);
-    await this.npuQuota.assertFits({
-      accountId: ctx.caller.accountId,
-      projectId: ctx.projectId,
-      poolId: pool.id,
-      requested: spec.instances * spec.flavor.npusPerInstance,
-    });
     const id = randomUUID();
     const created = createLifecycle({
       instances: spec.instances,

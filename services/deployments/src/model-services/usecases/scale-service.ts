@@ -3,7 +3,6 @@ import { type ProjectRequestContext } from '@maas/auth';
 import { COMMAND_ALLOWED_STATES } from '../../lifecycle/index.js';
 import { PoolCapacityService } from '../../pools/pool-capacity.service.js';
 import { PoolsRepository } from '../../pools/pools.repository.js';
-import { PoolNpuQuotaCheck } from '../../quota-limits/pool-npu-quota.check.js';
 import { type ScaleServiceRequest } from '../dto/service-operations.request.js';
 import { instanceCountProblem } from '../../validation/limits.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
@@ -24,7 +23,6 @@ export class ScaleService {
     private readonly pools: PoolsRepository,
     private readonly capacity: PoolCapacityService,
     private readonly store: ServiceLifecycleStore,
-    private readonly npuQuota: PoolNpuQuotaCheck,
   ) {}
 
   async execute(
@@ -35,16 +33,7 @@ export class ScaleService {
     const service = await this.services.find(ctx.projectId, serviceId);
     if (!service) throw new ServiceNotFoundError(serviceId);
     const target = body.instance_count;
-    if (this.isScaleOut(service, target)) {
-      await this.refuseIfNeverFits(ctx, service, target);
-      await this.npuQuota.assertFits({
-        accountId: service.accountId,
-        projectId: service.projectId,
-        poolId: service.poolId,
-        requested: target * service.npusPerInstance,
-        serviceId: service.id,
-      });
-    }
+    if (this.isScaleOut(service, target)) await this.refuseIfNeverFits(ctx, service, target);
     const outcome = await this.store.apply(
       { projectId: ctx.projectId, serviceId },
       {

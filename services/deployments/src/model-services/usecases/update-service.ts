@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { type ProjectRequestContext } from '@maas/auth';
-import { COMMAND_ALLOWED_STATES } from '../../lifecycle/index.js';
-import { PoolNpuQuotaCheck } from '../../quota-limits/pool-npu-quota.check.js';
 import { checkDescription } from '../../validation/description.rule.js';
 import { type UpdateServiceRequest } from '../dto/service-operations.request.js';
 import { type ModelServiceEntity } from '../model-service.entity.js';
@@ -20,7 +18,6 @@ export class UpdateService {
   constructor(
     private readonly services: ModelServicesRepository,
     private readonly store: ServiceLifecycleStore,
-    private readonly npuQuota: PoolNpuQuotaCheck,
   ) {}
 
   async execute(
@@ -55,28 +52,12 @@ export class UpdateService {
       });
     const command =
       status === 'running' ? ({ type: 'start' } as const) : ({ type: 'stop' } as const);
-    if (command.type === 'start') await this.refuseStartBeyondQuota(ctx, serviceId);
     const outcome = await this.store.apply(
       { projectId: ctx.projectId, serviceId },
       command,
       ctx.requestId,
     );
     return outcome.service;
-  }
-
-  private async refuseStartBeyondQuota(
-    ctx: ProjectRequestContext,
-    serviceId: string,
-  ): Promise<void> {
-    const service = await this.services.find(ctx.projectId, serviceId);
-    if (!service || !COMMAND_ALLOWED_STATES.start.includes(service.state)) return; // the store says why
-    await this.npuQuota.assertFits({
-      accountId: service.accountId,
-      projectId: service.projectId,
-      poolId: service.poolId,
-      requested: service.instances * service.npusPerInstance,
-      serviceId: service.id,
-    });
   }
 
   private async describe(
