@@ -11,6 +11,14 @@ export type ApiRequestListener = (request: ApiRequestKind) => void;
  * - **One connection pool.** client-node builds a new undici Agent (a new TLS connection)
  *   for every request; here the first one is kept and shared by every request and watch, so
  *   connections are reused (keep-alive), as client-go's transport does.
+ * - **HTTP/1.1 keep-alive connections, not HTTP/2.** undici negotiates HTTP/2 by default and
+ *   then multiplexes every request AND every watch on one connection, under one
+ *   connection-level flow-control window: a burst of applies plus watch streams that are
+ *   not read at once (a busy event loop) stalled every other request on it — hundreds of
+ *   `HTTP/2 headers timeout after 5000` in a 100-service burst, each a pass retried with
+ *   back-off. With HTTP/1.1 each watch and each request in flight has its own connection
+ *   (reused, keep-alive), so a slow stream delays only itself; the number of connections is
+ *   bounded by the passes running (RECONCILER_WORKERS) plus the watches.
  * - **Every request is seen**: counted (verb × resource, for the metrics and the
  *   benchmark's API-call figures, watches and discovery included) and given the request
  *   timeout (`headersTimeout`/`bodyTimeout`; watches excepted: the client's watch has its own
@@ -47,10 +55,10 @@ export class InstrumentedKubeConfig extends KubeConfig {
     return (dispatch) => (options, handler) => {
       const kind = describeApiRequest(options.method, options.path, contentTypeOf(options.headers));
       for (const listener of this.listeners) listener(kind);
-      if (isWatchRequest(options.path)) return dispatch(options, handler);
+      if (isWatchRequest(options.path)) return dispatch(http1(options), handler);
       return dispatch(
         {
-          ...options,
+          ...http1(options),
           headersTimeout: this.requestTimeoutMs,
           bodyTimeout: this.requestTimeoutMs,
         },
@@ -58,6 +66,14 @@ export class InstrumentedKubeConfig extends KubeConfig {
       );
     };
   }
+}
+
+/**
+ * The request, on the Agent's HTTP/1.1-only pool: undici's Agent keeps a separate pool per
+ * origin for dispatches with `allowH2: false` (lib/dispatcher/agent.js; not in its types).
+ */
+function http1(options: Dispatcher.DispatchOptions): Dispatcher.DispatchOptions {
+  return { ...options, allowH2: false } as Dispatcher.DispatchOptions;
 }
 
 function contentTypeOf(headers: Dispatcher.DispatchOptions['headers']): string | undefined {
