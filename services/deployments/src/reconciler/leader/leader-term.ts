@@ -204,7 +204,8 @@ export class LeaderTerm {
         if (serviceId) this.services.add({ serviceId });
       return;
     }
-    if (event.kind !== 'pod') this.applier.observed(KINDS[event.kind], event.object);
+    if (event.kind !== 'pod')
+      this.applier.observed(KINDS[event.kind], event.object, event.type === 'delete');
     this.services.add({ serviceId: event.serviceId });
     if (event.freedCapacity) this.admission.add(EVERY_POOL);
   }

@@ -51,6 +51,24 @@ describe('WorkloadApplier', () => {
     expect(kube.applied).toHaveLength(2);
   });
 
+  it('does not create again what it created while the cache does not show it yet', async () => {
+    const { kube, applier } = setup();
+    const created = await applier.deployment(deployment('a', 1), undefined);
+    expect(await applier.deployment(deployment('a', 1), undefined)).toEqual(created);
+    expect(kube.applied).toHaveLength(1);
+    // A new spec is applied at once, cache or not.
+    await applier.deployment(deployment('b', 1), undefined);
+    expect(kube.applied).toHaveLength(2);
+  });
+
+  it('creates again at once what was deleted before the cache showed it', async () => {
+    const { kube, applier } = setup();
+    await applier.deployment(deployment('a', 1), undefined);
+    applier.observed('Deployment', deployment('a', 1, { resourceVersion: '107' }), true);
+    await applier.deployment(deployment('a', 1), undefined);
+    expect(kube.applied).toHaveLength(2);
+  });
+
   it('re-applies on drift of the replica count or a missing finalizer', async () => {
     const { kube, applier } = setup();
     await applier.deployment(deployment('a', 2), deployment('a', 0, { resourceVersion: '500' }));

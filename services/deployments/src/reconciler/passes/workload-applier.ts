@@ -14,6 +14,8 @@ interface Expectation {
   readonly hash: string;
   readonly resourceVersion: string;
   readonly atMs: number;
+  /** The object as the write returned it. */
+  readonly object: KubernetesObject;
 }
 
 /**
@@ -24,7 +26,9 @@ interface Expectation {
  * What this term applied is remembered as an expectation (client-go's ControllerExpectations):
  * the resourceVersion the write returned, until the informer shows that very version
  * (`observed`) or the expectation expires. Meanwhile a cache still showing the object as
- * it was before our write causes no second apply. resourceVersions are compared for
+ * it was before our write — or not at all yet, after a create — causes no second apply (in a
+ * burst, a new Deployment's other events used to re-apply it until its add event came in).
+ * resourceVersions are compared for
  * equality only: the API makes no promise about their order.
  */
 export class WorkloadApplier {
@@ -52,10 +56,11 @@ export class WorkloadApplier {
    * The informer delivered this state of an object of `kind` (Deployment, Service, …; list
    * items carry no kind of their own): an expectation it meets is done.
    */
-  observed(kind: string, object: KubernetesObject): void {
+  observed(kind: string, object: KubernetesObject, deleted = false): void {
     const key = keyOf({ ...object, kind });
     const mine = this.expected.get(key);
-    if (mine && mine.resourceVersion === object.metadata?.resourceVersion)
+    // A deletion ends it too: the object must be created again at once.
+    if (mine && (deleted || mine.resourceVersion === object.metadata?.resourceVersion))
       this.expected.delete(key);
   }
 
@@ -85,7 +90,10 @@ export class WorkloadApplier {
     current: T | undefined,
     matches: (current: T) => boolean = () => true,
   ): Promise<T> {
-    if (current && this.leaveAlone(desired, current)) return current;
+    if (!current) {
+      const created = this.notSeenYet(desired);
+      if (created) return created as T;
+    } else if (this.leaveAlone(desired, current)) return current;
     const same = current && hashOf(current) === hashOf(desired) && matches(current);
     return same ? current : this.apply(desired);
   }
@@ -106,6 +114,18 @@ export class WorkloadApplier {
     return mine.hash === hashOf(desired);
   }
 
+  /** What this term wrote of `desired` when the cache does not show it yet (a create). */
+  private notSeenYet(desired: KubernetesObject): KubernetesObject | undefined {
+    const key = keyOf(desired);
+    const mine = this.expected.get(key);
+    if (!mine) return undefined;
+    if (this.now() - mine.atMs > EXPECTATION_TTL_MS || mine.hash !== hashOf(desired)) {
+      this.expected.delete(key);
+      return undefined;
+    }
+    return mine.object;
+  }
+
   private async apply<T extends KubernetesObject>(desired: T): Promise<T> {
     try {
       const result = await this.kube.apply(desired);
@@ -113,6 +133,7 @@ export class WorkloadApplier {
         hash: hashOf(desired) ?? '',
         resourceVersion: result.metadata?.resourceVersion ?? '',
         atMs: this.now(),
+        object: result,
       });
       return result;
     } catch (error) {
