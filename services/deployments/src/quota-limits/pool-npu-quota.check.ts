@@ -38,11 +38,14 @@ export class PoolNpuQuotaCheck extends NpuClaims {
       `${this.services}:pool_npus`,
       `${projectId}/${poolId}`,
     ]);
-    const quota = poolNpuQuota(await this.limits.limitsOf(claim.accountId), projectId, poolId);
+    // Every read on the transaction's own connection: waiting for a second pooled connection
+    // while holding this one (and the lock) deadlocks a burst that fills the pool.
+    const limits = await this.limits.limitsOf(claim.accountId, manager);
+    const quota = poolNpuQuota(limits, projectId, poolId);
     const held = await this.heldNpus(manager, claim);
     const figures = { requested: claim.npus, held, quota };
     if (withinQuota(figures)) return;
-    const poolName = (await this.pools.find(projectId, poolId))?.name ?? poolId;
+    const poolName = (await this.pools.find(projectId, poolId, manager))?.name ?? poolId;
     throw new PoolNpuQuotaExceededError({ projectId, poolId, poolName }, figures);
   }
 
