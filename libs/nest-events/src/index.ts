@@ -3,6 +3,7 @@
 // the events lib's logging through the app logger. @maas/events itself stays free of Nest.
 export { ConsumersLifecycle, type NamedConsumer } from './consumers-lifecycle.js';
 export { eventsLogger } from './events-logger.js';
+export { InboxConsumers } from './inbox-consumers.js';
 export { KAFKA, KafkaModule, type KafkaModuleOptions } from './kafka.module.js';
 export {
   ensureServiceTopics,

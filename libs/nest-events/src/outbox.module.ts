@@ -15,27 +15,13 @@ import {
   type OutboxRelay,
   OutboxWriter,
   retryInBackground,
-  type TopicSpec,
 } from '@maas/events';
 import { eventsLogger } from './events-logger.js';
+import { InboxConsumers } from './inbox-consumers.js';
 import { KAFKA } from './kafka.module.js';
+import { OUTBOX_OPTIONS, type OutboxModuleOptions } from './outbox-options.js';
 
-/** What the outbox needs of the service's configuration (see @maas/config's fragments). */
-export interface OutboxConfig {
-  readonly DB_SCHEMA: string;
-  readonly KAFKA_TOPIC_PREFIX: string;
-  readonly KAFKA_TOPIC_PARTITIONS: number;
-  readonly KAFKA_REPLICATION_FACTOR: number;
-  readonly OUTBOX_RELAY: boolean;
-}
-
-export interface OutboxModuleOptions {
-  config: OutboxConfig;
-  /** The topics the service publishes to, created at start when missing. */
-  topics: readonly TopicSpec[];
-}
-
-export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
+export { type OutboxConfig, OUTBOX_OPTIONS, type OutboxModuleOptions } from './outbox-options.js';
 
 /** Creates the service's topics that do not exist yet; returns the names it created. */
 export async function ensureServiceTopics(
@@ -122,8 +108,9 @@ export class OutboxModule {
             new OutboxWriter({ schema: config.DB_SCHEMA, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
         },
         OutboxRelayService,
+        InboxConsumers,
       ],
-      exports: [OutboxWriter],
+      exports: [OutboxWriter, InboxConsumers],
     };
   }
 }

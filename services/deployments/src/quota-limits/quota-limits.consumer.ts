@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
-import { ConsumersLifecycle, KAFKA, type NamedConsumer } from '@maas/nest-events';
+import { QuotaLimitsChangedSchema } from '@maas/events';
+import { ConsumersLifecycle, InboxConsumers, type NamedConsumer } from '@maas/nest-events';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { QuotaLimitsRepository } from './quota-limits.repository.js';
 
@@ -17,30 +15,24 @@ export const QUOTA_LIMITS_CONSUMER = 'deployments.quotas';
 @Injectable()
 export class QuotaLimitsConsumer extends ConsumersLifecycle {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: InboxConsumers,
     private readonly limits: QuotaLimitsRepository,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(DEPLOYMENTS_CONFIG) private readonly config: DeploymentsConfig,
+    @Inject(DEPLOYMENTS_CONFIG) config: DeploymentsConfig,
   ) {
     super('QuotaLimits', config.CONSUMERS_RUN);
   }
 
   protected consumers(): NamedConsumer[] {
-    const consumer = new EventConsumer({
-      kafka: this.kafka,
-      dataSource: this.dataSource,
-      schema: this.config.DB_SCHEMA,
-      name: QUOTA_LIMITS_CONSUMER,
-      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
-      logger: this.logger,
-    }).on(QuotaLimitsChangedSchema, (event, manager) =>
-      this.limits.apply(
-        manager,
-        event.payload.accountId,
-        { defaultPoolNpus: event.payload.defaultPoolNpus, poolNpus: event.payload.poolNpus },
-        event.payload.version,
-      ),
-    );
+    const consumer = this.inbox
+      .create(QUOTA_LIMITS_CONSUMER, { logger: this.logger })
+      .on(QuotaLimitsChangedSchema, (event, manager) =>
+        this.limits.apply(
+          manager,
+          event.payload.accountId,
+          { defaultPoolNpus: event.payload.defaultPoolNpus, poolNpus: event.payload.poolNpus },
+          event.payload.version,
+        ),
+      );
     return [[QUOTA_LIMITS_CONSUMER, consumer]];
   }
 }

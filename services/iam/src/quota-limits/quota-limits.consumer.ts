@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
-import { ConsumersLifecycle, KAFKA, type NamedConsumer } from '@maas/nest-events';
+import { QuotaLimitsChangedSchema } from '@maas/events';
+import { ConsumersLifecycle, InboxConsumers, type NamedConsumer } from '@maas/nest-events';
 import { IAM_CONFIG, type IamConfig } from '../config.js';
 import { QuotaLimitsRepository } from './quota-limits.repository.js';
 
@@ -17,29 +15,23 @@ export const QUOTA_LIMITS_CONSUMER = 'iam.quotas';
 @Injectable()
 export class QuotaLimitsConsumer extends ConsumersLifecycle {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: InboxConsumers,
     private readonly limits: QuotaLimitsRepository,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(IAM_CONFIG) private readonly config: IamConfig,
+    @Inject(IAM_CONFIG) config: IamConfig,
   ) {
     super('QuotaLimits', config.CONSUMERS_RUN);
   }
 
   protected consumers(): NamedConsumer[] {
-    const consumer = new EventConsumer({
-      kafka: this.kafka,
-      dataSource: this.dataSource,
-      schema: this.config.DB_SCHEMA,
-      name: QUOTA_LIMITS_CONSUMER,
-      topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
-      logger: this.logger,
-    }).on(QuotaLimitsChangedSchema, (event, manager) =>
-      this.limits.apply(manager, {
-        accountId: event.payload.accountId,
-        maxAgencies: event.payload.maxAgencies,
-        version: event.payload.version,
-      }),
-    );
+    const consumer = this.inbox
+      .create(QUOTA_LIMITS_CONSUMER, { logger: this.logger })
+      .on(QuotaLimitsChangedSchema, (event, manager) =>
+        this.limits.apply(manager, {
+          accountId: event.payload.accountId,
+          maxAgencies: event.payload.maxAgencies,
+          version: event.payload.version,
+        }),
+      );
     return [[QUOTA_LIMITS_CONSUMER, consumer]];
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { EventConsumer, QuotaLimitsChangedSchema } from '@maas/events';
-import { ConsumersLifecycle, KAFKA, type NamedConsumer } from '@maas/nest-events';
+import { QuotaLimitsChangedSchema } from '@maas/events';
+import { ConsumersLifecycle, InboxConsumers, KAFKA, type NamedConsumer } from '@maas/nest-events';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import { KEYS_CONFIG, type KeysConfig } from '../config.js';
 import { LastUsedConsumer } from '../last-used/last-used.consumer.js';
@@ -17,7 +16,7 @@ import { QuotaLimitsRepository } from '../quota-limits/quota-limits.repository.j
 @Injectable()
 export class ConsumersService extends ConsumersLifecycle {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: InboxConsumers,
     private readonly quotas: QuotaLimitsRepository,
     private readonly keys: ApiKeysRepository,
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -32,20 +31,15 @@ export class ConsumersService extends ConsumersLifecycle {
     return [
       [
         'keys.quotas',
-        new EventConsumer({
-          kafka: this.kafka,
-          dataSource: this.dataSource,
-          schema: this.config.DB_SCHEMA,
-          name: 'keys.quotas',
-          topicPrefix,
-          logger,
-        }).on(QuotaLimitsChangedSchema, (event, manager) =>
-          this.quotas.apply(manager, {
-            accountId: event.payload.accountId,
-            maxApiKeys: event.payload.maxApiKeys,
-            version: event.payload.version,
-          }),
-        ),
+        this.inbox
+          .create('keys.quotas', { logger })
+          .on(QuotaLimitsChangedSchema, (event, manager) =>
+            this.quotas.apply(manager, {
+              accountId: event.payload.accountId,
+              maxApiKeys: event.payload.maxApiKeys,
+              version: event.payload.version,
+            }),
+          ),
       ],
       [
         'keys.last-used',

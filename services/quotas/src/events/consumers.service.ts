@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import {
-  ApiKeyChangedSchema,
-  ApiKeyDeletedSchema,
-  EventConsumer,
-  ServiceChangedSchema,
-} from '@maas/events';
-import { ConsumersLifecycle, KAFKA, type NamedConsumer } from '@maas/nest-events';
+import { ApiKeyChangedSchema, ApiKeyDeletedSchema, ServiceChangedSchema } from '@maas/events';
+import { ConsumersLifecycle, InboxConsumers, KAFKA, type NamedConsumer } from '@maas/nest-events';
 import { QUOTAS_CONFIG, type QuotasConfig } from '../config.js';
 import { FreeQuotaTracker } from '../free-quota/free-quota.tracker.js';
 import { ApplyKeyEvent } from '../policies/usecases/apply-key-event.js';
@@ -26,7 +20,7 @@ export class ConsumersService extends ConsumersLifecycle {
   private ledger?: UsageLedgerConsumer;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: InboxConsumers,
     private readonly usage: UsageRepository,
     private readonly freeQuota: FreeQuotaTracker,
     private readonly keyEvents: ApplyKeyEvent,
@@ -45,15 +39,7 @@ export class ConsumersService extends ConsumersLifecycle {
   protected consumers(): NamedConsumer[] {
     const topicPrefix = this.config.KAFKA_TOPIC_PREFIX;
     const logger = this.logger;
-    const inbox = (name: string) =>
-      new EventConsumer({
-        kafka: this.kafka,
-        dataSource: this.dataSource,
-        schema: this.config.DB_SCHEMA,
-        name,
-        topicPrefix,
-        logger,
-      });
+    const inbox = (name: string) => this.inbox.create(name, { logger });
     this.ledger = new UsageLedgerConsumer({
       kafka: this.kafka,
       usage: this.usage,
