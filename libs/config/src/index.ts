@@ -12,6 +12,14 @@ export {
 } from './config.js';
 export { type DeprecatedSettingsResult, withDeprecatedSettings } from './deprecated-settings.js';
 export {
+  endpointOverride,
+  EndpointOverrideError,
+  ipv4ToInt,
+  NO_OVERRIDE,
+  parseEndpointOverride,
+  type EndpointOverride,
+} from './endpoint-override.js';
+export {
   consumersConfig,
   databaseConfig,
   httpServerConfig,

@@ -1,6 +1,7 @@
 import { MIN_PEPPER_LENGTH } from '@maas/api-keys';
 import {
   bool,
+  endpointOverride,
   type Config,
   httpServerConfig,
   iamClientConfig,
@@ -38,7 +39,7 @@ export const gatewayConfigSchema = {
     default: '',
     desc: 'Kubeconfig of the cluster running the model services; unset: in-cluster service account',
   }),
-  ENDPOINT_OVERRIDE: str({
+  ENDPOINT_OVERRIDE: endpointOverride({
     default: '',
     desc:
       'Where to dial instead of the EndpointSlice addresses (local stack and tests: the model ' +

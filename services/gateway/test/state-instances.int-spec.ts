@@ -7,12 +7,9 @@ import {
   type V1EndpointSlice,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEndpointOverride } from '@maas/config';
 import { eventually, loadStackEnv, quiet } from '@maas/testing';
-import {
-  InstanceRegistry,
-  parseEndpointOverride,
-  type ServiceRef,
-} from '../src/instances/index.js';
+import { InstanceRegistry, type ServiceRef } from '../src/instances/index.js';
 
 // The InstanceRegistry against the local kube-apiserver (+ KWOK): real Services, slices and
 // pods in a namespace of this run, watched through the informer; the endpoint override maps

@@ -28,7 +28,9 @@ describe('resource usage settings', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const text = String((error as Error).message);
     expect(text).toMatch(/USAGE_SOURCE.*one of none, prometheus, scrape/);
-    expect(text).toMatch(/USAGE_ENDPOINT_OVERRIDE.*entry 1, URL 1 must not carry credentials/);
+    expect(text).toMatch(
+      /USAGE_ENDPOINT_OVERRIDE.*entry 1 \(10.0.0.1\), URL 1 must not carry credentials/,
+    );
     expect(text).not.toContain('s3cret');
   });
 });

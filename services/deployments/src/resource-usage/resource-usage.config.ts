@@ -1,6 +1,5 @@
 import { EnvError, makeValidator } from 'envalid';
-import { httpUrl, intBetween, str } from '@maas/config';
-import { parseEndpointOverride } from './endpoint-override.js';
+import { endpointOverride, httpUrl, intBetween, str } from '@maas/config';
 
 export const USAGE_SOURCES = ['none', 'prometheus', 'scrape'] as const;
 export type UsageSourceKind = (typeof USAGE_SOURCES)[number];
@@ -9,16 +8,6 @@ const usageSource = makeValidator<UsageSourceKind>((input) => {
   const value = input.trim().toLowerCase();
   if ((USAGE_SOURCES as readonly string[]).includes(value)) return value as UsageSourceKind;
   throw new EnvError(`must be one of ${USAGE_SOURCES.join(', ')}`);
-});
-
-/** Validated at start (the message names the entry, never a URL). */
-const endpointOverride = makeValidator<string>((input) => {
-  try {
-    parseEndpointOverride(input);
-  } catch (error) {
-    throw new EnvError((error as Error).message);
-  }
-  return input;
 });
 
 /**

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { parseEndpointOverride } from '@maas/config';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { KubeClient } from '../kubernetes/kube-client.js';
 import { KubeApiError } from '../kubernetes/kube-errors.js';
 import { USAGE_NOT_MEASURED } from '../model-services/dto/service.response.js';
 import { LABEL } from '../workloads/labels.js';
-import { parseEndpointOverride } from './endpoint-override.js';
 import { podTargets } from './pod-target.js';
 import { PrometheusSource } from './prometheus-source.js';
 import { ScrapeSource } from './scrape-source.js';

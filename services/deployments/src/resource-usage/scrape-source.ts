@@ -1,4 +1,4 @@
-import { type EndpointOverride } from './endpoint-override.js';
+import { type EndpointOverride } from '@maas/config';
 import { NPU_METRIC_NAMES, NPU_POD_LABEL, VLLM_METRIC_NAMES } from './metric-names.js';
 import { type PodTarget } from './pod-target.js';
 import { parsePrometheusText, type Sample } from './prometheus-text.js';

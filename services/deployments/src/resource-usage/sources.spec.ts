@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEndpointOverride } from './endpoint-override.js';
+import { parseEndpointOverride } from '@maas/config';
 import { type PodTarget } from './pod-target.js';
 import { PrometheusSource } from './prometheus-source.js';
 import { ScrapeSource } from './scrape-source.js';

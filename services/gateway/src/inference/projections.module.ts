@@ -9,11 +9,12 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { type Kafka } from 'kafkajs';
 import { ApiKeyHasher, KeyProjection, KeyProjectionConsumer } from '@maas/api-keys';
 import { MemoryIamProjection, MemoryIamProjectionConsumer } from '@maas/auth';
+import { parseEndpointOverride } from '@maas/config';
 import { BackgroundConsumers, type Startable } from '@maas/events';
 import { eventsLogger, KAFKA } from '@maas/nest-events';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config.js';
 import { ServiceDirectory, ServiceDirectoryConsumer } from '../directory/index.js';
-import { InstanceRegistry, parseEndpointOverride } from '../instances/index.js';
+import { InstanceRegistry } from '../instances/index.js';
 import { LimitPolicies, LimitPoliciesConsumer } from '../policies/index.js';
 
 const logger = eventsLogger('Projections');

@@ -1,12 +1,4 @@
-// The gateway's view of ready model-server instances (EndpointSlices, SPEC §8) and the
-// endpoint override that maps KWOK pod IPs to the local simulators.
-export {
-  EndpointOverrideError,
-  ipv4ToInt,
-  NO_OVERRIDE,
-  parseEndpointOverride,
-  type EndpointOverride,
-} from './endpoint-override.js';
+// The gateway's view of ready model-server instances (EndpointSlices, SPEC §8).
 export {
   InstancePool,
   PORT_NAME,

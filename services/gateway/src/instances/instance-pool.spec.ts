@@ -1,6 +1,6 @@
 import { type V1Endpoint, type V1EndpointSlice } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { parseEndpointOverride } from './endpoint-override.js';
+import { parseEndpointOverride } from '@maas/config';
 import { type InstanceLease, InstancePool, serviceKey } from './instance-pool.js';
 
 const KEY = serviceKey('ns-1', 'svc-a');

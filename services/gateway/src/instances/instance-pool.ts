@@ -1,5 +1,5 @@
 import { type V1EndpointSlice } from '@kubernetes/client-node';
-import { type EndpointOverride, NO_OVERRIDE } from './endpoint-override.js';
+import { type EndpointOverride, NO_OVERRIDE } from '@maas/config';
 
 /** A held instance: `release()` once the request is over (idempotent). */
 export interface InstanceLease {

@@ -9,7 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import { backoffDelay, type EventsLogger, stderrLogger } from '@maas/events';
 import { type RoutableService } from '../directory/service-directory.js';
-import { type EndpointOverride, NO_OVERRIDE } from './endpoint-override.js';
+import { type EndpointOverride, NO_OVERRIDE } from '@maas/config';
 import {
   type InstanceLease,
   InstancePool,

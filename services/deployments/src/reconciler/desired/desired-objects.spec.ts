@@ -141,18 +141,6 @@ describe('desiredDeployment', () => {
     expect(revisionOf(upgraded.spec?.template)).not.toBe(revisionOf(d.spec?.template));
   });
 
-  it('lets a hook change the workload before it is hashed', () => {
-    const hooked = desiredDeployment({
-      ...input,
-      hook: (_s, deployment) => ({
-        ...deployment,
-        spec: { ...deployment.spec!, minReadySeconds: 5 },
-      }),
-    });
-    expect(hooked.spec?.minReadySeconds).toBe(5);
-    expect(hashOf(hooked)).not.toBe(hashOf(d));
-  });
-
   it('tolerates nothing on a pool without a taint', () => {
     const open = desiredDeployment({ ...input, pool: { ...input.pool, taint: null } });
     expect(open.spec?.template.spec?.tolerations).toEqual([]);

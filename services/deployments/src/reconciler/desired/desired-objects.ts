@@ -45,12 +45,6 @@ export interface PodResources {
   readonly memoryGib: number;
 }
 
-/**
- * A last say on the Deployment before it is hashed and applied (tests use it to make a
- * service's instances crash or never fit, through KWOK). Production installs none.
- */
-export type WorkloadHook = (service: ServiceShape, deployment: V1Deployment) => V1Deployment;
-
 export interface DesiredWorkloadInput {
   readonly service: ServiceShape;
   readonly pool: PoolShape;
@@ -59,7 +53,6 @@ export interface DesiredWorkloadInput {
   readonly installation: string;
   /** Desired instances; 0 while stopped. */
   readonly replicas: number;
-  readonly hook?: WorkloadHook;
 }
 
 /** Where model weights are on the pool's servers (read-only hostPath). */
@@ -124,8 +117,7 @@ export function desiredDeployment(input: DesiredWorkloadInput): V1Deployment {
       template,
     },
   };
-  const deployment = input.hook ? input.hook(service, built) : built;
-  return withHash(withRevision(deployment));
+  return withHash(withRevision(built));
 }
 
 /** Labels the pod template with the hash of itself: pods of the current spec carry it. */

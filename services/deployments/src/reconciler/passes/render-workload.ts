@@ -3,11 +3,7 @@ import { DomainError } from '@maas/errors';
 import { type ModelCatalog, renderServerContainer } from '../../catalog/index.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
-import {
-  desiredDeployment,
-  type WorkloadHook,
-  type ServiceShape,
-} from '../desired/desired-objects.js';
+import { desiredDeployment, type ServiceShape } from '../desired/desired-objects.js';
 import {
   desiredGroupStatefulSet,
   desiredLeaderService,
@@ -43,7 +39,7 @@ export function renderWorkload(
   row: ModelServiceEntity,
   pool: PoolEntity,
   catalog: ModelCatalog,
-  options: { installation: string; replicas: number; hook?: WorkloadHook },
+  options: { installation: string; replicas: number },
 ): RenderedWorkload {
   if (row.nodesPerInstance > 1)
     return {
@@ -76,7 +72,6 @@ export function renderWorkload(
     },
     installation: options.installation,
     replicas: options.replicas,
-    hook: options.hook,
   });
   return { ok: true, deployment, shape };
 }

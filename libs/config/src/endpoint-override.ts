@@ -1,7 +1,9 @@
 import { isIP, isIPv4 } from 'node:net';
+import { EnvError, makeValidator } from 'envalid';
 
 /**
- * ENDPOINT_OVERRIDE: where the gateway sends a request instead of an endpoint's own address.
+ * An endpoint override: where a service dials instead of a pod's or node's own address — the
+ * gateway's ENDPOINT_OVERRIDE (model requests), deployments' USAGE_ENDPOINT_OVERRIDE (metrics).
  * The local stack runs model pods on KWOK, whose pod IPs (10.244.x.y) answer nothing; the
  * vLLM simulators listen on 127.0.0.1. Tests and the local stack map the first to the second:
  *
@@ -22,10 +24,10 @@ export interface EndpointOverride {
   readonly size: number;
 }
 
-/** A malformed ENDPOINT_OVERRIDE; the message names the entry and what is wrong with it. */
+/** A malformed override; the message names the entry and what is wrong with it. */
 export class EndpointOverrideError extends Error {
-  constructor(message: string) {
-    super(`ENDPOINT_OVERRIDE: ${message}`);
+  constructor(readonly problem: string) {
+    super(problem);
     this.name = 'EndpointOverrideError';
   }
 }
@@ -40,8 +42,8 @@ interface Range {
 export const NO_OVERRIDE: EndpointOverride = { originFor: () => undefined, size: 0 };
 
 /**
- * Parses and validates an ENDPOINT_OVERRIDE value; throws EndpointOverrideError. The error
- * never repeats a URL (it could carry a password); it names the entry by number and address.
+ * Parses and validates an override; throws EndpointOverrideError. The error never repeats a
+ * URL (it could carry a password); it names the entry by number and address.
  */
 export function parseEndpointOverride(text: string | undefined): EndpointOverride {
   const entries = (text ?? '').split(/[;\s]+/).filter((e) => e.length > 0);
@@ -128,3 +130,14 @@ export function ipv4ToInt(address: string): number | undefined {
 function normalizeIp(address: string): string {
   return address.toLowerCase();
 }
+
+/** An environment setting holding an override, checked at start (the problem, never a URL). */
+export const endpointOverride = makeValidator<string>((input) => {
+  try {
+    parseEndpointOverride(input);
+  } catch (error) {
+    if (error instanceof EndpointOverrideError) throw new EnvError(error.problem);
+    throw error;
+  }
+  return input;
+});
