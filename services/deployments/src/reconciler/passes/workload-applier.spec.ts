@@ -94,6 +94,19 @@ describe('WorkloadApplier', () => {
     expect(kube.applied).toHaveLength(2);
   });
 
+  it('applies a new replica count at once although the cache has not shown its last write', async () => {
+    const { kube, applier } = setup();
+    const running = deployment('a', 2, { resourceVersion: '50' });
+    await applier.deployment(deployment('a', 0), running); // stop → rv 100, not seen yet
+    await applier.deployment(deployment('a', 2), running); // start: same hash, other replicas
+    expect(kube.applied.map((d) => (d as V1Deployment).spec?.replicas)).toEqual([0, 2]);
+    // Likewise before a create has shown up in the cache.
+    const fresh = setup();
+    await fresh.applier.deployment(deployment('c', 1), undefined);
+    await fresh.applier.deployment(deployment('c', 3), undefined);
+    expect(fresh.kube.applied).toHaveLength(2);
+  });
+
   it('trusts the cache again once it shows the version written, or after a while', async () => {
     let now = 0;
     const kube = new FakeKube();

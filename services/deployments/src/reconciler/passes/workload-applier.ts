@@ -91,39 +91,61 @@ export class WorkloadApplier {
     matches: (current: T) => boolean = () => true,
   ): Promise<T> {
     if (!current) {
-      const created = this.notSeenYet(desired);
-      if (created) return created as T;
-    } else if (this.leaveAlone(desired, current)) return current;
+      const created = this.notSeenYet(desired, matches);
+      if (created) return created;
+    } else {
+      if (current.metadata?.deletionTimestamp) return current; // the caller handles that
+      const pending = this.pendingWrite(desired, current, matches);
+      if (pending === 'as-desired') return current;
+      // The cache shows the state before a write of ours that is outdated itself: the real
+      // object is neither, so what the cache shows cannot say "nothing to do".
+      if (pending === 'outdated') return this.apply(desired);
+    }
     const same = current && hashOf(current) === hashOf(desired) && matches(current);
     return same ? current : this.apply(desired);
   }
 
-  private leaveAlone(desired: KubernetesObject, current: KubernetesObject): boolean {
-    if (current.metadata?.deletionTimestamp) return true;
+  /**
+   * A write of ours the cache does not show yet: 'as-desired' when it wrote what is desired
+   * now (leave it), 'outdated' when not — by its hash or by the fields outside it (replicas:
+   * a start right after a stop); 'none' when there is none (or the cache caught up).
+   */
+  private pendingWrite<T extends KubernetesObject>(
+    desired: T,
+    current: T,
+    matches: (written: T) => boolean,
+  ): 'none' | 'as-desired' | 'outdated' {
     const key = keyOf(desired);
     const mine = this.expected.get(key);
-    if (!mine) return false;
+    if (!mine) return 'none';
     if (
       mine.resourceVersion === current.metadata?.resourceVersion ||
       this.now() - mine.atMs > EXPECTATION_TTL_MS
     ) {
       this.expected.delete(key); // the cache has caught up (or is trusted again)
-      return false;
+      return 'none';
     }
-    // Not seen yet: the cache shows an older state, unless what we wrote is outdated itself.
-    return mine.hash === hashOf(desired);
+    return mine.hash === hashOf(desired) && matches(mine.object as T) ? 'as-desired' : 'outdated';
   }
 
   /** What this term wrote of `desired` when the cache does not show it yet (a create). */
-  private notSeenYet(desired: KubernetesObject): KubernetesObject | undefined {
+  private notSeenYet<T extends KubernetesObject>(
+    desired: T,
+    matches: (written: T) => boolean,
+  ): T | undefined {
     const key = keyOf(desired);
     const mine = this.expected.get(key);
     if (!mine) return undefined;
-    if (this.now() - mine.atMs > EXPECTATION_TTL_MS || mine.hash !== hashOf(desired)) {
+    const written = mine.object as T;
+    if (
+      this.now() - mine.atMs > EXPECTATION_TTL_MS ||
+      mine.hash !== hashOf(desired) ||
+      !matches(written)
+    ) {
       this.expected.delete(key);
       return undefined;
     }
-    return mine.object;
+    return written;
   }
 
   private async apply<T extends KubernetesObject>(desired: T): Promise<T> {
