@@ -228,7 +228,11 @@ KW
   wait_for kube-scheduler 60 port_open "$SCHEDULER_PORT"
   wait_for kube-controller-manager 60 port_open "$KCM_PORT"
   kubectl wait --for=create serviceaccount/default -n default --timeout=60s >/dev/null 2>&1 || true
-  kubectl apply --server-side --field-manager maas-stack -f "$here/k8s/" >/dev/null
+  # --force-conflicts: on a restart the node lifecycle controller may have tainted the nodes
+  # unreachable while the API server was down (KWOK's heartbeats could not reach it); our
+  # manifest owns the taints list (atomic), and the controller lifts its taints again once
+  # KWOK reports the nodes Ready (nodes_untainted below).
+  kubectl apply --server-side --force-conflicts --field-manager maas-stack -f "$here/k8s/" >/dev/null
   wait_for kwok 60 nodes_ready
   wait_for kube-controller-manager 60 nodes_untainted
 }

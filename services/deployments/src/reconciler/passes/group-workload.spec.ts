@@ -11,6 +11,7 @@ import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type GroupApplier, type GroupCache, GroupWorkload } from './group-workload.js';
+import { hashOf } from '../desired/desired-objects.js';
 
 const NS = 'maas-p';
 const row = (instances: number, state: ModelServiceEntity['state'] = 'running') =>
@@ -94,9 +95,20 @@ function world(
     nodes: { list: () => opts.nodes ?? ['n0', 'n1', 'n2', 'n3'].map(node) },
     pods: { list: () => [...(opts.pods ?? []), ...(opts.others ?? [])] },
   };
+  // What the workload wrote outside `ensure`, by name (WorkloadApplier keeps it per term).
+  const written = new Map<string, KubernetesObject>();
   const applier: GroupApplier = {
+    wrote: (_kind, object) => void written.set(object.metadata?.name ?? '', object),
+    latest: <T extends KubernetesObject>(_kind: string, current: T) => {
+      const mine = written.get(current.metadata?.name ?? '') as T | undefined;
+      return mine && mine.metadata?.resourceVersion !== current.metadata?.resourceVersion
+        ? mine
+        : current;
+    },
     ensureNamespace: () => Promise.resolve(),
-    ensure: <T extends KubernetesObject>(desired: T) => {
+    ensure: <T extends KubernetesObject>(desired: T, current: T | undefined) => {
+      // As WorkloadApplier does: an object already of the desired spec is left alone.
+      if (current && hashOf(current) === hashOf(desired)) return Promise.resolve(current);
       applied.push(desired);
       calls.push(`apply ${desired.kind} ${desired.metadata?.name}`);
       return Promise.resolve({ ...desired, metadata: { ...desired.metadata, uid: 'u' } });
@@ -112,7 +124,7 @@ function world(
         k.startsWith('maas.io/group-'),
       );
       calls.push(`annotate ${object.metadata?.name} ${keys.sort().join(',')}`);
-      return Promise.resolve(object);
+      return Promise.resolve({ ...object, metadata: { ...object.metadata, resourceVersion: 'w' } });
     },
     deletePods: (_ns: string, options: { labelSelector?: string }) => {
       calls.push(`delete pods ${options.labelSelector?.split(',').at(-1)}`);
@@ -200,6 +212,29 @@ describe('GroupWorkload', () => {
       'delete pods maas.io/group=0',
     ]);
     expect(outcome).toMatchObject({ result: { observation: { type: 'some_unhealthy' } } });
+  });
+
+  it('still reports the failed member while the cache lags behind the restart record', async () => {
+    const g0 = await desiredSet(1, 0);
+    const failed: V1Pod = { ...member(g0, 1), status: { phase: 'Failed' } };
+    const pods = [member(g0, 0), failed];
+    const sets = [g0];
+    const { workload, calls } = world({ sets, pods });
+    await workload.run(row(1), pool);
+    expect(calls).toContain('delete pods maas.io/group=0');
+    // The pods' informer shows the members gone; the StatefulSets' one still shows g0 as it
+    // was before the record was written.
+    pods.splice(0, pods.length);
+    const next = await workload.run(row(1, 'alarm'), pool);
+    expect(next).toMatchObject({
+      result: {
+        observation: {
+          type: 'some_unhealthy',
+          reason: expect.stringContaining('member ms-s1-g0-1'),
+        },
+      },
+    });
+    expect(calls.filter((c) => c.startsWith('delete pods'))).toHaveLength(1);
   });
 
   it('records the members once the group serves', async () => {

@@ -54,6 +54,10 @@ export interface GroupApplier {
     current: T | undefined,
     matches?: (current: T) => boolean,
   ): Promise<T>;
+  /** Remembers a write made outside `ensure` (see WorkloadApplier.wrote). */
+  wrote<T extends KubernetesObject>(kind: string, object: T): void;
+  /** The object as last written while the cache does not show that write yet. */
+  latest<T extends KubernetesObject>(kind: string, current: T): T;
 }
 
 export interface GroupWorkloadDeps {
@@ -99,7 +103,11 @@ export class GroupWorkload {
     if (!rendered.ok) return { kind: 'failed', reason: rendered.reason };
     await applier.ensureNamespace(row.k8sNamespace, row.projectId);
     // The StatefulSets first: their pods take longest; the Services follow in the same pass.
-    const sets = liveSets(cache.statefulSetsOf(row.id));
+    // As last written by us: the cache of pods can already show what a restart record (an
+    // annotation) led to while the cache of StatefulSets does not show the record yet.
+    const sets = liveSets(
+      cache.statefulSetsOf(row.id).map((s) => applier.latest(STATEFUL_SET, s)),
+    );
     const members = membersByGroup(cache.podsOf(row.id));
     const { applied, waitingForRoom } = await this.applyGroups(row, pool, rendered, sets, members);
     await this.removeExtraGroups(row.instances, sets);
@@ -263,13 +271,14 @@ export class GroupWorkload {
     for (const [key, value] of Object.entries(changes))
       if (value === null) delete annotations[key];
       else annotations[key] = value;
-    await this.deps.kube.replace<V1StatefulSet>({
+    const written = await this.deps.kube.replace<V1StatefulSet>({
       ...set,
       apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
+      kind: STATEFUL_SET,
       metadata: { ...metadata, managedFields: undefined, annotations },
       status: undefined,
     });
+    this.deps.applier.wrote(STATEFUL_SET, written);
   }
 
   private async deleteMembers(row: ModelServiceEntity, group: number, why: string) {
@@ -283,6 +292,8 @@ export class GroupWorkload {
     });
   }
 }
+
+const STATEFUL_SET = 'StatefulSet';
 
 function range(n: number): number[] {
   return Array.from({ length: Math.max(0, n) }, (_, i) => i);

@@ -42,6 +42,16 @@ const setup = () => {
 };
 
 describe('WorkloadApplier', () => {
+  it('shows a write made outside apply until the informer delivers that version', () => {
+    const { applier } = setup();
+    const cached = deployment('a', 1, { resourceVersion: '7' });
+    const written = deployment('a', 1, { resourceVersion: '8', annotations: { note: 'x' } });
+    applier.wrote('Deployment', written);
+    expect(applier.latest('Deployment', cached).metadata?.annotations).toEqual({ note: 'x' });
+    applier.observed('Deployment', deployment('a', 1, { resourceVersion: '8' }));
+    expect(applier.latest('Deployment', cached)).toBe(cached);
+  });
+
   it('applies what is missing or different, and nothing that already matches', async () => {
     const { kube, applier } = setup();
     await applier.deployment(deployment('a', 1), undefined);

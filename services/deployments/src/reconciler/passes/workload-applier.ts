@@ -64,6 +64,33 @@ export class WorkloadApplier {
       this.expected.delete(key);
   }
 
+  /**
+   * A write of ours made outside `ensure` (a conditional update of annotations): remembered
+   * like an apply, so `latest` shows it until the informer delivers that version.
+   */
+  wrote<T extends KubernetesObject>(kind: string, object: T): void {
+    const written = { ...object, kind };
+    this.expected.set(keyOf(written), {
+      hash: hashOf(written) ?? '',
+      resourceVersion: object.metadata?.resourceVersion ?? '',
+      atMs: this.now(),
+      object: written,
+    });
+  }
+
+  /**
+   * The object as this term last wrote it while the cache (`current`, of `kind`) does not
+   * show that write yet; else `current`. Informers of different kinds are not ordered with
+   * each other: a pass can see the pods a write led to before the write itself.
+   */
+  latest<T extends KubernetesObject>(kind: string, current: T): T {
+    const key = keyOf({ ...current, kind });
+    const mine = this.expected.get(key);
+    if (!mine || mine.resourceVersion === current.metadata?.resourceVersion) return current;
+    if (this.now() - mine.atMs > EXPECTATION_TTL_MS) return current;
+    return mine.object as T;
+  }
+
   deployment(desired: V1Deployment, current: V1Deployment | undefined): Promise<V1Deployment> {
     return this.ensure(
       desired,
