@@ -9,4 +9,8 @@ export default {
   // iam: none. Its folders are layered too (store/ of entities, repositories, events and
   // errors under the features; deploy/local/folder-layers.mjs).
   iam: [],
+  // gateway, keys, quotas: none; layered as well.
+  gateway: [],
+  keys: [],
+  quotas: [],
 };

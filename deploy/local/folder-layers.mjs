@@ -75,5 +75,25 @@ export default {
       ],
       root: ['database'],
     },
+    // gateway: the answers and the request validation are pure (cores); the projections it
+    // serves from (services, limit policies), the instance registry, the upstream proxy and
+    // the usage recorder are adapters; inference (the pipeline) drives them all.
+    gateway: {
+      core: ['errors', 'validation'],
+      infrastructure: ['directory', 'instances', 'policies', 'proxy', 'usage'],
+      feature: ['auth', 'health', 'inference'],
+    },
+    // keys and quotas: CoreModule (the repositories every feature shares) and ConsumersService
+    // (which topic feeds which feature) list features, so they are composition root in src/.
+    keys: {
+      infrastructure: ['events', 'migrations'],
+      feature: ['api-keys', 'last-used', 'quota-limits'],
+      root: ['database'],
+    },
+    quotas: {
+      infrastructure: ['events', 'migrations'],
+      feature: ['effective-limits', 'free-quota', 'limits', 'policies', 'usage'],
+      root: ['database'],
+    },
   },
 };

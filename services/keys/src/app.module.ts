@@ -6,10 +6,10 @@ import { HealthModule, kafkaCheck, postgresCheck } from '@maas/health';
 import { KafkaModule, OutboxModule } from '@maas/nest-events';
 import { ObservabilityModule } from '@maas/observability';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
-import { CoreModule } from './common/core.module.js';
+import { CoreModule } from './core.module.js';
 import { KEYS_CONFIG, type KeysConfig } from './config.js';
 import { dataSourceOptions } from './database/data-source.js';
-import { ConsumersService } from './events/consumers.service.js';
+import { ConsumersService } from './consumers.service.js';
 import { KEYS_TOPIC } from './events/keys-topic.js';
 
 @Module({})

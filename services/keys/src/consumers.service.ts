@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { QuotaLimitsChangedSchema } from '@maas/events';
 import { ConsumersLifecycle, InboxConsumers, KAFKA, type NamedConsumer } from '@maas/nest-events';
-import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
-import { KEYS_CONFIG, type KeysConfig } from '../config.js';
-import { LastUsedConsumer } from '../last-used/last-used.consumer.js';
-import { QuotaLimitsRepository } from '../quota-limits/quota-limits.repository.js';
+import { ApiKeysRepository } from './api-keys/api-keys.repository.js';
+import { KEYS_CONFIG, type KeysConfig } from './config.js';
+import { LastUsedConsumer } from './last-used/last-used.consumer.js';
+import { QuotaLimitsRepository } from './quota-limits/quota-limits.repository.js';
 
 /**
  * What the keys service consumes besides its IAM projection (IamProjectionModule):

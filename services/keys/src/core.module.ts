@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { ApiKeyHasher } from '@maas/api-keys';
-import { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
-import { ProjectsRepository } from '../api-keys/projects.repository.js';
-import { KEYS_CONFIG, type KeysConfig } from '../config.js';
-import { QuotaLimitsRepository } from '../quota-limits/quota-limits.repository.js';
+import { ApiKeysRepository } from './api-keys/api-keys.repository.js';
+import { ProjectsRepository } from './api-keys/projects.repository.js';
+import { KEYS_CONFIG, type KeysConfig } from './config.js';
+import { QuotaLimitsRepository } from './quota-limits/quota-limits.repository.js';
 
 const REPOSITORIES = [ApiKeysRepository, ProjectsRepository, QuotaLimitsRepository];
 

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { ApiKeyChangedSchema, ApiKeyDeletedSchema, ServiceChangedSchema } from '@maas/events';
 import { ConsumersLifecycle, InboxConsumers, KAFKA, type NamedConsumer } from '@maas/nest-events';
-import { QUOTAS_CONFIG, type QuotasConfig } from '../config.js';
-import { FreeQuotaTracker } from '../free-quota/free-quota.tracker.js';
-import { ApplyKeyEvent } from '../policies/usecases/apply-key-event.js';
-import { ApplyServiceChanged } from '../policies/usecases/apply-service-changed.js';
-import { UsageLedgerConsumer } from '../usage/usage-ledger.consumer.js';
-import { UsageRepository } from '../usage/usage.repository.js';
+import { QUOTAS_CONFIG, type QuotasConfig } from './config.js';
+import { FreeQuotaTracker } from './free-quota/free-quota.tracker.js';
+import { ApplyKeyEvent } from './policies/usecases/apply-key-event.js';
+import { ApplyServiceChanged } from './policies/usecases/apply-service-changed.js';
+import { UsageLedgerConsumer } from './usage/usage-ledger.consumer.js';
+import { UsageRepository } from './usage/usage.repository.js';
 
 /**
  * What the quotas service consumes besides its IAM projection (IamProjectionModule):

@@ -1,13 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { FreeQuotaRepository } from '../free-quota/free-quota.repository.js';
-import { FreeQuotaTracker } from '../free-quota/free-quota.tracker.js';
-import { QuotaOverridesRepository } from '../effective-limits/quota-overrides.repository.js';
-import { KnownKeysRepository } from '../policies/known-keys.repository.js';
-import { PoliciesRepository } from '../policies/policies.repository.js';
-import { PolicyRemover } from '../policies/policy-remover.js';
-import { ApplyKeyEvent } from '../policies/usecases/apply-key-event.js';
-import { ApplyServiceChanged } from '../policies/usecases/apply-service-changed.js';
-import { UsageRepository } from '../usage/usage.repository.js';
+import { FreeQuotaRepository } from './free-quota/free-quota.repository.js';
+import { FreeQuotaTracker } from './free-quota/free-quota.tracker.js';
+import { QuotaOverridesRepository } from './effective-limits/quota-overrides.repository.js';
+import { KnownKeysRepository } from './policies/known-keys.repository.js';
+import { PoliciesRepository } from './policies/policies.repository.js';
+import { PolicyRemover } from './policies/policy-remover.js';
+import { ApplyKeyEvent } from './policies/usecases/apply-key-event.js';
+import { ApplyServiceChanged } from './policies/usecases/apply-service-changed.js';
+import { UsageRepository } from './usage/usage.repository.js';
 
 const REPOSITORIES = [
   QuotaOverridesRepository,

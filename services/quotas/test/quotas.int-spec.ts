@@ -22,7 +22,7 @@ import {
   UsageRecordedSchema,
 } from '@maas/events';
 import { eventually } from '@maas/testing';
-import { ConsumersService } from '../src/events/consumers.service.js';
+import { ConsumersService } from '../src/consumers.service.js';
 import { QuotasWorld, type RawMessage, type TestAccount } from './harness.js';
 
 interface ResourceJson {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, UsageRecordedSchema } from '@maas/events';
 import { KAFKA } from '@maas/nest-events';
 import { eventually, KafkaFaultProxy, quiet } from '@maas/testing';
-import { ConsumersService } from '../src/events/consumers.service.js';
+import { ConsumersService } from '../src/consumers.service.js';
 import { UsageLedgerConsumer } from '../src/usage/usage-ledger.consumer.js';
 import { QuotasWorld, stack, type TestAccount } from './harness.js';
 
