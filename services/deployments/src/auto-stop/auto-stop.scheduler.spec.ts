@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type DeploymentsConfig } from '../config.js';
 import { type AutoStopQueue } from '../jobs/jobs.module.js';
 import { type ModelServiceEntity } from '../model-services/model-service.entity.js';
+import { AutoStopJobs } from './auto-stop.jobs.js';
 import { AutoStopScheduler } from './auto-stop.scheduler.js';
 
 interface FakeJob {
@@ -43,13 +44,12 @@ const row = (changes: Partial<ModelServiceEntity>): ModelServiceEntity =>
 
 const setup = () => {
   const queue = new FakeQueue();
-  const scheduler = new AutoStopScheduler(
-    queue as unknown as AutoStopQueue,
-    {
-      AUTO_STOP_MINUTE_MS: 60_000,
-    } as DeploymentsConfig,
-  );
-  return { queue, scheduler };
+  const jobs = new AutoStopJobs(queue as unknown as AutoStopQueue, {
+    AUTO_STOP_MINUTE_MS: 60_000,
+  } as DeploymentsConfig);
+  // One leadership term's timers (LeaderTerm makes one per term).
+  const scheduler = new AutoStopScheduler(jobs);
+  return { queue, jobs, scheduler };
 };
 
 describe('AutoStopScheduler', () => {
@@ -101,5 +101,20 @@ describe('AutoStopScheduler', () => {
     });
     await scheduler.sync(row({ autoStopResumedAt: resumedAt }));
     expect(queue.jobs.get('s1')?.delay).toBe(1); // not re-added
+  });
+
+  it("is one term's: the next term re-checks Redis, a disposed one schedules nothing", async () => {
+    const { queue, jobs, scheduler } = setup();
+    const running = row({ autoStopResumedAt: new Date() });
+    await scheduler.sync(running);
+    scheduler.dispose();
+    queue.jobs.clear(); // e.g. removed while no term held the lease
+    await scheduler.sync(running); // a pass of the old term still finishing
+    await scheduler.forget('s1');
+    expect(queue.jobs.size).toBe(0);
+    const calls = queue.calls;
+    await new AutoStopScheduler(jobs).sync(running);
+    expect(queue.calls).toBeGreaterThan(calls);
+    expect(queue.jobs.size).toBe(1);
   });
 });

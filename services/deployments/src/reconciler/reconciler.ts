@@ -11,7 +11,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { DataSource } from 'typeorm';
 import { pgConfigOf } from '@maas/events';
 import { MetricsService } from '@maas/observability';
-import { AutoStopScheduler } from '../auto-stop/auto-stop.scheduler.js';
+import { AutoStopJobs } from '../auto-stop/auto-stop.jobs.js';
 import { ModelCatalog } from '../catalog/index.js';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { KubeClient } from '../kubernetes/kube-client.js';
@@ -55,7 +55,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     pools: PoolsRepository,
     observations: ServiceObservations,
     catalog: ModelCatalog,
-    autoStop: AutoStopScheduler,
+    autoStopJobs: AutoStopJobs,
     dataSource: DataSource,
     metrics: MetricsService,
   ) {
@@ -82,7 +82,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       observations,
       pools,
       catalog,
-      autoStop,
+      autoStopJobs,
       metrics: this.metrics,
       logger: this.logger,
     };
