@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { type Logger } from '@nestjs/common';
-import { type AutoStopScheduler } from '../../auto-stop/auto-stop.scheduler.js';
+import { type AutoStopJobs } from '../../auto-stop/auto-stop.jobs.js';
+import { AutoStopScheduler } from '../../auto-stop/auto-stop.scheduler.js';
 import { type ModelCatalog } from '../../catalog/index.js';
 import { type DeploymentsConfig } from '../../config.js';
 import { type KubeClient } from '../../kubernetes/kube-client.js';
@@ -42,7 +43,8 @@ export interface LeaderTermDeps {
   readonly observations: ServiceObservations;
   readonly pools: PoolsRepository;
   readonly catalog: ModelCatalog;
-  readonly autoStop: AutoStopScheduler;
+  /** The auto-stop jobs in Redis; the term keeps its own timers over them. */
+  readonly autoStopJobs: AutoStopJobs;
   readonly metrics: ReconcilerMetrics;
   readonly logger: Logger;
 }
@@ -54,7 +56,7 @@ const KINDS = { deployment: 'Deployment', service: 'Service', statefulset: 'Stat
  * disposed when it is lost (nothing of it is reset by hand): the two controllers — services
  * (key: a service id) and pool admission (key: a pool, or every pool with a queue) — with
  * their passes, the caches of rows and pools read this term, what the applier wrote this
- * term, the safety-net poll and the periodic resync. The informers and the LISTEN
+ * term, the auto-stop timers scheduled this term, the safety-net poll and the periodic resync. The informers and the LISTEN
  * connection are the Reconciler's: they run on every replica and outlive terms.
  *
  * `start` waits for the informer caches and the listener (both already warm on a standby
@@ -68,6 +70,8 @@ export class LeaderTerm {
   /** Pools read this term (a pool change, by NOTIFY, or a resync drops them). */
   private readonly poolCache = new Map<string, PoolEntity>();
   private readonly applier: WorkloadApplier;
+  /** What this term scheduled: a new term re-checks Redis once per service. */
+  private readonly autoStop: AutoStopScheduler;
   private readonly services: Controller<ServiceKey>;
   private readonly admission: Controller<PoolKey>;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -79,7 +83,7 @@ export class LeaderTerm {
     const { config, cache, kube, observations, logger } = deps;
     this.rows = new ServiceRowCache((id) => observations.find(id));
     this.applier = new WorkloadApplier(kube);
-    deps.autoStop.reset(); // what it scheduled is re-read from Redis this term
+    this.autoStop = new AutoStopScheduler(deps.autoStopJobs);
     const servicePass = new ServicePass(
       {
         rows: this.rows,
@@ -89,7 +93,7 @@ export class LeaderTerm {
         cache,
         kube,
         applier: this.applier,
-        autoStop: deps.autoStop,
+        autoStop: this.autoStop,
         admit: (poolId) => this.admission.add({ poolId }),
         logger,
       },
@@ -157,9 +161,13 @@ export class LeaderTerm {
     );
   }
 
-  /** Ends the term: stops the controllers (passes in flight finish) and the timers. */
+  /**
+   * Ends the term: stops the controllers (passes in flight finish), the timers and the
+   * auto-stop timers (a pass still finishing schedules no job).
+   */
   async dispose(): Promise<void> {
     this.abort.abort();
+    this.autoStop.dispose();
     await this.started;
     this.reconcilingNow = false;
     for (const timer of this.timers) clearInterval(timer);
