@@ -2,8 +2,11 @@ import {
   type V1Container,
   type V1Deployment,
   type V1Namespace,
+  type V1OwnerReference,
   type V1PodTemplateSpec,
+  type V1Probe,
   type V1Service,
+  type V1ServiceSpec,
 } from '@kubernetes/client-node';
 import { type ModelServerContainer } from '../../catalog/index.js';
 import { ACCOUNT_LABEL, accountNodeSelector } from '../../workloads/account-nodes.js';
@@ -120,13 +123,16 @@ export function desiredDeployment(input: DesiredWorkloadInput): V1Deployment {
   return withHash(withRevision(built));
 }
 
-/** Labels the pod template with the hash of itself: pods of the current spec carry it. */
-function withRevision(deployment: V1Deployment): V1Deployment {
-  const spec = deployment.spec as NonNullable<V1Deployment['spec']>;
+/**
+ * Labels the pod template of a workload (a Deployment, a group's StatefulSet) with the hash of
+ * itself: pods of the current spec carry it.
+ */
+export function withRevision<T extends { spec?: { template: V1PodTemplateSpec } }>(workload: T): T {
+  const spec = workload.spec as NonNullable<T['spec']>;
   const template = spec.template;
   const revision = specHash(template).slice(0, 10);
   return {
-    ...deployment,
+    ...workload,
     spec: {
       ...spec,
       template: {
@@ -209,12 +215,6 @@ export function modelServer({
 }: Pick<DesiredWorkloadInput, 'container' | 'resources' | 'pool' | 'service'>): V1Container {
   const npus = String(resources.npus);
   const memory = `${resources.memoryGib}Gi`;
-  const probe = (periodSeconds: number, failureThreshold: number) => ({
-    httpGet: { path: container.readinessPath, port: PORT_NAME },
-    periodSeconds,
-    failureThreshold,
-    timeoutSeconds: 5,
-  });
   return {
     name: CONTAINER_NAME,
     image: container.image,
@@ -229,15 +229,58 @@ export function modelServer({
       requests: { [pool.npuResourceName]: npus, cpu: String(resources.cpu), memory },
       limits: { [pool.npuResourceName]: npus, memory },
     },
-    // Loading weights takes minutes: the startup probe allows 30 min before liveness counts.
-    startupProbe: probe(10, 180),
-    readinessProbe: probe(10, 3),
-    livenessProbe: probe(30, 4),
+    ...modelServerProbes({ httpGet: { path: container.readinessPath, port: PORT_NAME } }),
     volumeMounts: [
       { name: 'models', mountPath: MODELS_PATH, readOnly: true },
       { name: 'shm', mountPath: '/dev/shm' },
     ],
   };
+}
+
+/**
+ * The model server's startup, readiness and liveness probes with `check` (an HTTP GET of its
+ * health path; a role-aware script in an instance group). Loading weights takes minutes: the
+ * startup probe allows 30 min before liveness counts.
+ */
+export function modelServerProbes(
+  check: Pick<V1Probe, 'httpGet' | 'exec'>,
+): Pick<V1Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
+  const probe = (periodSeconds: number, failureThreshold: number): V1Probe => ({
+    ...check,
+    periodSeconds,
+    failureThreshold,
+    timeoutSeconds: 5,
+  });
+  return {
+    startupProbe: probe(10, 180),
+    readinessProbe: probe(10, 3),
+    livenessProbe: probe(30, 4),
+  };
+}
+
+/**
+ * A Service of the model service (named `name`): the service's labels and name annotation,
+ * `spec`, an owner if any, and the hash of all of it.
+ */
+export function serviceObject(
+  service: ServiceShape,
+  installation: string,
+  name: string,
+  spec: V1ServiceSpec,
+  ownerReferences?: V1OwnerReference[],
+): V1Service {
+  return withHash({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: service.namespace,
+      labels: serviceLabels(service, installation),
+      annotations: { [ANNOTATION.serviceName]: service.name },
+      ...(ownerReferences ? { ownerReferences } : {}),
+    },
+    spec,
+  });
 }
 
 /**
@@ -249,30 +292,25 @@ export function desiredService(
   owner: { name: string; uid: string },
 ): V1Service {
   const { service, installation } = input;
-  return withHash({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: service.objectName,
-      namespace: service.namespace,
-      labels: serviceLabels(service, installation),
-      annotations: { [ANNOTATION.serviceName]: service.name },
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          name: owner.name,
-          uid: owner.uid,
-          controller: true,
-        },
-      ],
-    },
-    spec: {
+  return serviceObject(
+    service,
+    installation,
+    service.objectName,
+    {
       type: 'ClusterIP',
       selector: selectorLabels(service, installation),
       ports: [{ name: PORT_NAME, port: input.port, targetPort: PORT_NAME, protocol: 'TCP' }],
     },
-  });
+    [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: owner.name,
+        uid: owner.uid,
+        controller: true,
+      },
+    ],
+  );
 }
 
 /** The object with the hash of its own content in the spec-hash annotation. */

@@ -2,21 +2,22 @@ import {
   type V1Container,
   type V1EnvVar,
   type V1PodTemplateSpec,
-  type V1Probe,
   type V1Service,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
 import {
   type DesiredWorkloadInput,
   modelServer,
+  modelServerProbes,
   podTemplate,
   selectorLabels,
   serviceLabels,
+  serviceObject,
   type ServiceShape,
   withHash,
+  withRevision,
 } from './desired-objects.js';
-import { ANNOTATION, LABEL, PORT_NAME } from '../../workloads/labels.js';
-import { specHash } from './spec-hash.js';
+import { ANNOTATION, PORT_NAME } from '../../workloads/labels.js';
 
 /**
  * Instance groups: one instance of a multi-server flavor (`nodes_per_instance` = N > 1) is a
@@ -68,7 +69,7 @@ export function leaderAddress(service: ServiceShape, group: number): string {
   return `${pod}.${membersServiceName(service.objectName)}.${service.namespace}`;
 }
 
-export interface GroupWorkloadInput extends Omit<DesiredWorkloadInput, 'replicas' | 'hook'> {
+export interface GroupWorkloadInput extends Omit<DesiredWorkloadInput, 'replicas'> {
   /** Servers (pods) per instance: the flavor's nodes_per_instance. */
   readonly groupSize: number;
   /** Which group (instance) this is: 0 … instances-1. */
@@ -170,21 +171,15 @@ function groupEnv(input: GroupWorkloadInput): V1EnvVar[] {
 function groupContainer(input: GroupWorkloadInput): V1Container {
   const single = modelServer(input);
   const { command, args } = groupCommand(input.container, input.groupSize);
-  const probe = (periodSeconds: number, failureThreshold: number): V1Probe => ({
-    exec: { command: ['/bin/sh', '-c', groupProbeScript(input.container)] },
-    periodSeconds,
-    failureThreshold,
-    timeoutSeconds: 5,
-  });
   return {
     ...single,
     command,
     args,
     ports: [...(single.ports ?? []), { name: 'ray', containerPort: RAY_PORT, protocol: 'TCP' }],
     env: [...(single.env ?? []), ...groupEnv(input)],
-    startupProbe: probe(10, 180),
-    readinessProbe: probe(10, 3),
-    livenessProbe: probe(30, 4),
+    ...modelServerProbes({
+      exec: { command: ['/bin/sh', '-c', groupProbeScript(input.container)] },
+    }),
   };
 }
 
@@ -258,21 +253,11 @@ export function groupProbeScript(container: DesiredWorkloadInput['container']): 
  * worker must find its leader before the leader serves.
  */
 export function desiredMembersService(service: ServiceShape, installation: string): V1Service {
-  return withHash({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: membersServiceName(service.objectName),
-      namespace: service.namespace,
-      labels: serviceLabels(service, installation),
-      annotations: { [ANNOTATION.serviceName]: service.name },
-    },
-    spec: {
-      clusterIP: 'None',
-      publishNotReadyAddresses: true,
-      selector: selectorLabels(service, installation),
-      ports: [{ name: 'ray', port: RAY_PORT, targetPort: RAY_PORT, protocol: 'TCP' }],
-    },
+  return serviceObject(service, installation, membersServiceName(service.objectName), {
+    clusterIP: 'None',
+    publishNotReadyAddresses: true,
+    selector: selectorLabels(service, installation),
+    ports: [{ name: 'ray', port: RAY_PORT, targetPort: RAY_PORT, protocol: 'TCP' }],
   });
 }
 
@@ -287,41 +272,11 @@ export function desiredLeaderService(
   installation: string,
   port: number,
 ): V1Service {
-  return withHash({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: service.objectName,
-      namespace: service.namespace,
-      labels: serviceLabels(service, installation),
-      annotations: { [ANNOTATION.serviceName]: service.name },
-    },
-    spec: {
-      type: 'ClusterIP',
-      selector: { ...selectorLabels(service, installation), [GROUP_LABEL.podIndex]: '0' },
-      ports: [{ name: PORT_NAME, port, targetPort: PORT_NAME, protocol: 'TCP' }],
-    },
+  return serviceObject(service, installation, service.objectName, {
+    type: 'ClusterIP',
+    selector: { ...selectorLabels(service, installation), [GROUP_LABEL.podIndex]: '0' },
+    ports: [{ name: PORT_NAME, port, targetPort: PORT_NAME, protocol: 'TCP' }],
   });
-}
-
-/** Labels the pod template with the hash of itself: members of the current spec carry it. */
-function withRevision(statefulSet: V1StatefulSet): V1StatefulSet {
-  const spec = statefulSet.spec as NonNullable<V1StatefulSet['spec']>;
-  const template = spec.template;
-  const revision = specHash(template).slice(0, 10);
-  return {
-    ...statefulSet,
-    spec: {
-      ...spec,
-      template: {
-        ...template,
-        metadata: {
-          ...template.metadata,
-          labels: { ...template.metadata?.labels, [LABEL.revision]: revision },
-        },
-      },
-    },
-  };
 }
 
 /** The group index of a labelled object (pod or StatefulSet); null when it has none. */
