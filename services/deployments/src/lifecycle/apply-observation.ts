@@ -27,6 +27,11 @@ export function applyObservation(
             observation.reason,
           )
         : unchanged(current);
+    case 'upgrade_in_place':
+      // Said once (a repeat with the same reason writes nothing); all_ready clears it.
+      return current.reason === observation.reason
+        ? unchanged(current)
+        : moved(current, { reason: observation.reason }, 'UpgradeInPlace', observation.reason);
     case 'failed':
       return failed(current, observation.reason);
     case 'pods_gone':

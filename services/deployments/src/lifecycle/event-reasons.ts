@@ -19,6 +19,9 @@ export const EVENT_REASONS = [
   'UpgradeRequested',
   'Upgraded',
   'UpgradeFailed',
+  // Not a change of state (from == to): an upgrade of instance groups goes in place for want
+  // of room for a stand-in group; the message says what that means for callers.
+  'UpgradeInPlace',
   'DeleteRequested',
   'Deleted',
   // Not lifecycle transitions (from == to), recorded so that `version` stays gap-free: the

@@ -21,7 +21,10 @@ export interface ServiceLifecycle {
   readonly qps: number;
   /** Set in queuing (deploy/start), updating (scale) and upgrading (upgrade). */
   readonly pending: PendingOperation | null;
-  /** Why the service is in alarm or deployment_failed; null otherwise. */
+  /**
+   * Why the service is in alarm or deployment_failed, or how an upgrade goes
+   * (`upgrade_in_place`); null otherwise.
+   */
   readonly reason: string | null;
 }
 

@@ -10,6 +10,8 @@ import { type ServiceState } from './service-state.js';
  *   complete). Ends deploying/starting (deployed/started), alarm (recovered), updating
  *   (scale done) and upgrading (upgrade done).
  * - `some_unhealthy`: some instances are not ready or restarting.
+ * - `upgrade_in_place`: an upgrade of instance groups replaces the groups in place (no room
+ *   for a stand-in group): the reason says what that means for callers; the state stays.
  * - `failed`: instances cannot start: unschedulable past the deadline, image pull errors,
  *   crash loops, start timeout.
  * - `pods_gone`: no pod of the service is left (stop completed).
@@ -19,6 +21,7 @@ export type Observation =
   | { readonly type: 'admitted' }
   | { readonly type: 'all_ready' }
   | { readonly type: 'some_unhealthy'; readonly reason: string }
+  | { readonly type: 'upgrade_in_place'; readonly reason: string }
   | { readonly type: 'failed'; readonly reason: string }
   | { readonly type: 'pods_gone' }
   | { readonly type: 'deleted' };
@@ -34,6 +37,7 @@ export const OBSERVATION_APPLIES_IN: Readonly<Record<ObservationType, readonly S
   admitted: ['queuing'],
   all_ready: ['deploying', 'starting', 'running', 'alarm', 'updating', 'upgrading'],
   some_unhealthy: ['deploying', 'starting', 'running', 'alarm', 'updating', 'upgrading'],
+  upgrade_in_place: ['upgrading'],
   failed: ['deploying', 'starting', 'running', 'alarm', 'updating', 'upgrading'],
   pods_gone: ['stopping', 'stopped'],
   deleted: ['deleting'],

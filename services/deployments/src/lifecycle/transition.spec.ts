@@ -27,18 +27,18 @@ deleting            409       409       409       409       409        =
 `;
 
 const OBSERVATION_TABLE = `
-                    admitted   all_ready  some_unhealthy  failed             pods_gone  deleted
-queuing             deploying  409        409             409                409        409
-deploying           409        running    =               deployment_failed  409        409
-starting            409        running    =               deployment_failed  409        409
-running             409        =          alarm           alarm              409        409
-alarm               409        running    =               =                  409        409
-updating            409        running    =               alarm              409        409
-upgrading           409        running    =               alarm              409        409
-stopping            409        409        409             409                stopped    409
-stopped             409        409        409             409                =          409
-deployment_failed   409        409        409             409                409        409
-deleting            409        409        409             409                409        removed
+                    admitted   all_ready  some_unhealthy  failed             pods_gone  deleted    upgrade_in_place
+queuing             deploying  409        409             409                409        409        409
+deploying           409        running    =               deployment_failed  409        409        409
+starting            409        running    =               deployment_failed  409        409        409
+running             409        =          alarm           alarm              409        409        409
+alarm               409        running    =               =                  409        409        409
+updating            409        running    =               alarm              409        409        409
+upgrading           409        running    =               alarm              409        409        upgrading
+stopping            409        409        409             409                stopped    409        409
+stopped             409        409        409             409                =          409        409
+deployment_failed   409        409        409             409                409        409        409
+deleting            409        409        409             409                409        removed    409
 `;
 
 const DISPLAY: Record<ServiceState, string> = {
@@ -96,6 +96,10 @@ const OBSERVATIONS: Record<string, { observation: Observation; appliesIn: string
   },
   pods_gone: { observation: { type: 'pods_gone' }, appliesIn: 'Stopping, Stopped' },
   deleted: { observation: { type: 'deleted' }, appliesIn: 'Deleting' },
+  upgrade_in_place: {
+    observation: { type: 'upgrade_in_place', reason: 'Upgrading in place: …' },
+    appliesIn: 'Upgrading',
+  },
 };
 
 interface Cell {
@@ -309,6 +313,25 @@ describe('failures carry their reason', () => {
     expect(result.lifecycle).toMatchObject({ state: to, reason: why, pending: null });
     expect(result.event).toEqual({ reason, message: why, from: state, to });
     expect(result.notification).toBe(notification);
+  });
+
+  it('upgrade_in_place says how an upgrade goes, once; all_ready clears it', () => {
+    const why = 'Upgrading in place: the pool has no room for a spare group';
+    const result = ok(
+      transition(lifecycleIn('upgrading'), { type: 'upgrade_in_place', reason: why }),
+    );
+    expect(result.lifecycle).toMatchObject({ state: 'upgrading', reason: why });
+    expect(result.event).toEqual({
+      reason: 'UpgradeInPlace',
+      message: why,
+      from: 'upgrading',
+      to: 'upgrading',
+    });
+    expect(result.notification).toBeNull();
+    expect(transition(result.lifecycle, { type: 'upgrade_in_place', reason: why })).toMatchObject({
+      changed: false,
+    });
+    expect(ok(transition(result.lifecycle, { type: 'all_ready' })).lifecycle.reason).toBeNull();
   });
 
   it('some_unhealthy moves running to alarm with the reason', () => {

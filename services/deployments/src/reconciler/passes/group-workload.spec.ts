@@ -83,8 +83,55 @@ function member(set: V1StatefulSet, index: number, uid = `${set.metadata?.name}-
   };
 }
 
+/** The same StatefulSet on a previous template (an upgrade has not reached it). */
+function outdated(set: V1StatefulSet): V1StatefulSet {
+  const spec = set.spec as NonNullable<V1StatefulSet['spec']>;
+  return {
+    ...set,
+    metadata: {
+      ...set.metadata,
+      annotations: { ...set.metadata?.annotations, 'maas.io/spec-hash': 'old' },
+    },
+    spec: {
+      ...spec,
+      template: {
+        ...spec.template,
+        metadata: {
+          ...spec.template.metadata,
+          labels: { ...spec.template.metadata?.labels, 'maas.io/revision': 'old' },
+        },
+      },
+    },
+  };
+}
+
+/** Members of group k on nodes `nodes` (ready unless `ready` is false). */
+function members(set: V1StatefulSet, nodes: string[], ready = true): V1Pod[] {
+  return nodes.map((n, i) => {
+    const pod = member(set, i);
+    return {
+      ...pod,
+      spec: {
+        nodeName: n,
+        containers: [{ name: 'c', resources: { requests: { 'huawei.com/Ascend910': '8' } } }],
+      },
+      status: ready ? pod.status : { phase: 'Pending' },
+    };
+  });
+}
+
 function world(
-  opts: { sets?: V1StatefulSet[]; pods?: V1Pod[]; nodes?: V1Node[]; others?: V1Pod[] } = {},
+  opts: {
+    sets?: V1StatefulSet[];
+    pods?: V1Pod[];
+    nodes?: V1Node[];
+    /** Pods in the cache that are not this service's (other services of the installation). */
+    others?: V1Pod[];
+    /** Pods only the live list shows (other workloads, other installations). */
+    live?: V1Pod[];
+    queued?: { id: string }[];
+    admitted?: { id: string; instances: number }[];
+  } = {},
 ) {
   const calls: string[] = [];
   const applied: KubernetesObject[] = [];
@@ -130,11 +177,24 @@ function world(
       calls.push(`delete pods ${options.labelSelector?.split(',').at(-1)}`);
       return Promise.resolve();
     },
+    listPods: () => Promise.resolve({ items: opts.live ?? [] }),
   } as unknown as KubeClient;
+  const shape = { npusPerInstance: 16, nodesPerInstance: 2 };
+  const observations = {
+    queuedOn: () =>
+      Promise.resolve(
+        (opts.queued ?? []).map((q) => ({ ...q, ...shape, instances: 1, queuedAt: new Date() })),
+      ),
+    admittedOn: () =>
+      Promise.resolve(
+        (opts.admitted ?? []).map((a) => ({ ...a, ...shape, state: 'deploying' as const })),
+      ),
+  };
   const logger = { log: () => undefined, debug: () => undefined } as unknown as Logger;
   const workload = new GroupWorkload({
     cache,
     kube,
+    observations,
     applier,
     catalog: BUILT_IN_CATALOG,
     installation: 'inst',
@@ -175,6 +235,21 @@ describe('GroupWorkload', () => {
     const outcome = await workload.run(row(2, 'deploying'), pool);
     expect(calls.filter((c) => c.includes('StatefulSet'))).toEqual(['apply StatefulSet ms-s1-g0']);
     expect(outcome).toMatchObject({ kind: 'observed', waitingForRoom: [1] });
+  });
+
+  it("counts every pod on the pool's servers, ours or not, the way admission does", async () => {
+    // n0 and n1 are taken by a workload of another installation (not in our cache).
+    const { workload, calls } = world({ live: [busy('n0', '8'), busy('n1', '8')] });
+    const outcome = await workload.run(row(2, 'deploying'), pool);
+    expect(calls.filter((c) => c.includes('StatefulSet'))).toEqual(['apply StatefulSet ms-s1-g0']);
+    expect(outcome).toMatchObject({ waitingForRoom: [1] });
+  });
+
+  it('sets aside what another admitted service still needs (a whole group, not bound yet)', async () => {
+    const { workload, calls } = world({ admitted: [{ id: 'other', instances: 1 }] });
+    const outcome = await workload.run(row(2, 'deploying'), pool);
+    expect(calls.filter((c) => c.includes('StatefulSet'))).toEqual(['apply StatefulSet ms-s1-g0']);
+    expect(outcome).toMatchObject({ waitingForRoom: [1] });
   });
 
   it('scales in by deleting whole groups beyond the desired count', async () => {
@@ -247,10 +322,112 @@ describe('GroupWorkload', () => {
     expect(outcome).toMatchObject({ result: { observation: { type: 'all_ready' } } });
   });
 
+  describe('upgrade of a single group', () => {
+    const statefulSets = (calls: string[]) =>
+      calls.filter((c) => c.includes('StatefulSet') || c.startsWith('delete pods'));
+
+    it('with room: creates a stand-in on the new revision first; the old group serves on', async () => {
+      const old = outdated(await desiredSet(1, 0));
+      const { workload, calls } = world({ sets: [old], pods: members(old, ['n0', 'n1']) });
+      const outcome = await workload.run(row(1, 'upgrading'), pool);
+      expect(statefulSets(calls)).toEqual(['apply StatefulSet ms-s1-g1']);
+      expect(outcome).toMatchObject({ inPlace: null, result: { readyInstances: 1 } });
+    });
+
+    it('replaces the group once the stand-in serves, keeping the stand-in', async () => {
+      const old = outdated(await desiredSet(1, 0));
+      const standIn = await desiredSet(2, 1);
+      const pods = [...members(old, ['n0', 'n1']), ...members(standIn, ['n2', 'n3'])];
+      const { workload, calls } = world({ sets: [old, standIn], pods });
+      await workload.run(row(1, 'upgrading'), pool);
+      expect(statefulSets(calls)).toEqual([
+        'apply StatefulSet ms-s1-g0',
+        'delete pods maas.io/group=0',
+      ]);
+    });
+
+    it('waits for a stand-in that does not serve yet', async () => {
+      const old = outdated(await desiredSet(1, 0));
+      const standIn = await desiredSet(2, 1);
+      const pods = [...members(old, ['n0', 'n1']), ...members(standIn, ['n2', 'n3'], false)];
+      const { workload, calls } = world({ sets: [old, standIn], pods });
+      await workload.run(row(1, 'upgrading'), pool);
+      expect(statefulSets(calls)).toEqual([]);
+    });
+
+    it('removes the stand-in once the upgrade is over', async () => {
+      const g0 = await desiredSet(1, 0);
+      const standIn = await desiredSet(2, 1);
+      const pods = [...members(g0, ['n0', 'n1']), ...members(standIn, ['n2', 'n3'])];
+      const { workload, calls } = world({ sets: [g0, standIn], pods });
+      await workload.run(row(1, 'running'), pool);
+      expect(statefulSets(calls)).toEqual(['delete StatefulSet ms-s1-g1']);
+    });
+
+    it('without room: in place, and says so', async () => {
+      const old = outdated(await desiredSet(1, 0));
+      const { workload, calls } = world({
+        sets: [old],
+        pods: members(old, ['n0', 'n1']),
+        live: [busy('n2', '8')],
+      });
+      const outcome = await workload.run(row(1, 'upgrading'), pool);
+      expect(statefulSets(calls)).toEqual([
+        'apply StatefulSet ms-s1-g0',
+        'delete pods maas.io/group=0',
+      ]);
+      expect(outcome).toMatchObject({
+        inPlace: expect.stringMatching(/no room for a spare group.*cannot be called/),
+      });
+    });
+
+    it('with services queued in the pool: in place (the room is theirs first)', async () => {
+      const old = outdated(await desiredSet(1, 0));
+      const { workload } = world({
+        sets: [old],
+        pods: members(old, ['n0', 'n1']),
+        queued: [{ id: 'waiting' }],
+      });
+      const outcome = await workload.run(row(1, 'upgrading'), pool);
+      expect(outcome).toMatchObject({ inPlace: expect.stringContaining('queued') });
+    });
+
+    it('a failed stand-in goes, and the upgrade goes in place', async () => {
+      const old = outdated(await desiredSet(1, 0));
+      const standIn = await desiredSet(2, 1);
+      const crashed = members(standIn, ['n2', 'n3'], false).map((p) => ({
+        ...p,
+        status: {
+          phase: 'Running',
+          containerStatuses: [
+            { name: 'model-server', image: 'x', imageID: '', ready: false, restartCount: 1 },
+          ],
+        },
+      }));
+      const pods = [...members(old, ['n0', 'n1']), ...crashed];
+      const { workload, calls } = world({ sets: [old, standIn], pods });
+      const outcome = await workload.run(row(1, 'upgrading'), pool);
+      expect(statefulSets(calls)).toEqual([
+        'apply StatefulSet ms-s1-g0',
+        'delete StatefulSet ms-s1-g1',
+        'delete pods maas.io/group=0',
+      ]);
+      expect(outcome).toMatchObject({ inPlace: expect.stringContaining('spare group') });
+    });
+  });
+
   it('stop deletes every group (Services stay)', async () => {
     const g0 = await desiredSet(1, 0);
     const { workload, calls } = world({ sets: [g0] });
     await workload.stop('s1');
     expect(calls).toEqual(['delete StatefulSet ms-s1-g0']);
+  });
+
+  it('stop during an upgrade deletes the stand-in too', async () => {
+    const old = outdated(await desiredSet(1, 0));
+    const standIn = await desiredSet(2, 1);
+    const { workload, calls } = world({ sets: [old, standIn] });
+    await workload.stop('s1');
+    expect(calls).toEqual(['delete StatefulSet ms-s1-g0', 'delete StatefulSet ms-s1-g1']);
   });
 });

@@ -6,11 +6,11 @@ import {
   type V1StatefulSet,
 } from '@kubernetes/client-node';
 import { type Logger } from '@nestjs/common';
-import { type FreeNpus, freeByNode, placeInstances } from '../../admission/index.js';
+import { type FreeNpus, placeInstances } from '../../admission/index.js';
 import { type ModelCatalog } from '../../catalog/index.js';
 import { type KubeClient } from '../../kubernetes/kube-client.js';
-import { nodeNpus } from '../../kubernetes/pod-npus.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
+import { type ServiceObservations } from '../../model-services/service-observations.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { LABEL } from '../../workloads/labels.js';
 import { revisionOf, withHash } from '../desired/desired-objects.js';
@@ -25,7 +25,14 @@ import {
   restartsOf,
   withRestart,
 } from '../desired/group-objects.js';
-import { groupsToApply } from '../desired/group-rollout.js';
+import {
+  inPlaceReason,
+  planRollout,
+  type Room,
+  type RolloutInput,
+  type StandInGroup,
+  wantsStandIn,
+} from '../desired/group-rollout.js';
 import {
   type GroupMember,
   type ObservedGroup,
@@ -34,7 +41,7 @@ import {
 } from '../observe/observe-groups.js';
 import { type ObserveLimits } from '../observe/observe-service.js';
 import { podView } from '../observe/pod-view.js';
-import { nodesOfPool } from './pool-nodes.js';
+import { GroupRoom } from './group-room.js';
 import { type RenderedGroups, renderGroups } from './render-workload.js';
 
 /** What the group workload reads from the cluster cache. */
@@ -63,6 +70,8 @@ export interface GroupApplier {
 export interface GroupWorkloadDeps {
   readonly cache: GroupCache;
   readonly kube: KubeClient;
+  /** The pool's queue and admitted services (room is counted the way admission counts it). */
+  readonly observations: Pick<ServiceObservations, 'queuedOn' | 'admittedOn'>;
   readonly applier: GroupApplier;
   readonly catalog: ModelCatalog;
   readonly installation: string;
@@ -77,6 +86,8 @@ export type GroupRunOutcome =
       readonly result: ObserveGroupsResult;
       /** Groups not created yet: their servers are not all free at once (gang). */
       readonly waitingForRoom: readonly number[];
+      /** The upgrade goes in place, and why (the service's status reason); null otherwise. */
+      readonly inPlace: string | null;
       /** To run once the observation is reported (records of groups that formed). */
       readonly afterReport: () => Promise<void>;
     };
@@ -95,7 +106,11 @@ export const ROOM_RECHECK_MS = 5_000;
  * stay until the service is deleted.
  */
 export class GroupWorkload {
-  constructor(private readonly deps: GroupWorkloadDeps) {}
+  private readonly room: GroupRoom;
+
+  constructor(private readonly deps: GroupWorkloadDeps) {
+    this.room = new GroupRoom(deps);
+  }
 
   async run(row: ModelServiceEntity, pool: PoolEntity): Promise<GroupRunOutcome> {
     const { applier, cache, catalog, installation } = this.deps;
@@ -105,12 +120,16 @@ export class GroupWorkload {
     // The StatefulSets first: their pods take longest; the Services follow in the same pass.
     // As last written by us: the cache of pods can already show what a restart record (an
     // annotation) led to while the cache of StatefulSets does not show the record yet.
-    const sets = liveSets(
-      cache.statefulSetsOf(row.id).map((s) => applier.latest(STATEFUL_SET, s)),
-    );
+    const sets = liveSets(cache.statefulSetsOf(row.id).map((s) => applier.latest(STATEFUL_SET, s)));
     const members = membersByGroup(cache.podsOf(row.id));
-    const { applied, waitingForRoom } = await this.applyGroups(row, pool, rendered, sets, members);
-    await this.removeExtraGroups(row.instances, sets);
+    const { applied, waitingForRoom, keep, inPlace } = await this.applyGroups(
+      row,
+      pool,
+      rendered,
+      sets,
+      members,
+    );
+    await this.removeExtraGroups(row.instances, sets, keep);
     await this.applyServices(row, pool, rendered);
 
     const result = observeGroups({
@@ -141,7 +160,7 @@ export class GroupWorkload {
         if (set) await this.annotate(set, { [GROUP_ANNOTATION.formed]: uids.join(',') });
       }
     };
-    return { kind: 'observed', result, waitingForRoom, afterReport };
+    return { kind: 'observed', result, waitingForRoom, inPlace, afterReport };
   }
 
   /** The members' headless Service, the leader Service and, on an edge pool, the edge one. */
@@ -175,9 +194,10 @@ export class GroupWorkload {
   }
 
   /**
-   * Applies the groups `groupsToApply` picks. A group that does not exist yet is created
-   * only if a placement of all its members on distinct servers exists in the pool's free
-   * NPUs now (gang): otherwise its pods would take some servers and wait for the others.
+   * Applies the groups `planRollout` picks. A group that does not exist yet — a missing one
+   * or an upgrade's stand-in (index = instances) — is created only if a placement of all its
+   * members on distinct servers exists in the pool's free NPUs now (gang, `GroupRoom`):
+   * otherwise its pods would take some servers and wait for the others.
    */
   private async applyGroups(
     row: ModelServiceEntity,
@@ -185,58 +205,95 @@ export class GroupWorkload {
     rendered: RenderedGroups,
     sets: ReadonlyMap<number, V1StatefulSet>,
     members: ReadonlyMap<number, GroupMember[]>,
-  ): Promise<{ applied: Map<number, V1StatefulSet>; waitingForRoom: number[] }> {
-    const desired = range(row.instances).map((k) => rendered.statefulSet(k));
-    const rollout = desired.map((d, k) => ({
-      index: k,
-      exists: sets.has(k),
-      current: revisionOf(sets.get(k)?.spec?.template) === revisionOf(d.spec?.template),
-      serving: serving(members.get(k) ?? [], rendered.groupSize),
-    }));
+  ): Promise<{
+    applied: Map<number, V1StatefulSet>;
+    waitingForRoom: number[];
+    /** The stand-in's index while it stays (not removed as a group beyond the count). */
+    keep: number | null;
+    inPlace: string | null;
+  }> {
+    const shape = {
+      serviceId: row.id,
+      npusPerInstance: row.npusPerInstance,
+      nodesPerInstance: rendered.groupSize,
+    };
+    const standInIndex = row.instances;
+    const revision = (k: number) => revisionOf(rendered.statefulSet(k).spec?.template);
+    const standInSet = sets.get(standInIndex);
+    const input: RolloutInput = {
+      instances: row.instances,
+      groups: range(row.instances).map((k) => ({
+        index: k,
+        exists: sets.has(k),
+        current: revisionOf(sets.get(k)?.spec?.template) === revision(k),
+        serving: serving(members.get(k) ?? [], rendered.groupSize),
+      })),
+      upgrading: row.state === 'upgrading',
+      standIn: standInSet
+        ? standInOf(
+            standInSet,
+            revision(standInIndex),
+            members.get(standInIndex) ?? [],
+            rendered.groupSize,
+          )
+        : null,
+    };
+    let room: Room = null;
+    if (wantsStandIn(input)) room = await this.room.standIn(pool, shape);
+    const plan = planRollout(input, room);
+
     const applied = new Map<number, V1StatefulSet>();
     const waitingForRoom: number[] = [];
     let free: FreeNpus | null = null;
-    for (const k of groupsToApply(row.instances, rollout)) {
-      const current = sets.get(k);
-      if (!current) {
-        free ??= this.freeNpus(pool);
-        const placement = placeInstances(free, {
-          npusPerInstance: row.npusPerInstance,
-          nodesPerInstance: rendered.groupSize,
-          instances: 1,
-        });
-        if (!placement.placed) {
-          waitingForRoom.push(k);
-          continue;
-        }
-        free = placement.free;
-      }
-      const want = desired[k];
+    const place = async (): Promise<boolean> => {
+      free ??= await this.room.free(pool, shape);
+      const placement = placeInstances(free, { ...shape, instances: 1 });
+      if (placement.placed) free = placement.free;
+      return placement.placed;
+    };
+    const ensure = async (k: number) => {
+      const want = rendered.statefulSet(k);
       applied.set(
         k,
         await this.deps.applier.ensure(
           want,
-          current,
+          sets.get(k),
           (c) => c.spec?.replicas === want.spec?.replicas,
         ),
       );
+    };
+    for (const k of plan.apply) {
+      if (!sets.has(k) && !(await place())) waitingForRoom.push(k);
+      else await ensure(k);
     }
-    return { applied, waitingForRoom };
+    let keep: number | null = null;
+    if (plan.standIn === 'keep') {
+      await ensure(standInIndex);
+      keep = standInIndex;
+    } else if (plan.standIn === 'create' && (await place())) {
+      // Room was found with admission's plan; `place` checks it again on this pass's numbers
+      // (the missing groups above may have taken some).
+      this.deps.logger.log({ msg: 'upgrade: creating a stand-in group', service: row.id });
+      await ensure(standInIndex);
+      keep = standInIndex;
+    }
+    const inPlace = plan.inPlace
+      ? inPlaceReason(plan.inPlace, row.instances, rendered.groupSize)
+      : null;
+    return { applied, waitingForRoom, keep, inPlace };
   }
 
-  /** Free NPUs per Ready node of the pool, from the caches (our pods' requests). */
-  private freeNpus(pool: PoolEntity): FreeNpus {
-    const nodes = nodesOfPool(this.deps.cache.nodes.list(), pool);
-    return freeByNode(nodeNpus(nodes, pool.npuResourceName, this.deps.cache.pods.list()));
-  }
-
-  /** Scale-in: whole groups beyond the desired count go. */
+  /**
+   * Scale-in: whole groups beyond the desired count go; so does an upgrade's stand-in once
+   * the plan no longer keeps it (`keep`).
+   */
   private async removeExtraGroups(
     instances: number,
     sets: ReadonlyMap<number, V1StatefulSet>,
+    keep: number | null,
   ): Promise<void> {
     for (const [k, set] of sets)
-      if (k >= instances) await this.deps.kube.delete(refOf(set), 'Background');
+      if (k >= instances && k !== keep) await this.deps.kube.delete(refOf(set), 'Background');
   }
 
   /**
@@ -320,6 +377,31 @@ function membersByGroup(pods: readonly V1Pod[]): Map<number, GroupMember[]> {
     byGroup.set(k, [...(byGroup.get(k) ?? []), { view: podView(pod), index }]);
   }
   return byGroup;
+}
+
+/**
+ * The stand-in as the rollout sees it: failed when a member failed, restarted, cannot be
+ * scheduled or cannot start (an image problem): it is removed and the upgrade goes in place,
+ * where the service's own rules judge the new revision.
+ */
+function standInOf(
+  set: V1StatefulSet,
+  desiredRevision: string | undefined,
+  members: readonly GroupMember[],
+  groupSize: number,
+): StandInGroup {
+  const live = members.filter((m) => !m.view.deleting);
+  return {
+    current: revisionOf(set.spec?.template) === desiredRevision,
+    serving: serving(members, groupSize),
+    failed: live.some(
+      (m) =>
+        m.view.phase === 'Failed' ||
+        m.view.restarts > 0 ||
+        m.view.unschedulable !== null ||
+        m.view.waiting !== null,
+    ),
+  };
 }
 
 /** Every member live and ready: the group serves (whatever its revision). */

@@ -109,7 +109,24 @@ describe('reservations of instance groups', () => {
     ]);
   });
 
-  it('reserves no surge group while groups upgrade (they are replaced in place)', () => {
+  it('reserves no surge group while groups upgrade without a stand-in', () => {
     expect(reservations([r1(1, 'upgrading')], () => [member(0, 'a'), member(0, 'b')])).toEqual([]);
+  });
+
+  it("reserves an upgrade's stand-in group (index = instances) until its members are bound", () => {
+    const created = [member(0, 'a'), member(0, 'b'), member(1), member(1)];
+    expect(reservations([r1(1, 'upgrading')], () => created)).toEqual([
+      { instances: 1, npusPerInstance: 16, nodesPerInstance: 2 },
+    ]);
+    const bound = [member(0, 'a'), member(0, 'b'), member(1, 'c'), member(1, 'd')];
+    expect(reservations([r1(1, 'upgrading')], () => bound)).toEqual([]);
+  });
+
+  it("reserves nothing for a scale-in's groups whose members are being deleted", () => {
+    const leaving: V1Pod = {
+      ...member(1),
+      metadata: { ...member(1).metadata, deletionTimestamp: new Date() },
+    };
+    expect(reservations([r1(1)], () => [member(0, 'a'), member(0, 'b'), leaving])).toEqual([]);
   });
 });

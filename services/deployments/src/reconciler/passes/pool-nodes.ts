@@ -20,7 +20,8 @@ export function nodesOfPool(
 /**
  * What admitted services still need on top of the pods already bound (`outstandingDemand`):
  * each one's desired pods (one more while a single-server service upgrades: the rolling
- * update's surge pod; for instance groups, whole groups for groups with no member bound)
+ * update's surge pod; for instance groups, whole groups for groups with no member bound,
+ * an upgrade's stand-in group included)
  * minus its live pods bound to a node. Derived from the database and the cache on every
  * pass — never a counter of our own.
  */
@@ -32,18 +33,41 @@ export function reservations(
     const bound = podsOf(service.id).filter(
       (p) => p.spec?.nodeName && isNonTerminated(p) && !p.metadata?.deletionTimestamp,
     );
-    const grouped = service.nodesPerInstance > 1;
-    const perInstance: number[] = grouped ? [] : [bound.length];
-    if (grouped)
-      for (const pod of bound) {
-        const k = groupOf(pod);
-        if (k !== null) perInstance[k] = (perInstance[k] ?? 0) + 1;
-      }
-    const surge = !grouped && service.state === 'upgrading' ? 1 : 0;
     const shape = {
       npusPerInstance: service.npusPerInstance,
       nodesPerInstance: service.nodesPerInstance,
     };
-    return outstandingDemand(shape, service.instances, perInstance, surge);
+    if (service.nodesPerInstance <= 1) {
+      const surge = service.state === 'upgrading' ? 1 : 0;
+      return outstandingDemand(shape, service.instances, [bound.length], surge);
+    }
+    const perInstance: number[] = [];
+    for (const pod of bound) {
+      const k = groupOf(pod);
+      if (k !== null) perInstance[k] = (perInstance[k] ?? 0) + 1;
+    }
+    // Groups beyond the desired count that have live members (an upgrade's stand-in; not a
+    // scale-in's groups, whose members are being deleted) count like desired ones.
+    const extra = new Set<number>();
+    for (const pod of podsOf(service.id)) {
+      const k = groupOf(pod);
+      if (
+        k !== null &&
+        k >= service.instances &&
+        isNonTerminated(pod) &&
+        !pod.metadata?.deletionTimestamp
+      )
+        extra.add(k);
+    }
+    const groups = [...range(service.instances), ...[...extra].sort((a, b) => a - b)];
+    return outstandingDemand(
+      shape,
+      groups.length,
+      groups.map((k) => perInstance[k] ?? 0),
+    );
   });
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: Math.max(0, n) }, (_, i) => i);
 }

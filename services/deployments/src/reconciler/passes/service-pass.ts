@@ -79,6 +79,7 @@ export class ServicePass {
     this.groups = new GroupWorkload({
       cache: deps.cache,
       kube: deps.kube,
+      observations: deps.observations,
       applier: deps.applier,
       catalog: deps.catalog,
       installation: settings.installation,
@@ -260,8 +261,11 @@ export class ServicePass {
       return done();
     }
     await this.evictMisplaced(row);
-    const { result, waitingForRoom } = outcome;
+    const { result, waitingForRoom, inPlace } = outcome;
     await this.record(row, result.readyInstances, result.instanceStatuses);
+    // An upgrade without a stand-in says so (status reason + an UpgradeInPlace event); a
+    // verdict of the same pass is then stale and dropped, the next pass reports it.
+    if (inPlace) await this.observe(row, { type: 'upgrade_in_place', reason: inPlace });
     if (result.observation) await this.observe(row, result.observation);
     await outcome.afterReport();
     const recheck = waitingForRoom.length > 0 ? ROOM_RECHECK_MS : null;

@@ -50,8 +50,10 @@ export type ServiceStateChanged = Message<"maas.deployments.v1.ServiceStateChang
    * Machine-readable cause: one of Queued, StartRequested, Deploying, Starting, Deployed,
    * Started, Unhealthy, Recovered, DeploymentFailed, StopRequested, AutoStopTriggered,
    * Stopped, ScaleRequested, Scaled, ScaleFailed, QpsChanged, UpgradeRequested, Upgraded,
-   * UpgradeFailed, DeleteRequested, Deleted, PresetPublished, PresetUnpublished (the operator
-   * published/unpublished a preset service; from_state == to_state, like QpsChanged).
+   * UpgradeFailed, UpgradeInPlace (an upgrade of instance groups goes in place for want of
+   * room for a stand-in group; from_state == to_state == upgrading), DeleteRequested, Deleted,
+   * PresetPublished, PresetUnpublished (the operator published/unpublished a preset service;
+   * from_state == to_state, like QpsChanged).
    *
    * @generated from field: string reason = 4;
    */
