@@ -8,8 +8,8 @@ import { npusPerPod } from './npu-demand.js';
  * - single-server flavors: the desired pods (plus an upgrade's surge pod) minus the bound ones;
  * - instance groups (`nodesPerInstance` > 1): per desired group, a group with no member bound
  *   needs a whole group (N distinct servers at once — the gang); a group partly bound needs
- *   its missing members (one server's NPUs each). Groups have no surge (they are replaced in
- *   place, see the group rollout).
+ *   its missing members (one server's NPUs each). An upgrade's stand-in group is passed in
+ *   by the caller as one more group (`reservations`); there is no other surge.
  *
  * `boundPerInstance[k]` is the number of live pods of group k bound to a node; for a
  * single-server service only the sum matters.

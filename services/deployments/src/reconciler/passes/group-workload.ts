@@ -270,12 +270,14 @@ export class GroupWorkload {
     if (plan.standIn === 'keep') {
       await ensure(standInIndex);
       keep = standInIndex;
-    } else if (plan.standIn === 'create' && (await place())) {
+    } else if (plan.standIn === 'create') {
       // Room was found with admission's plan; `place` checks it again on this pass's numbers
-      // (the missing groups above may have taken some).
-      this.deps.logger.log({ msg: 'upgrade: creating a stand-in group', service: row.id });
-      await ensure(standInIndex);
-      keep = standInIndex;
+      // (the missing groups above may have taken some). No room after all: look again soon.
+      if (await place()) {
+        this.deps.logger.log({ msg: 'upgrade: creating a stand-in group', service: row.id });
+        await ensure(standInIndex);
+        keep = standInIndex;
+      } else waitingForRoom.push(standInIndex);
     }
     const inPlace = plan.inPlace
       ? inPlaceReason(plan.inPlace, row.instances, rendered.groupSize)
