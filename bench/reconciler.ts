@@ -25,7 +25,8 @@
 // Everything runs on a temporary pool of 50 fake KWOK nodes, deleted at the end with the
 // run's schemas, topics and queues. Run: npm run bench:reconciler (the stack up; a few
 // minutes). Sizes: BENCH_BURST, BENCH_STEADY, BENCH_WINDOW_MS, BENCH_RESYNC_MS; settings to
-// try are passed to the service: RECONCILER_WORKERS, KUBE_QPS, KUBE_BURST.
+// try are passed to the service: RECONCILER_WORKERS, KUBE_QPS, KUBE_BURST;
+// BENCH_LEADER_NODE_OPTIONS goes to the leader's NODE_OPTIONS (a CPU profile: --cpu-prof).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +43,7 @@ import {
   cpuMs,
   passes,
   pct,
+  queueWaits,
   seconds,
   stats,
 } from './reconciler/figures.js';
@@ -120,6 +122,11 @@ function startDeployments(name: string, iam: Child, reconciler: boolean): Promis
     RECONCILER_LEASE_NAME: run.lease,
     RECONCILER_RESYNC_MS: String(RESYNC_MS),
     DEFAULT_POOL_NPUS: '1000000', // BURST services in one project: past the 64-NPU pool_npus default
+    // BENCH_LEADER_NODE_OPTIONS: Node options of the leader only (e.g. `--cpu-prof
+    // --cpu-prof-dir=/tmp/prof`: a CPU profile of the reconciler, written when it stops).
+    ...(reconciler && process.env.BENCH_LEADER_NODE_OPTIONS
+      ? { NODE_OPTIONS: process.env.BENCH_LEADER_NODE_OPTIONS }
+      : {}),
     ...Object.fromEntries(
       Object.entries(process.env).filter(
         (e): e is [string, string] =>
@@ -196,6 +203,7 @@ async function burstPhase(w: World, reference: Row[]): Promise<Row[]> {
   log(`burst: ${BURST} services POSTed at once`);
   const calls0 = await apiCalls(w.leader);
   const passes0 = await passes(w.leader);
+  const waits0 = await queueWaits(w.leader);
   const cpu0 = cpuMs(w.leader);
   const t0 = performance.now();
   const ids = await createServices(w, BURST);
@@ -205,6 +213,9 @@ async function burstPhase(w: World, reference: Row[]): Promise<Row[]> {
   const passes1 = await passes(w.leader);
   const passCount = passes1.count - passes0.count;
   const meanPassMs = ((passes1.sum - passes0.sum) * 1000) / Math.max(1, passCount);
+  const waits1 = await queueWaits(w.leader);
+  const meanWaitMs =
+    ((waits1.sum - waits0.sum) * 1000) / Math.max(1, waits1.count - waits0.count);
   const calls = callsBetween(await apiCalls(w.leader), calls0);
 
   const events = new Map(
@@ -229,8 +240,8 @@ async function burstPhase(w: World, reference: Row[]): Promise<Row[]> {
     ['', 'wall time, POST → all running (polled with GET)', seconds(wallMs), ''],
     [
       '',
-      'reconcile passes; mean pass time; process CPU',
-      `${passCount} (${(passCount / BURST).toFixed(1)} per service); ${meanPassMs.toFixed(1)} ms; ${seconds(cpu)}`,
+      'reconcile passes; mean pass time; mean wait in the queue; process CPU',
+      `${passCount} (${(passCount / BURST).toFixed(1)} per service); ${meanPassMs.toFixed(1)} ms; ${meanWaitMs.toFixed(1)} ms; ${seconds(cpu)}`,
       '',
     ],
     [

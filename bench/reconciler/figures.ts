@@ -48,3 +48,12 @@ export async function passes(child: Child): Promise<{ count: number; sum: number
 
 /** The process's CPU time so far, in ms. */
 export const cpuMs = (child: Child): number => cpuSeconds(child.pid) * 1000;
+
+/** Keys taken from the work queues so far, and their total seconds waiting there. */
+export async function queueWaits(child: Child): Promise<{ count: number; sum: number }> {
+  const [count, sum] = await Promise.all([
+    total(child, 'deployments_reconcile_queue_wait_seconds_count'),
+    total(child, 'deployments_reconcile_queue_wait_seconds_sum'),
+  ]);
+  return { count, sum };
+}

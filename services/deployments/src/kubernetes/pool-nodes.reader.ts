@@ -3,6 +3,7 @@ import { DomainError } from '@maas/errors';
 import { type NodeNpus } from '../admission/index.js';
 import { accountNodeSelector } from '../workloads/account-nodes.js';
 import { allocatableNpus, isNodeReady, labelSelector, nodeNpus } from './pod-npus.js';
+import { SharedReads } from './shared-reads.js';
 
 /**
  * How a pool's nodes are found and which extended resource counts as an NPU. Only nodes
@@ -45,6 +46,8 @@ export class KubernetesUnavailableError extends DomainError {
  */
 export class PoolNodesReader {
   private readonly core: CoreV1Api;
+  /** The allocatable reads in flight, by label selector (see allocatableOf). */
+  private readonly allocatable = new SharedReads<NodeNpus[]>();
 
   constructor(
     kubeConfig: KubeConfig,
@@ -61,22 +64,32 @@ export class PoolNodesReader {
     }
   }
 
-  /** Only the nodes' allocatable NPUs (one request): enough to tell what could ever fit. */
+  /**
+   * Only the nodes' allocatable NPUs (one request): enough to tell what could ever fit (the
+   * deploy-time size check). Requests for one selector while a list is in flight share it,
+   * and the list may come from the API server's watch cache (resourceVersion 0): a burst of
+   * deploys in one pool used to send one full node list per request, each deserialized
+   * here (100 POSTs at once: 100 lists of every node of the pool).
+   */
   async allocatableOf(pool: PoolNodeSelection): Promise<NodeNpus[]> {
+    const selector = selectorOf(pool);
     try {
-      const { items } = await withTimeout(
-        this.core.listNode({ labelSelector: selectorOf(pool) }),
-        this.timeoutMs,
+      return await this.allocatable.read(`${pool.npuResourceName} ${selector}`, () =>
+        withTimeout(this.listAllocatable(selector, pool.npuResourceName), this.timeoutMs),
       );
-      return items.map((node) => ({
-        name: node.metadata?.name ?? '',
-        ready: isNodeReady(node),
-        allocatable: allocatableNpus(node, pool.npuResourceName),
-        requested: 0,
-      }));
     } catch (error) {
       throw new KubernetesUnavailableError(error);
     }
+  }
+
+  private async listAllocatable(selector: string, npuResourceName: string): Promise<NodeNpus[]> {
+    const { items } = await this.core.listNode({ labelSelector: selector, resourceVersion: '0' });
+    return items.map((node) => ({
+      name: node.metadata?.name ?? '',
+      ready: isNodeReady(node),
+      allocatable: allocatableNpus(node, npuResourceName),
+      requested: 0,
+    }));
   }
 
   private async read(pool: PoolNodeSelection): Promise<NodeNpus[]> {

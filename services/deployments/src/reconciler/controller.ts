@@ -36,6 +36,7 @@ export class Controller<K> {
       backoffMinMs: options.backoffMinMs,
       backoffMaxMs: options.backoffMaxMs,
       onDepth: (depth) => options.metrics.queueDepth.set({ kind: options.name }, depth),
+      onWait: (ms) => options.metrics.queueWait.observe({ kind: options.name }, ms / 1000),
     });
   }
 

@@ -5,6 +5,7 @@ import { type MetricsService } from '@maas/observability';
 export class ReconcilerMetrics {
   readonly passDuration: Histogram<'kind' | 'outcome'>;
   readonly queueDepth: Gauge<'kind'>;
+  readonly queueWait: Histogram<'kind'>;
   readonly leader: Gauge;
   readonly cacheSynced: Gauge;
   readonly takeover: Gauge;
@@ -23,6 +24,13 @@ export class ReconcilerMetrics {
       name: 'deployments_reconcile_queue_depth',
       help: 'Keys waiting in a controller work queue, by controller (service, pool)',
       labelNames: ['kind'],
+      registers,
+    });
+    this.queueWait = new Histogram({
+      name: 'deployments_reconcile_queue_wait_seconds',
+      help: 'How long a key waited in a controller work queue before its pass started, by controller (service, pool)',
+      labelNames: ['kind'],
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.leader = new Gauge({

@@ -197,4 +197,20 @@ describe('WorkQueue', () => {
     expect(calls).toBe(2);
     await q.stop();
   });
+
+  it('reports how long each key waited before its pass', async () => {
+    vi.useFakeTimers();
+    const h = controlledHandler();
+    const waits: number[] = [];
+    const q = new WorkQueue({ ...options, workers: 1, onWait: (ms) => waits.push(ms) });
+    q.start(h.handler);
+    q.add('a');
+    q.add('b');
+    await vi.advanceTimersByTimeAsync(250);
+    await h.finish('a');
+    expect(h.runs).toEqual(['a', 'b']);
+    expect(waits).toEqual([0, 250]);
+    await h.finish('b');
+    await q.stop();
+  });
 });

@@ -21,6 +21,8 @@ export interface WorkQueueOptions<K> {
   readonly backoffMaxMs: number;
   /** Called after every change of the number of keys waiting. */
   readonly onDepth?: (depth: number) => void;
+  /** Called when a key leaves the queue for a pass, with how long it waited (ms). */
+  readonly onWait?: (ms: number) => void;
 }
 
 /**
@@ -32,6 +34,8 @@ export interface WorkQueueOptions<K> {
  */
 export class WorkQueue<K> {
   private readonly waiting: string[] = [];
+  /** When each waiting key was queued (client-go's workqueue queue_duration). */
+  private readonly queuedAt = new Map<string, number>();
   private readonly keys = new Map<string, K>();
   private readonly queued = new Set<string>();
   private readonly processing = new Set<string>();
@@ -55,6 +59,7 @@ export class WorkQueue<K> {
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.waiting.length = 0;
+    this.queuedAt.clear();
     this.keys.clear();
     this.queued.clear();
     this.dirty.clear();
@@ -88,6 +93,7 @@ export class WorkQueue<K> {
     }
     this.queued.add(id);
     this.waiting.push(id);
+    if (this.options.onWait) this.queuedAt.set(id, Date.now());
     this.reportDepth();
     this.pump();
   }
@@ -140,6 +146,11 @@ export class WorkQueue<K> {
       const id = this.waiting.shift() as string;
       const key = this.keys.get(id) as K;
       this.queued.delete(id);
+      const since = this.queuedAt.get(id);
+      if (since !== undefined) {
+        this.queuedAt.delete(id);
+        this.options.onWait?.(Date.now() - since);
+      }
       this.processing.add(id);
       const pass = this.run(this.handler, id, key);
       this.inFlight.add(pass);
