@@ -40,6 +40,10 @@ export { EventProducer, type EventProducerOptions } from './kafka/event-producer
 export { ReplaceableProducer } from './kafka/replaceable-producer.js';
 export { deleteGroupsQuietly, runConsumer } from './kafka/consumer-run.js';
 export {
+  BatchTopicConsumer,
+  type BatchTopicConsumerOptions,
+} from './kafka/batch-topic-consumer.js';
+export {
   kafkaSession,
   RestartingConsumer,
   type ConsumerSession,

@@ -22,6 +22,7 @@ export {
   userPermissionsChanged,
 } from './iam-client-world.js';
 export { freePort, ServiceProcess, type ServiceProcessOptions } from './service-process.js';
+export { usageRecorded } from './usage-events.js';
 export {
   type Method,
   type RawMessage,

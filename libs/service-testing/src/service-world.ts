@@ -12,8 +12,16 @@ import {
   topicName,
   type TopicSpec,
 } from '@maas/events';
+import { KAFKA } from '@maas/nest-events';
 import { createFastifyAdapter } from '@maas/observability';
-import { loadStackEnv, quiet, uniqueName, uniqueTopicPrefix, withDb } from '@maas/testing';
+import {
+  KafkaFaultProxy,
+  loadStackEnv,
+  quiet,
+  uniqueName,
+  uniqueTopicPrefix,
+  withDb,
+} from '@maas/testing';
 
 type Json = Record<string, unknown>;
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -73,6 +81,7 @@ export abstract class ServiceTestWorld {
   readonly producer: EventProducer;
   app!: NestFastifyApplication;
   private readonly consumers: Consumer[] = [];
+  private faultProxy?: KafkaFaultProxy;
 
   /** `service` names the schema, e.g. `keys` → keys_<time>_<random>. */
   constructor(
@@ -110,6 +119,16 @@ export abstract class ServiceTestWorld {
     return [];
   }
 
+  /**
+   * Puts every Kafka connection of the app through a KafkaFaultProxy (started with the app,
+   * stopped at close), to replay a broker fault under one of its consumer groups without
+   * stopping the shared broker. Call before `start`.
+   */
+  kafkaFaultProxy(): KafkaFaultProxy {
+    this.faultProxy ??= KafkaFaultProxy.to(this.stack.KAFKA_BROKERS);
+    return this.faultProxy;
+  }
+
   /** The settings every service takes from the stack and this world. */
   protected stackEnv(): Record<string, string> {
     return {
@@ -128,6 +147,17 @@ export abstract class ServiceTestWorld {
     let builder = Test.createTestingModule({ imports: [this.appModule(logDestination)] });
     for (const [token, value] of this.overrides()) {
       builder = builder.overrideProvider(token).useValue(value);
+    }
+    if (this.faultProxy) {
+      await this.faultProxy.start();
+      const { socketFactory } = this.faultProxy;
+      const kafka = createKafka({
+        brokers: this.stack.KAFKA_BROKERS,
+        clientId: `app-${this.schema}`,
+        logger: quiet,
+        socketFactory,
+      });
+      builder = builder.overrideProvider(KAFKA).useValue(kafka);
     }
     const moduleRef = await builder.compile();
     this.app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), {
@@ -152,6 +182,7 @@ export abstract class ServiceTestWorld {
       () => this.dropKafkaState(),
       () => withDb((db) => db.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`)),
       () => (this.worldOptions.redis ? this.dropRedisKeys() : Promise.resolve()),
+      () => this.faultProxy?.stop() ?? Promise.resolve(),
     ];
     const failures: unknown[] = [];
     for (const step of steps) await step().catch((error: unknown) => failures.push(error));

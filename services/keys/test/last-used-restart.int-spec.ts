@@ -2,43 +2,21 @@
 // Kafka connections go through a KafkaFaultProxy, which replays the broker going away under
 // the last-used group (heartbeat answered "not the coordinator", then the coordinator lookup
 // cut: kafkajs crashes with restart: false). A use published afterwards is recorded.
-import { randomUUID } from 'node:crypto';
-import { create } from '@bufbuild/protobuf';
-import { type InjectionToken } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, UsageRecordedSchema } from '@maas/events';
-import { KAFKA } from '@maas/nest-events';
-import { eventually, KafkaFaultProxy, quiet } from '@maas/testing';
-import { KeysWorld, stack, type TestAccount } from './harness.js';
+import { usageRecorded } from '@maas/service-testing';
+import { eventually } from '@maas/testing';
+import { KeysWorld, type TestAccount } from './harness.js';
 
-const proxy = KafkaFaultProxy.to(stack.KAFKA_BROKERS);
-
-/** The keys app with every Kafka connection through the proxy. */
-class ProxiedKeysWorld extends KeysWorld {
-  protected override overrides(): [InjectionToken, unknown][] {
-    const kafka = createKafka({
-      brokers: stack.KAFKA_BROKERS,
-      clientId: `keys-${this.schema}`,
-      logger: quiet,
-      socketFactory: proxy.socketFactory,
-    });
-    return [...super.overrides(), [KAFKA, kafka]];
-  }
-}
-
-const world = new ProxiedKeysWorld();
+const world = new KeysWorld();
+const proxy = world.kafkaFaultProxy();
 let acct: TestAccount;
 
 beforeAll(async () => {
-  await proxy.start();
   await world.start();
   acct = await world.account();
 });
 
-afterAll(async () => {
-  await world.close();
-  await proxy.stop();
-}, 60_000);
+afterAll(() => world.close(), 60_000);
 
 async function newKey(tag: string): Promise<string> {
   const res = await world.request('POST', `/v1/${acct.projectId}/api-keys`, acct.rootToken, {
@@ -50,19 +28,7 @@ async function newKey(tag: string): Promise<string> {
 }
 
 function used(keyId: string): Promise<unknown> {
-  return world.producer.publish({
-    schema: UsageRecordedSchema,
-    payload: create(UsageRecordedSchema, {
-      requestId: randomUUID(),
-      keyId,
-      model: 'm',
-      totalTokens: 3,
-    }),
-    accountId: acct.id,
-    projectId: acct.projectId,
-    aggregateType: 'request',
-    aggregateId: randomUUID(),
-  });
+  return world.producer.publish(usageRecorded(acct, { keyId, model: 'm', totalTokens: 3 }));
 }
 
 async function lastUsed(keyId: string): Promise<string | null> {

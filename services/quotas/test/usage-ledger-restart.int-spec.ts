@@ -5,52 +5,29 @@
 // published afterwards is counted. The same with a real broker stop:
 // libs/events/test/consumer-outage.int-spec.ts (opt-in).
 import { randomUUID } from 'node:crypto';
-import { create } from '@bufbuild/protobuf';
-import { type InjectionToken } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka, UsageRecordedSchema } from '@maas/events';
-import { KAFKA } from '@maas/nest-events';
-import { eventually, KafkaFaultProxy, quiet } from '@maas/testing';
+import { usageRecorded } from '@maas/service-testing';
+import { eventually } from '@maas/testing';
 import { ConsumersService } from '../src/consumers.service.js';
 import { UsageLedgerConsumer } from '../src/usage/usage-ledger.consumer.js';
-import { QuotasWorld, stack, type TestAccount } from './harness.js';
+import { QuotasWorld, type TestAccount } from './harness.js';
 
-const proxy = KafkaFaultProxy.to(stack.KAFKA_BROKERS);
-
-/** The quotas app with every Kafka connection through the proxy. */
-class ProxiedQuotasWorld extends QuotasWorld {
-  protected override overrides(): [InjectionToken, unknown][] {
-    const kafka = createKafka({
-      brokers: stack.KAFKA_BROKERS,
-      clientId: `quotas-${this.schema}`,
-      logger: quiet,
-      socketFactory: proxy.socketFactory,
-    });
-    return [...super.overrides(), [KAFKA, kafka]];
-  }
-}
-
-const world = new ProxiedQuotasWorld();
+const world = new QuotasWorld();
+const proxy = world.kafkaFaultProxy();
 let acct: TestAccount;
 
 beforeAll(async () => {
-  await proxy.start();
   await world.start();
   acct = await world.account();
 });
 
-afterAll(async () => {
-  await world.close();
-  await proxy.stop();
-}, 60_000);
+afterAll(() => world.close(), 60_000);
 
 const ledger = () => world.app.get(ConsumersService).ledgerStats();
 
 function usage(): Promise<unknown> {
-  return world.producer.publish({
-    schema: UsageRecordedSchema,
-    payload: create(UsageRecordedSchema, {
-      requestId: randomUUID(),
+  return world.producer.publish(
+    usageRecorded(acct, {
       keyId: randomUUID(),
       serviceId: 'svc-1',
       model: 'own-model',
@@ -58,11 +35,7 @@ function usage(): Promise<unknown> {
       completionTokens: 4,
       totalTokens: 7,
     }),
-    accountId: acct.id,
-    projectId: acct.projectId,
-    aggregateType: 'request',
-    aggregateId: randomUUID(),
-  });
+  );
 }
 
 describe('usage ledger after kafkajs gave up on its consumer', () => {

@@ -1,9 +1,8 @@
 import { type EachBatchPayload, type Kafka } from 'kafkajs';
 import {
+  BatchTopicConsumer,
   decodeEnvelope,
   type EventsLogger,
-  kafkaSession,
-  RestartingConsumer,
   Topic,
   topicName,
   unpackPayload,
@@ -38,12 +37,9 @@ export function latestUseByKey(values: readonly (Buffer | null)[]): Map<string, 
  * Keeps `last_used_at` of API keys from maas.usage.v1, asynchronously and in batches: one
  * UPDATE per fetched batch, not one write per call. Taking the maximum is idempotent, so
  * it needs no inbox: a redelivered batch changes nothing. Offsets are committed after the
- * batch's update. A Kafka consumer that kafkajs gives up on after a crash is replaced
- * (RestartingConsumer).
+ * batch's update (BatchTopicConsumer: replaced after a crash kafkajs gives up on).
  */
-export class LastUsedConsumer {
-  private consumer?: RestartingConsumer;
-
+export class LastUsedConsumer extends BatchTopicConsumer {
   constructor(
     private readonly options: {
       kafka: Kafka;
@@ -52,53 +48,18 @@ export class LastUsedConsumer {
       name?: string;
       logger: EventsLogger;
     },
-  ) {}
-
-  get groupId(): string {
-    return `${this.options.topicPrefix ?? ''}${this.options.name ?? 'keys.last-used'}`;
-  }
-
-  async start(): Promise<void> {
-    if (this.consumer) return;
-    const { kafka, topicPrefix, logger } = this.options;
-    const consumer = new RestartingConsumer({
-      name: this.groupId,
+  ) {
+    const { kafka, topicPrefix, name, logger } = options;
+    super({
+      kafka,
+      groupId: `${topicPrefix ?? ''}${name ?? 'keys.last-used'}`,
+      topic: topicName(Topic.Usage, topicPrefix),
+      maxWaitTimeInMs: 1_000,
       logger,
-      open: (onFatalCrash) =>
-        kafkaSession(
-          kafka.consumer({
-            groupId: this.groupId,
-            allowAutoTopicCreation: false,
-            maxWaitTimeInMs: 1_000,
-            sessionTimeout: 10_000,
-            heartbeatInterval: 3_000,
-          }),
-          { topics: [topicName(Topic.Usage, topicPrefix)], fromBeginning: true },
-          { eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) },
-          onFatalCrash,
-        ),
     });
-    this.consumer = consumer;
-    try {
-      await consumer.start();
-    } catch (error) {
-      this.consumer = undefined;
-      throw error;
-    }
   }
 
-  /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
-  get restarts(): number {
-    return this.consumer?.restarts ?? 0;
-  }
-
-  async stop(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    await consumer?.stop();
-  }
-
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
+  protected async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.isEmpty()) return;
     const latest = latestUseByKey(batch.messages.map((m) => m.value));

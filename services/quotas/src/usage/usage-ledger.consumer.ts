@@ -2,9 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type EachBatchPayload, type Kafka } from 'kafkajs';
 import {
   backoffDelay,
+  BatchTopicConsumer,
   type EventsLogger,
-  kafkaSession,
-  RestartingConsumer,
   Topic,
   topicName,
 } from '@maas/events';
@@ -32,11 +31,10 @@ export interface UsageLedgerStats {
  * transaction per event. Offsets are resolved only after the batch's transaction commits;
  * a failing batch is retried with back-off and holds its partition. A Kafka consumer that
  * kafkajs gives up on after a crash (e.g. a broker outage during a rebalance) is replaced
- * (RestartingConsumer), so counting resumes once Kafka is back.
+ * (BatchTopicConsumer), so counting resumes once Kafka is back.
  */
-export class UsageLedgerConsumer {
+export class UsageLedgerConsumer extends BatchTopicConsumer {
   static readonly NAME = 'quotas.usage-ledger';
-  private consumer?: RestartingConsumer;
   private stopping = false;
   private readonly counters: Omit<UsageLedgerStats, 'restarts'> = {
     recorded: 0,
@@ -54,61 +52,35 @@ export class UsageLedgerConsumer {
       topicPrefix?: string;
       logger: EventsLogger;
     },
-  ) {}
-
-  get groupId(): string {
-    return `${this.options.topicPrefix ?? ''}${UsageLedgerConsumer.NAME}`;
+  ) {
+    const { kafka, topicPrefix, logger } = options;
+    super({
+      kafka,
+      groupId: `${topicPrefix ?? ''}${UsageLedgerConsumer.NAME}`,
+      topic: topicName(Topic.Usage, topicPrefix),
+      maxWaitTimeInMs: 500,
+      logger,
+    });
   }
 
   stats(): UsageLedgerStats {
     return { ...this.counters, restarts: this.restarts };
   }
 
-  async start(): Promise<void> {
-    if (this.consumer) return;
+  override async start(): Promise<void> {
+    if (this.started) return;
     this.stopping = false;
-    const { kafka, topicPrefix, logger } = this.options;
-    const consumer = new RestartingConsumer({
-      name: this.groupId,
-      logger,
-      open: (onFatalCrash) =>
-        kafkaSession(
-          kafka.consumer({
-            groupId: this.groupId,
-            allowAutoTopicCreation: false,
-            maxWaitTimeInMs: 500,
-            sessionTimeout: 10_000,
-            heartbeatInterval: 3_000,
-          }),
-          { topics: [topicName(Topic.Usage, topicPrefix)], fromBeginning: true },
-          { eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) },
-          onFatalCrash,
-        ),
-    });
-    this.consumer = consumer;
-    try {
-      await consumer.start();
-    } catch (error) {
-      this.consumer = undefined;
-      throw error;
-    }
-  }
-
-  /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
-  get restarts(): number {
-    return this.consumer?.restarts ?? 0;
+    await super.start();
   }
 
   /** Lets the batch in progress commit (or abandons its retry), commits offsets, leaves. */
-  async stop(): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer) return;
+  override async stop(): Promise<void> {
+    if (!this.started) return;
     this.stopping = true;
-    await consumer.stop();
-    this.consumer = undefined;
+    await super.stop();
   }
 
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
+  protected async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     for (let i = 0; i < batch.messages.length; i += this.options.batchSize) {
       if (!payload.isRunning() || payload.isStale()) return;
