@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   API_KEY_PATTERN,
   ApiKeyHasher,
-  KeyProjection,
-  KeyProjectionConsumer,
+  type KeyProjection,
+  type KeyProjectionConsumer,
 } from '@maas/api-keys';
 import {
   ApiKeyChangedSchema,
@@ -15,14 +15,13 @@ import {
   parseEvent,
   QuotaLimitsChangedSchema,
   Topic,
-  UsageRecordedSchema,
 } from '@maas/events';
+import { usageRecorded } from '@maas/service-testing';
 import { eventually, reportTiming, withRoom } from '@maas/testing';
 import {
   KeysWorld,
   OTHER_REGION,
   PEPPER,
-  quiet,
   type RawMessage,
   REGION,
   type TestAccount,
@@ -80,21 +79,12 @@ beforeAll(async () => {
   await world.start();
   acct = await world.account();
   topic = await world.collect(Topic.Keys);
-  projection = new KeyProjection(new ApiKeyHasher(PEPPER));
-  projector = new KeyProjectionConsumer({
-    kafka: world.kafka,
-    projection,
-    topicPrefix: world.prefix,
-    logger: quiet,
-  });
+  ({ projection, consumer: projector } = world.keyProjection());
   await projector.start();
   await projector.ready;
 });
 
-afterAll(async () => {
-  await projector?.stop();
-  await world.close();
-});
+afterAll(() => world.close());
 
 describe('create, list, show', () => {
   it('returns the secret once (201); listings show only its first 7 and last 4 characters', async () => {
@@ -415,20 +405,12 @@ describe('what a gateway sees (maas.keys.v1 → KeyProjection)', () => {
     // One aggregate id: one partition, so the newer use arrives first, then an older one,
     // then the marker's. The older use must not move last_used_at back.
     const partitionKey = randomUUID();
-    const usage = (keyId: string, occurredAt: Date) => ({
-      schema: UsageRecordedSchema,
-      payload: create(UsageRecordedSchema, {
-        requestId: randomUUID(),
-        keyId,
-        model: 'm',
-        totalTokens: 3,
-      }),
-      accountId: acct.id,
-      projectId: acct.projectId,
-      aggregateType: 'request',
-      aggregateId: partitionKey,
-      occurredAt,
-    });
+    const usage = (keyId: string, occurredAt: Date) =>
+      usageRecorded(
+        acct,
+        { keyId, model: 'm', totalTokens: 3 },
+        { aggregateId: partitionKey, occurredAt },
+      );
     await world.producer.publishAll([
       usage(key.id, at),
       usage(key.id, new Date(at.getTime() - 60_000)),
@@ -442,13 +424,7 @@ describe('what a gateway sees (maas.keys.v1 → KeyProjection)', () => {
 
   it('bootstraps a new projection from scratch from the compacted topic', async () => {
     const live = await world.rows<{ id: string }>(`SELECT id FROM "${world.schema}".api_keys`);
-    const fresh = new KeyProjection(new ApiKeyHasher(PEPPER));
-    const consumer = new KeyProjectionConsumer({
-      kafka: world.kafka,
-      projection: fresh,
-      topicPrefix: world.prefix,
-      logger: quiet,
-    });
+    const { projection: fresh, consumer } = world.keyProjection();
     await consumer.start();
     await consumer.ready;
     await consumer.stop();
@@ -482,14 +458,7 @@ describe('bootstrap when a partition ends without a message', () => {
     });
     await tx.abort();
     await producer.disconnect();
-    const fresh = new KeyProjection(new ApiKeyHasher(PEPPER));
-    const consumer = new KeyProjectionConsumer({
-      kafka: world.kafka,
-      projection: fresh,
-      topicPrefix: world.prefix,
-      idleCatchUpMs: 500,
-      logger: quiet,
-    });
+    const { projection: fresh, consumer } = world.keyProjection({ idleCatchUpMs: 500 });
     await consumer.start();
     await eventually(() => consumer.isReady, {
       timeoutMs: 15_000,

@@ -2,10 +2,10 @@
 // API, what the tenant sees and may still do, and what a gateway's KeyProjection (fed by the
 // real maas.keys.v1) answers for the key's secret.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyHasher, KeyProjection, KeyProjectionConsumer } from '@maas/api-keys';
+import { type KeyProjection, type KeyProjectionConsumer } from '@maas/api-keys';
 import { ApiKeyChangedSchema, ApiKeyStatus, parseEvent, Topic } from '@maas/events';
 import { eventually, reportTiming, withRoom } from '@maas/testing';
-import { KeysWorld, PEPPER, quiet, type RawMessage, REGION, type TestAccount } from './harness.js';
+import { KeysWorld, type RawMessage, REGION, type TestAccount } from './harness.js';
 
 const OPERATOR_TOKEN = 'operator-secret-of-the-keys-tests-0123456789';
 const operator = { 'x-operator-token': OPERATOR_TOKEN };
@@ -46,21 +46,12 @@ beforeAll(async () => {
   acct = await world.account();
   other = await world.account();
   topic = await world.collect(Topic.Keys);
-  projection = new KeyProjection(new ApiKeyHasher(PEPPER));
-  projector = new KeyProjectionConsumer({
-    kafka: world.kafka,
-    projection,
-    topicPrefix: world.prefix,
-    logger: quiet,
-  });
+  ({ projection, consumer: projector } = world.keyProjection());
   await projector.start();
   await projector.ready;
 });
 
-afterAll(async () => {
-  await projector?.stop();
-  await world.close();
-});
+afterAll(() => world.close());
 
 describe('freezing an API key', () => {
   it('is for the operator only, and validates its input', async () => {

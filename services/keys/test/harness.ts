@@ -1,8 +1,14 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type DestinationStream } from 'pino';
+import {
+  ApiKeyHasher,
+  KeyProjection,
+  KeyProjectionConsumer,
+  type KeyProjectionConsumerOptions,
+} from '@maas/api-keys';
 import { loadConfig } from '@maas/config';
 import { IamClientWorld } from '@maas/service-testing';
-import { loadStackEnv } from '@maas/testing';
+import { loadStackEnv, quiet } from '@maas/testing';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/app.setup.js';
 import { keysConfigSchema, type KeysConfig } from '../src/config.js';
@@ -36,6 +42,30 @@ export class KeysWorld extends IamClientWorld {
       API_KEY_PEPPER: PEPPER,
       ...env,
     });
+  }
+
+  private readonly projectors: KeyProjectionConsumer[] = [];
+
+  /**
+   * What a gateway sees of the keys: a KeyProjection fed from this world's maas.keys.v1 by a
+   * KeyProjectionConsumer (not started yet; `close` stops it).
+   */
+  keyProjection(options: Pick<KeyProjectionConsumerOptions, 'idleCatchUpMs'> = {}) {
+    const projection = new KeyProjection(new ApiKeyHasher(PEPPER));
+    const consumer = new KeyProjectionConsumer({
+      kafka: this.kafka,
+      projection,
+      topicPrefix: this.prefix,
+      logger: quiet,
+      ...options,
+    });
+    this.projectors.push(consumer);
+    return { projection, consumer };
+  }
+
+  override async close(): Promise<void> {
+    await Promise.allSettled(this.projectors.map((p) => p.stop()));
+    await super.close();
   }
 
   protected appModule(logDestination: DestinationStream) {
