@@ -1,4 +1,3 @@
-import { type V1Pod } from '@kubernetes/client-node';
 import { type Logger } from '@nestjs/common';
 import { DomainError } from '@maas/errors';
 import { type AdmissionPlan, planAdmission } from '../../admission/index.js';
@@ -6,8 +5,8 @@ import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { type ServiceObservations } from '../../model-services/service-observations.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type ClusterCache } from '../cache/cluster-cache.js';
-import { LABEL } from '../../workloads/labels.js';
 import { nodeNpus } from '../../kubernetes/pod-npus.js';
+import { otherPodsOn } from './other-pods.js';
 import { nodesOfPool, reservations } from './pool-nodes.js';
 
 export interface AdmissionPassDeps {
@@ -60,8 +59,7 @@ export class AdmissionPass {
     const ours = this.deps.cache.pods.list();
     let plan = planAdmission({ ...input, nodes: nodeNpus(nodes, pool.npuResourceName, ours) });
     if (plan.admitted.length > 0) {
-      const names = new Set(nodes.map((n) => n.metadata?.name));
-      const others = (await this.otherPods()).filter((p) => names.has(p.spec?.nodeName));
+      const others = await otherPodsOn(nodes, this.deps.kube, this.deps.installation);
       if (others.length > 0)
         plan = planAdmission({
           ...input,
@@ -69,15 +67,6 @@ export class AdmissionPass {
         });
     }
     return this.carryOut(plan);
-  }
-
-  private async otherPods(): Promise<V1Pod[]> {
-    const list = await this.deps.kube.listPods({
-      fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed',
-      labelSelector: `${LABEL.installation}!=${this.deps.installation}`,
-      resourceVersion: '0',
-    });
-    return list.items;
   }
 
   /**

@@ -11,8 +11,8 @@ import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { nodeNpus } from '../../kubernetes/pod-npus.js';
 import { type ServiceObservations } from '../../model-services/service-observations.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
-import { LABEL } from '../../workloads/labels.js';
 import { type Room } from '../desired/group-rollout.js';
+import { otherPodsOn } from './other-pods.js';
 import { nodesOfPool, reservations } from './pool-nodes.js';
 
 export interface GroupRoomDeps {
@@ -96,16 +96,8 @@ export class GroupRoom {
     return waiting?.reason === 'behind_head' || plan.admitted.length > 0 ? 'queue' : 'no_room';
   }
 
-  /** Pods of other workloads and installations on the pool's nodes (not in our cache). */
-  private async otherPods(nodes: readonly V1Node[]): Promise<V1Pod[]> {
-    const names = new Set(nodes.map((n) => n.metadata?.name));
-    // `!=` also selects pods without the label: every workload that is not ours.
-    const list = await this.deps.kube.listPods({
-      fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed',
-      labelSelector: `${LABEL.installation}!=${this.deps.installation}`,
-      resourceVersion: '0',
-    });
-    return list.items.filter((p) => names.has(p.spec?.nodeName));
+  private otherPods(nodes: readonly V1Node[]): Promise<V1Pod[]> {
+    return otherPodsOn(nodes, this.deps.kube, this.deps.installation);
   }
 }
 
