@@ -19,8 +19,9 @@ import {
   RateLimitPolicySetSchema,
   ServiceChangedSchema,
   Topic,
-  UsageRecordedSchema,
+  type UsageRecordedSchema,
 } from '@maas/events';
+import { usageRecorded } from '@maas/service-testing';
 import { eventually } from '@maas/testing';
 import { ConsumersService } from '../src/consumers.service.js';
 import { QuotasWorld, type RawMessage, type TestAccount } from './harness.js';
@@ -118,24 +119,21 @@ describe('usage ledger', () => {
         sums[2] + completion,
         sums[3] + prompt + completion,
       ]);
-      events.push({
-        schema: UsageRecordedSchema,
-        payload: create(UsageRecordedSchema, {
-          requestId: randomUUID(),
-          keyId,
-          serviceId,
-          model,
-          promptTokens: prompt,
-          completionTokens: completion,
-          totalTokens: prompt + completion,
-          presetService: preset,
-        }),
-        accountId: acct.id,
-        projectId: acct.projectId,
-        aggregateType: 'request',
-        aggregateId: randomUUID(),
-        occurredAt,
-      });
+      events.push(
+        usageRecorded(
+          acct,
+          {
+            keyId,
+            serviceId,
+            model,
+            promptTokens: prompt,
+            completionTokens: completion,
+            totalTokens: prompt + completion,
+            presetService: preset,
+          },
+          { occurredAt },
+        ),
+      );
     }
     expect(freeDeepSeek).toBeGreaterThan(FREE_TOKENS); // it will run out on the way
     const built: BuiltEvent[] = [];
@@ -247,19 +245,9 @@ describe('usage ledger', () => {
     expect(put.statusCode).toBe(200);
     await eventually(() => ofType(FreeQuotaRestoredSchema.typeName).length === 1);
     await world.producer.publishAll(
-      Array.from({ length: 20 }, () => ({
-        schema: UsageRecordedSchema,
-        payload: create(UsageRecordedSchema, {
-          requestId: randomUUID(),
-          model: 'DeepSeek-R1',
-          totalTokens: 100,
-          presetService: true,
-        }),
-        accountId: acct.id,
-        projectId: acct.projectId,
-        aggregateType: 'request',
-        aggregateId: randomUUID(),
-      })),
+      Array.from({ length: 20 }, () =>
+        usageRecorded(acct, { model: 'DeepSeek-R1', totalTokens: 100, presetService: true }),
+      ),
     );
     await eventually(() => exhaustedOf('DeepSeek-R1').length === 2);
     const [row] = await world.rows<{ used: string }>(
