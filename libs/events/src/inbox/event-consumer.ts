@@ -92,7 +92,8 @@ export class EventConsumer {
   private readonly logger: EventsLogger;
   /** Back-off sleeps in progress, ended by stop. */
   private readonly sleepers = new Set<Sleeper>();
-  private consumer?: RestartingConsumer;
+  /** Restarted by us when kafkajs gives up after a crash; started and stopped with this. */
+  private readonly consumer: RestartingConsumer;
   private stopping = false;
   private readonly counters: EventConsumerStats = {
     handled: 0,
@@ -106,33 +107,7 @@ export class EventConsumer {
     this.inbox = `"${assertSchemaName(options.schema)}".inbox`;
     this.prefix = options.topicPrefix ?? '';
     this.logger = options.logger ?? stderrLogger;
-  }
-
-  /** Handles events of `schema`'s type; its topic is subscribed on start. Call before start. */
-  on<Desc extends DescMessage>(schema: Desc, handler: EventHandler<Desc>): this {
-    if (this.consumer) throw new Error('EventConsumer.on must be called before start');
-    topicOf(schema); // throws if not an event message
-    this.routes.set(schema.typeName, { schema, handler });
-    return this;
-  }
-
-  get groupId(): string {
-    return `${this.prefix}${this.options.name}`;
-  }
-
-  /** The physical topics this consumer subscribes to. */
-  get topics(): string[] {
-    return [
-      ...new Set([...this.routes.values()].map((r) => topicName(topicOf(r.schema), this.prefix))),
-    ];
-  }
-
-  async start(): Promise<void> {
-    if (this.consumer) return;
-    if (this.routes.size === 0) throw new Error('EventConsumer has no handlers');
-    this.stopping = false;
-    // Restarted by us when kafkajs gives up after a crash (RestartingConsumer).
-    const consumer = new RestartingConsumer({
+    this.consumer = new RestartingConsumer({
       name: this.groupId,
       logger: this.logger,
       open: (onFatalCrash) =>
@@ -153,23 +128,40 @@ export class EventConsumer {
           onFatalCrash,
         ),
     });
-    this.consumer = consumer;
-    try {
-      await consumer.start();
-    } catch (error) {
-      this.consumer = undefined;
-      throw error;
-    }
+  }
+
+  /** Handles events of `schema`'s type; its topic is subscribed on start. Call before start. */
+  on<Desc extends DescMessage>(schema: Desc, handler: EventHandler<Desc>): this {
+    if (this.consumer.started) throw new Error('EventConsumer.on must be called before start');
+    topicOf(schema); // throws if not an event message
+    this.routes.set(schema.typeName, { schema, handler });
+    return this;
+  }
+
+  get groupId(): string {
+    return `${this.prefix}${this.options.name}`;
+  }
+
+  /** The physical topics this consumer subscribes to. */
+  get topics(): string[] {
+    return [
+      ...new Set([...this.routes.values()].map((r) => topicName(topicOf(r.schema), this.prefix))),
+    ];
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer.started) return;
+    if (this.routes.size === 0) throw new Error('EventConsumer has no handlers');
+    this.stopping = false;
+    await this.consumer.start();
   }
 
   /** Lets the current message finish (or abandons its retry), commits, leaves the group. */
   async stop(): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer) return;
+    if (!this.consumer.started) return;
     this.stopping = true;
     for (const sleeper of this.sleepers) sleeper.interrupt();
-    await consumer.stop();
-    this.consumer = undefined;
+    await this.consumer.stop();
   }
 
   stats(): EventConsumerStats {
@@ -178,7 +170,7 @@ export class EventConsumer {
 
   /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
   get restarts(): number {
-    return this.consumer?.restarts ?? 0;
+    return this.consumer.restarts;
   }
 
   private async onMessage(payload: EachMessagePayload): Promise<void> {

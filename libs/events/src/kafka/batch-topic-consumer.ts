@@ -21,28 +21,13 @@ export interface BatchTopicConsumerOptions {
  * after a crash is replaced (RestartingConsumer). A subclass says what a batch does.
  */
 export abstract class BatchTopicConsumer {
-  private consumer?: RestartingConsumer;
+  readonly groupId: string;
+  private readonly consumer: RestartingConsumer;
 
-  protected constructor(private readonly batchOptions: BatchTopicConsumerOptions) {}
-
-  get groupId(): string {
-    return this.batchOptions.groupId;
-  }
-
-  /** Between a `start` that began and the end of `stop`. */
-  protected get started(): boolean {
-    return this.consumer !== undefined;
-  }
-
-  /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
-  get restarts(): number {
-    return this.consumer?.restarts ?? 0;
-  }
-
-  async start(): Promise<void> {
-    if (this.consumer) return;
-    const { kafka, groupId, topic, maxWaitTimeInMs, logger } = this.batchOptions;
-    const consumer = new RestartingConsumer({
+  protected constructor(options: BatchTopicConsumerOptions) {
+    const { kafka, groupId, topic, maxWaitTimeInMs, logger } = options;
+    this.groupId = groupId;
+    this.consumer = new RestartingConsumer({
       name: groupId,
       logger,
       open: (onFatalCrash) =>
@@ -59,21 +44,26 @@ export abstract class BatchTopicConsumer {
           onFatalCrash,
         ),
     });
-    this.consumer = consumer;
-    try {
-      await consumer.start();
-    } catch (error) {
-      this.consumer = undefined;
-      throw error;
-    }
+  }
+
+  /** Between a `start` that began and a `stop`. */
+  protected get started(): boolean {
+    return this.consumer.started;
+  }
+
+  /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
+  get restarts(): number {
+    return this.consumer.restarts;
+  }
+
+  /** Rejects when the consumer cannot start (it can be called again). */
+  start(): Promise<void> {
+    return this.consumer.start();
   }
 
   /** Lets the batch in progress finish (or fail), commits what it resolved, leaves. */
-  async stop(): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer) return;
-    await consumer.stop();
-    this.consumer = undefined;
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
   /** One fetched batch: resolves the offsets it is done with; a throw has the rest redelivered. */

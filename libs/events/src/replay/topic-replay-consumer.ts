@@ -97,7 +97,11 @@ export class TopicReplayConsumer<Outcome extends string = never> {
   readonly groupId: string;
   readonly ready: Promise<void>;
   private markReady!: () => void;
-  private consumer?: RestartingConsumer;
+  /**
+   * Restarted by us when kafkajs gives up after a crash; a new Kafka consumer rejoins the same
+   * group and, with no committed offsets, replays from the start.
+   */
+  private readonly consumer: RestartingConsumer;
   private readonly logger: EventsLogger;
   /** Per partition: the offset to reach (exclusive) before counting as caught up. */
   private readonly pending = new Map<number, bigint>();
@@ -117,33 +121,7 @@ export class TopicReplayConsumer<Outcome extends string = never> {
     const counters = { malformed: 0 } as ReplayStats<Outcome>;
     for (const outcome of options.outcomes) counters[outcome] = 0;
     this.counters = counters;
-  }
-
-  get topic(): string {
-    return this.options.topic;
-  }
-
-  /** True once everything on the topic at start has been handed over; stays true. */
-  get caughtUp(): boolean {
-    return this.done;
-  }
-
-  /** Messages delivered so far (replays included). */
-  get delivered(): number {
-    return this.records;
-  }
-
-  stats(): ReplayStats<Outcome> {
-    return { ...this.counters };
-  }
-
-  /** Connects and starts following; rejects (and can be called again) when Kafka is not there. */
-  async start(): Promise<void> {
-    if (this.consumer) return;
-    await this.recordEndOffsets();
-    // Restarted by us when kafkajs gives up after a crash (RestartingConsumer); a new
-    // consumer rejoins the same group and, with no committed offsets, replays from the start.
-    const consumer = new RestartingConsumer({
+    this.consumer = new RestartingConsumer({
       name: this.groupId,
       logger: this.logger,
       open: (onFatalCrash) => {
@@ -166,27 +144,43 @@ export class TopicReplayConsumer<Outcome extends string = never> {
         );
       },
     });
-    this.consumer = consumer;
-    try {
-      await consumer.start();
-    } catch (error) {
-      this.consumer = undefined;
-      throw error;
-    }
+  }
+
+  get topic(): string {
+    return this.options.topic;
+  }
+
+  /** True once everything on the topic at start has been handed over; stays true. */
+  get caughtUp(): boolean {
+    return this.done;
+  }
+
+  /** Messages delivered so far (replays included). */
+  get delivered(): number {
+    return this.records;
+  }
+
+  stats(): ReplayStats<Outcome> {
+    return { ...this.counters };
+  }
+
+  /** Connects and starts following; rejects (and can be called again) when Kafka is not there. */
+  async start(): Promise<void> {
+    if (this.consumer.started) return;
+    await this.recordEndOffsets();
+    await this.consumer.start();
   }
 
   /** Times the Kafka consumer was replaced after a crash kafkajs gave up on. */
   get restarts(): number {
-    return this.consumer?.restarts ?? 0;
+    return this.consumer.restarts;
   }
 
   /** Leaves the group and deletes it (it was this process's alone). */
   async stop(): Promise<void> {
     clearInterval(this.idleCheck);
-    const consumer = this.consumer;
-    if (!consumer) return;
-    this.consumer = undefined;
-    await consumer.stop();
+    if (!this.consumer.started) return;
+    await this.consumer.stop();
     await deleteGroupsQuietly(this.options.kafka, [this.groupId]);
   }
 
