@@ -355,6 +355,17 @@ describe('GroupWorkload', () => {
       expect(statefulSets(calls)).toEqual([]);
     });
 
+    it('knows its stand-in by its members while the StatefulSets cache lags', async () => {
+      const old = outdated(await desiredSet(1, 0));
+      const standIn = await desiredSet(2, 1);
+      const pods = [...members(old, ['n0', 'n1']), ...members(standIn, ['n2', 'n3'], false)];
+      const { workload, calls } = world({ sets: [old], pods });
+      const outcome = await workload.run(row(1, 'upgrading'), pool);
+      // Not "no room" (its own members hold the servers): it waits for the stand-in.
+      expect(statefulSets(calls)).toEqual(['apply StatefulSet ms-s1-g1']);
+      expect(outcome).toMatchObject({ inPlace: null });
+    });
+
     it('removes the stand-in once the upgrade is over', async () => {
       const g0 = await desiredSet(1, 0);
       const standIn = await desiredSet(2, 1);

@@ -220,6 +220,7 @@ export class GroupWorkload {
     const standInIndex = row.instances;
     const revision = (k: number) => revisionOf(rendered.statefulSet(k).spec?.template);
     const standInSet = sets.get(standInIndex);
+    const standInMembers = (members.get(standInIndex) ?? []).filter((m) => !m.view.deleting);
     const input: RolloutInput = {
       instances: row.instances,
       groups: range(row.instances).map((k) => ({
@@ -229,14 +230,11 @@ export class GroupWorkload {
         serving: serving(members.get(k) ?? [], rendered.groupSize),
       })),
       upgrading: row.state === 'upgrading',
-      standIn: standInSet
-        ? standInOf(
-            standInSet,
-            revision(standInIndex),
-            members.get(standInIndex) ?? [],
-            rendered.groupSize,
-          )
-        : null,
+      // Its members can show before its StatefulSet does (two informers): it exists then too.
+      standIn:
+        standInSet || standInMembers.length > 0
+          ? standInOf(standInSet, revision(standInIndex), standInMembers, rendered.groupSize)
+          : null,
     };
     let room: Room = null;
     if (wantsStandIn(input)) room = await this.room.standIn(pool, shape);
@@ -387,14 +385,16 @@ function membersByGroup(pods: readonly V1Pod[]): Map<number, GroupMember[]> {
  * where the service's own rules judge the new revision.
  */
 function standInOf(
-  set: V1StatefulSet,
+  set: V1StatefulSet | undefined,
   desiredRevision: string | undefined,
   members: readonly GroupMember[],
   groupSize: number,
 ): StandInGroup {
   const live = members.filter((m) => !m.view.deleting);
   return {
-    current: revisionOf(set.spec?.template) === desiredRevision,
+    current: set
+      ? revisionOf(set.spec?.template) === desiredRevision
+      : live.every((m) => m.view.revision === desiredRevision),
     serving: serving(members, groupSize),
     failed: live.some(
       (m) =>
