@@ -8,6 +8,15 @@ const aggregate = (u: FreeTokenUsage) => ({
   aggregateId: `${u.projectId}:${u.model}`,
 });
 
+/** Both events carry the same figures: the project's model, its quota and what was used. */
+const figures = (u: FreeTokenUsage, quota: number) => ({
+  accountId: u.accountId,
+  projectId: u.projectId,
+  model: u.model,
+  quotaTokens: BigInt(quota),
+  usedTokens: BigInt(u.used),
+});
+
 /** The project used up the model's free tokens: the gateway answers ModelArts.81005. */
 export function freeQuotaExhausted(
   u: FreeTokenUsage,
@@ -15,13 +24,7 @@ export function freeQuotaExhausted(
 ): EventInput<typeof FreeQuotaExhaustedSchema> {
   return {
     schema: FreeQuotaExhaustedSchema,
-    payload: {
-      accountId: u.accountId,
-      projectId: u.projectId,
-      model: u.model,
-      quotaTokens: BigInt(quota),
-      usedTokens: BigInt(u.used),
-    },
+    payload: figures(u, quota),
     ...aggregate(u),
   };
 }
@@ -33,13 +36,7 @@ export function freeQuotaRestored(
 ): EventInput<typeof FreeQuotaRestoredSchema> {
   return {
     schema: FreeQuotaRestoredSchema,
-    payload: {
-      accountId: u.accountId,
-      projectId: u.projectId,
-      model: u.model,
-      quotaTokens: BigInt(quota),
-      usedTokens: BigInt(u.used),
-    },
+    payload: figures(u, quota),
     ...aggregate(u),
   };
 }

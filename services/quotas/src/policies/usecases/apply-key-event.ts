@@ -25,14 +25,7 @@ export class ApplyKeyEvent {
     event: ConsumedEvent<typeof ApiKeyChangedSchema>,
     manager: EntityManager,
   ): Promise<void> {
-    const k = event.payload;
-    await this.keys.apply(manager, {
-      keyId: k.keyId,
-      accountId: k.accountId,
-      projectId: k.projectId,
-      deleted: false,
-      version: k.version,
-    });
+    await this.know(manager, event.payload, false);
   }
 
   async deleted(
@@ -40,16 +33,20 @@ export class ApplyKeyEvent {
     manager: EntityManager,
   ): Promise<void> {
     const k = event.payload;
-    await this.keys.apply(manager, {
-      keyId: k.keyId,
-      accountId: k.accountId,
-      projectId: k.projectId,
-      deleted: true,
-      version: k.version,
-    });
+    await this.know(manager, k, true);
     await this.policies.lockSubject(manager, 'key', k.keyId);
     for (const policy of await this.policies.ofSubject(manager, 'key', k.keyId)) {
       await this.remover.remove(manager, policy, event.requestId);
     }
+  }
+
+  /** Whose the key is (changed and deleted events both say), in version order. */
+  private know(
+    manager: EntityManager,
+    k: { keyId: string; accountId: string; projectId: string; version: bigint },
+    deleted: boolean,
+  ): Promise<void> {
+    const { keyId, accountId, projectId, version } = k;
+    return this.keys.apply(manager, { keyId, accountId, projectId, deleted, version });
   }
 }
