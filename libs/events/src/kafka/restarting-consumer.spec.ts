@@ -83,6 +83,27 @@ describe('RestartingConsumer', () => {
     await consumer.stop();
   });
 
+  it('can be started again after a stop, and still replaces a crashed session then', async () => {
+    // EventConsumer, TopicReplayConsumer and BatchTopicConsumer keep one for their life.
+    const kafka = fakeKafka();
+    const consumer = new RestartingConsumer({
+      name: 'c',
+      open: kafka.open,
+      backoff: fast,
+      logger: quiet,
+    });
+    await consumer.start();
+    await consumer.stop();
+    await consumer.start();
+    expect(kafka.sessions).toHaveLength(2);
+    expect(kafka.sessions[1].started).toBe(true);
+    kafka.sessions[1].crash();
+    await eventually(() => consumer.restarts === 1, { description: 'a restart' });
+    expect(kafka.sessions[2].started).toBe(true);
+    await consumer.stop();
+    expect(consumer.started).toBe(false);
+  });
+
   it('replaces a session that crashed for good with a new one', async () => {
     const kafka = fakeKafka();
     const consumer = new RestartingConsumer({
