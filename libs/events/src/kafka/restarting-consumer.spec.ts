@@ -59,6 +59,10 @@ function fakeKafka(plan: ('fail' | 'crash' | 'ok')[] = []) {
 
 const fast = { minMs: 1, maxMs: 4 };
 
+/** A consumer on fake sessions that restarts after a 1–4 ms back-off. */
+const restarting = (kafka: { open: OpenSession }) =>
+  new RestartingConsumer({ name: 'c', open: kafka.open, backoff: fast, logger: quiet });
+
 describe('RestartingConsumer', () => {
   it('starts one session and stops it', async () => {
     const kafka = fakeKafka();
@@ -86,12 +90,7 @@ describe('RestartingConsumer', () => {
   it('can be started again after a stop, and still replaces a crashed session then', async () => {
     // EventConsumer, TopicReplayConsumer and BatchTopicConsumer keep one for their life.
     const kafka = fakeKafka();
-    const consumer = new RestartingConsumer({
-      name: 'c',
-      open: kafka.open,
-      backoff: fast,
-      logger: quiet,
-    });
+    const consumer = restarting(kafka);
     await consumer.start();
     await consumer.stop();
     await consumer.start();
@@ -106,12 +105,7 @@ describe('RestartingConsumer', () => {
 
   it('replaces a session that crashed for good with a new one', async () => {
     const kafka = fakeKafka();
-    const consumer = new RestartingConsumer({
-      name: 'c',
-      open: kafka.open,
-      backoff: fast,
-      logger: quiet,
-    });
+    const consumer = restarting(kafka);
     await consumer.start();
     kafka.sessions[0].crash();
     await eventually(() => consumer.restarts === 1, { description: 'a restart' });
@@ -128,12 +122,7 @@ describe('RestartingConsumer', () => {
 
   it('keeps trying with back-off while new sessions fail to start or crash at once', async () => {
     const kafka = fakeKafka(['ok', 'fail', 'crash', 'fail']);
-    const consumer = new RestartingConsumer({
-      name: 'c',
-      open: kafka.open,
-      backoff: fast,
-      logger: quiet,
-    });
+    const consumer = restarting(kafka);
     await consumer.start();
     kafka.sessions[0].crash();
     await eventually(() => consumer.restarts === 1, { description: 'a restart that sticks' });
@@ -144,12 +133,7 @@ describe('RestartingConsumer', () => {
 
   it('ignores a crash reported by a session it already replaced', async () => {
     const kafka = fakeKafka();
-    const consumer = new RestartingConsumer({
-      name: 'c',
-      open: kafka.open,
-      backoff: fast,
-      logger: quiet,
-    });
+    const consumer = restarting(kafka);
     await consumer.start();
     kafka.sessions[0].crash();
     await eventually(() => consumer.restarts === 1, { description: 'a restart' });
@@ -177,12 +161,7 @@ describe('RestartingConsumer', () => {
 
   it('does not restart after stop', async () => {
     const kafka = fakeKafka();
-    const consumer = new RestartingConsumer({
-      name: 'c',
-      open: kafka.open,
-      backoff: fast,
-      logger: quiet,
-    });
+    const consumer = restarting(kafka);
     await consumer.start();
     await consumer.stop();
     kafka.sessions[0].crash(); // e.g. reported while disconnecting: dropped at once
