@@ -353,6 +353,101 @@ describe('DeepSeek-V3 on 4 × 8: one group of four servers', () => {
   });
 });
 
+/** Ready endpoints of the leader Service `ms-<id>` (what traffic can reach). */
+async function readyLeaders(id: string): Promise<string[]> {
+  const { items } = await discovery.listNamespacedEndpointSlice({
+    namespace: ns,
+    labelSelector: `kubernetes.io/service-name=ms-${id}`,
+  });
+  return items.flatMap((e) =>
+    (e.endpoints ?? [])
+      .filter((x) => x.conditions?.ready !== false)
+      .map((x) => x.targetRef?.name ?? ''),
+  );
+}
+
+describe('upgrade of a service of one group', () => {
+  it('with room for one more group: a stand-in serves while the group is replaced; the leader Service always has a ready endpoint', async () => {
+    const id = await deploy(pool.id, { ...R1, specification: 'ascend-910b-2x8' });
+    await until(id, 'running');
+    const old = new Set((await members(id, 2)).map((p) => p.metadata?.uid));
+    await eventually(async () => (await readyLeaders(id)).length === 1, {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      description: 'the leader Service has its endpoint',
+    });
+    await put(id, { model_version: '1.1.0' }, '/upgrade', 'POST');
+    let fewest = Infinity;
+    const groups = new Set<string>();
+    await eventually(
+      async () => {
+        const [s, leaders, sets] = await Promise.all([get(id), readyLeaders(id), setsOf(id)]);
+        fewest = Math.min(fewest, leaders.length);
+        for (const set of sets) groups.add(set.metadata?.name ?? '');
+        const pods = live(await podsOf(id));
+        return (
+          s.status === 'running' &&
+          sets.length === 1 &&
+          pods.length === 2 &&
+          pods.every(
+            (p) =>
+              !old.has(p.metadata?.uid) &&
+              p.metadata?.labels?.['maas.io/model-version'] === '1.1.0',
+          )
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 50, description: 'upgraded through a stand-in' },
+    );
+    expect(fewest).toBeGreaterThanOrEqual(1);
+    expect([...groups].sort()).toEqual([`ms-${id}-g0`, `ms-${id}-g1`]);
+    expect((await setsOf(id))[0]?.metadata?.name).toBe(`ms-${id}-g0`);
+    expectGroup(id, 0, await members(id, 2), 2, nodes.nodeNames);
+    expect(await reasons(id)).toEqual([
+      'Queued',
+      'Deploying',
+      'Deployed',
+      'UpgradeRequested',
+      'Upgraded',
+    ]);
+    // The stand-in's servers are free again (its pods may take a moment to go).
+    await eventually(async () => (await freeNpus(pool.id)) === 16, {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      description: "the stand-in's NPUs free",
+    });
+    await remove(id);
+  });
+
+  it('without room: replaced in place, and the service says so', async () => {
+    // Three servers: the group takes two, a spare group would need two more.
+    const id = await deploy(gangPool.id, { ...R1, specification: 'ascend-910b-2x8' });
+    await until(id, 'running');
+    await put(id, { model_version: '1.1.0' }, '/upgrade', 'POST');
+    const s = await until(id, 'running', {
+      timeoutMs: 60_000,
+      also: (x) => x.instances.ready === 1,
+    });
+    expect(s.status_reason).toBeNull();
+    const pods = await members(id, 2);
+    expect(pods.every((p) => p.metadata?.labels?.['maas.io/model-version'] === '1.1.0')).toBe(true);
+    expect((await setsOf(id)).map((x) => x.metadata?.name)).toEqual([`ms-${id}-g0`]);
+    expect(await reasons(id)).toEqual([
+      'Queued',
+      'Deploying',
+      'Deployed',
+      'UpgradeRequested',
+      'UpgradeInPlace',
+      'Upgraded',
+    ]);
+    const [event] = await h.db.query<{ message: string }[]>(
+      `SELECT message FROM "${h.schema}".service_events WHERE service_id = $1 AND reason = 'UpgradeInPlace'`,
+      [id],
+    );
+    expect(event?.message).toMatch(/no room for a spare group.*cannot be called/);
+    await remove(id);
+  });
+});
+
 describe('gang admission', () => {
   it('scales out by a whole group only when all its servers are free at once', async () => {
     const id = await deploy(pool.id, { ...R1, specification: 'ascend-910b-2x8' });
