@@ -418,6 +418,18 @@ describe('upgrade of a service of one group', () => {
     await remove(id);
   });
 
+  it('deletes during an upgrade: the stand-in goes with the groups', async () => {
+    const id = await deploy(pool.id, { ...R1, specification: 'ascend-910b-2x8' });
+    await until(id, 'running');
+    await put(id, { model_version: '1.1.0' }, '/upgrade', 'POST');
+    await eventually(
+      async () => (await setsOf(id)).some((x) => x.metadata?.name === `ms-${id}-g1`),
+      { timeoutMs: 20_000, intervalMs: 20, description: 'the stand-in exists' },
+    );
+    await remove(id);
+    expect(await freeNpus(pool.id)).toBe(32);
+  });
+
   it('without room: replaced in place, and the service says so', async () => {
     // Three servers: the group takes two, a spare group would need two more.
     const id = await deploy(gangPool.id, { ...R1, specification: 'ascend-910b-2x8' });
