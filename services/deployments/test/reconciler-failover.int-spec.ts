@@ -5,11 +5,13 @@
 // must expire).
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '@maas/testing';
+import { eventually, reportTiming, withRoom } from '@maas/testing';
 import { type ServiceState } from '../src/lifecycle/index.js';
+import { type LeaseRecord } from '../src/reconciler/leader/lease-record.js';
 import { deployBody, Harness, stack, type Tenant } from './harness.js';
-import { apps, core, KwokPool, objects, removeLease, removeNamespace } from './kwok.js';
+import { apps, core, kc, KwokPool, objects, removeLease, removeNamespace } from './kwok.js';
 import { ChildService } from './support/child-service.js';
 
 const h = new Harness();
@@ -49,13 +51,41 @@ function replica(name: string, env: Record<string, string> = {}): ChildService {
   return child;
 }
 
-async function holder(): Promise<string> {
-  const lease = await objects.read<{ spec?: { holderIdentity?: string } } & { kind: string }>({
+interface LeaseObject {
+  kind: string;
+  metadata?: { resourceVersion?: string };
+  spec?: Partial<LeaseRecord>;
+}
+
+async function readLease(): Promise<LeaseObject> {
+  return objects.read<LeaseObject>({
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: { name: leaseName, namespace: 'default' },
   });
-  return lease.spec?.holderIdentity ?? '';
+}
+
+async function holder(): Promise<string> {
+  return (await readLease()).spec?.holderIdentity ?? '';
+}
+
+/**
+ * Every version of the Lease written from now on, in order (a watch from the version read
+ * now, so none is missed): the evidence of who released or took it, and when — the times
+ * in it are the replicas' own (MicroTime), not this test's polling.
+ */
+async function recordLeases(): Promise<{ records: Partial<LeaseRecord>[]; stop: () => void }> {
+  const records: Partial<LeaseRecord>[] = [];
+  const from = (await readLease()).metadata?.resourceVersion;
+  const watch = await new Watch(kc).watch(
+    '/apis/coordination.k8s.io/v1/namespaces/default/leases',
+    { fieldSelector: `metadata.name=${leaseName}`, resourceVersion: from },
+    (type: string, lease: LeaseObject) => {
+      if (type === 'ADDED' || type === 'MODIFIED') records.push(lease.spec ?? {});
+    },
+    () => undefined,
+  );
+  return { records, stop: () => watch.abort() };
 }
 
 const url = (id?: string) => `/v1/${t.projectId}/services${id ? `/${id}` : ''}`;
@@ -116,15 +146,40 @@ describe('leader election', () => {
     await eventually(async () => (await states([first]))[0] === 'running', { timeoutMs: 60_000 });
     expect(await standby.leads()).toBe(false);
 
-    const stoppedAt = Date.now();
-    await leader.stop(); // SIGTERM: releases the Lease
-    await eventually(async () => (await standby.leads()) && (await holder()) === standby.name, {
-      timeoutMs: 10_000,
-      intervalMs: 100,
-      description: 'the standby leading',
-    });
-    // Released, not expired: the takeover needs about one retry period, not a lease duration.
-    expect(Date.now() - stoppedAt).toBeLessThan(3_000 + 2_000);
+    const leases = await recordLeases();
+    try {
+      await leader.stop(); // SIGTERM: releases the Lease
+      await eventually(async () => (await standby.leads()) && (await holder()) === standby.name, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        description: 'the standby leading',
+      });
+      await eventually(() => leases.records.some((r) => r.holderIdentity === standby.name), {
+        description: "the standby's Lease seen by the watch",
+      });
+    } finally {
+      leases.stop();
+    }
+    // Released, not expired: the leader's last write gave the Lease up (no holder), and the
+    // standby's first write replaced exactly that record (writes are conditional on the
+    // resourceVersion; it counts one more transition).
+    const taken = leases.records.findIndex((r) => r.holderIdentity === standby.name);
+    expect(taken, 'a Lease version before the standby took it').toBeGreaterThan(0);
+    const released = leases.records[taken - 1];
+    expect(leases.records.slice(0, taken).map((r) => r.holderIdentity ?? '')).toEqual([
+      ...leases.records.slice(0, taken - 1).map(() => leader.name),
+      '',
+    ]);
+    expect(leases.records[taken].leaseTransitions).toBe((released.leaseTransitions ?? 0) + 1);
+    // So the standby needed one retry period (500 ms + up to 20 % jitter), not the 3 s a
+    // lease held by a dead leader takes to expire. Measured on the replicas' clocks (the
+    // Lease's MicroTimes, same host), with room for a loaded machine.
+    const releasedToAcquiredMs =
+      Date.parse(String(leases.records[taken].acquireTime)) -
+      Date.parse(String(released.renewTime));
+    reportTiming('Lease released → acquired by the standby', releasedToAcquiredMs, 600);
+    expect(releasedToAcquiredMs).toBeGreaterThanOrEqual(0);
+    expect(releasedToAcquiredMs).toBeLessThan(withRoom(600));
     const second = await deploy();
     await eventually(async () => (await states([second]))[0] === 'running', { timeoutMs: 60_000 });
     await standby.stop();
