@@ -65,8 +65,8 @@ describe('a credential inside a failing URL never reaches a log line', () => {
         Promise.reject(
           new Error('request to https://admin:kube-s3cret@10.0.0.1:6443/apis/leases failed'),
         ),
-      create: () => Promise.resolve(),
-      update: () => Promise.resolve(),
+      create: () => Promise.resolve('1'),
+      update: () => Promise.resolve('1'),
     };
     const elector = new LeaderElector(
       store,

@@ -38,17 +38,19 @@ export class KubeLeaseStore implements LeaseStore {
     }
   }
 
-  async create(record: LeaseRecord): Promise<void> {
-    await this.kube.create<LeaseObject>({ ...this.ref(), spec: clean(record) });
+  async create(record: LeaseRecord): Promise<string> {
+    const created = await this.kube.create<LeaseObject>({ ...this.ref(), spec: clean(record) });
+    return created.metadata?.resourceVersion ?? '';
   }
 
-  async update(resourceVersion: string, record: LeaseRecord): Promise<void> {
+  async update(resourceVersion: string, record: LeaseRecord): Promise<string> {
     const ref = this.ref();
-    await this.kube.replace<LeaseObject>({
+    const updated = await this.kube.replace<LeaseObject>({
       ...ref,
       metadata: { ...ref.metadata, resourceVersion },
       spec: clean(record),
     });
+    return updated.metadata?.resourceVersion ?? '';
   }
 
   private ref() {

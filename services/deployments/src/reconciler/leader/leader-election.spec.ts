@@ -58,25 +58,35 @@ class FakeLeaseStore implements LeaseStore {
   current: ObservedLease | null = null;
   private version = 0;
   failing = false;
+  /** Requests so far, by kind. */
+  readonly calls = { get: 0, create: 0, update: 0 };
 
   get(): Promise<ObservedLease | null> {
+    this.calls.get += 1;
     if (this.failing) return Promise.reject(new Error('unreachable'));
     return Promise.resolve(this.current);
   }
 
-  create(r: LeaseRecord): Promise<void> {
+  create(r: LeaseRecord): Promise<string> {
+    this.calls.create += 1;
     if (this.failing) return Promise.reject(new Error('unreachable'));
     if (this.current) return Promise.reject(Object.assign(new Error('exists'), { conflict: true }));
     this.current = { record: r, resourceVersion: String(++this.version) };
-    return Promise.resolve();
+    return Promise.resolve(this.current.resourceVersion);
   }
 
-  update(resourceVersion: string, r: LeaseRecord): Promise<void> {
+  update(resourceVersion: string, r: LeaseRecord): Promise<string> {
+    this.calls.update += 1;
     if (this.failing) return Promise.reject(new Error('unreachable'));
     if (this.current?.resourceVersion !== resourceVersion)
       return Promise.reject(Object.assign(new Error('conflict'), { conflict: true }));
     this.current = { record: r, resourceVersion: String(++this.version) };
-    return Promise.resolve();
+    return Promise.resolve(this.current.resourceVersion);
+  }
+
+  /** Someone else writes the Lease (a new resourceVersion). */
+  overwrite(r: LeaseRecord): void {
+    this.current = { record: r, resourceVersion: String(++this.version) };
   }
 }
 
@@ -147,6 +157,35 @@ describe('LeaderElector', () => {
     expect(a.e.isLeader).toBe(false);
     await settle();
     expect(a.events).toEqual(['started', 'stopped', 'started', 'stopped']);
+  });
+
+  it('a leader renews with one update per retry period, reading only when its version is stale', async () => {
+    const store = new FakeLeaseStore();
+    const clock = { now: 0 };
+    const a = elector(store, 'a', clock);
+    await a.e.tick(); // get (none) + create
+    for (const t of [500, 1_000, 1_500]) {
+      clock.now = t;
+      await a.e.tick();
+    }
+    expect(store.calls).toEqual({ get: 1, create: 1, update: 3 });
+    expect(store.current?.record).toMatchObject({
+      holderIdentity: 'a',
+      acquireTime: microTime(new Date(0)),
+      renewTime: microTime(new Date(1_500)),
+      leaseTransitions: 0,
+    });
+    // Written by someone else meanwhile, still ours (e.g. a label added): the conditional
+    // update fails, the slow path reads the Lease and renews it.
+    store.overwrite({ ...(store.current as ObservedLease).record });
+    clock.now = 2_000;
+    await a.e.tick();
+    expect(a.e.isLeader).toBe(true);
+    expect(store.calls).toEqual({ get: 2, create: 1, update: 5 });
+    // Past its lease duration without a renewal (paused): no blind write, it reads first.
+    clock.now = 5_500;
+    await a.e.tick();
+    expect(store.calls).toEqual({ get: 3, create: 1, update: 6 });
   });
 
   it('releases the Lease on stop so a standby takes it at once', async () => {

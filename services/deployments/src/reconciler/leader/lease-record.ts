@@ -18,10 +18,10 @@ export interface ObservedLease {
 export interface LeaseStore {
   /** The Lease, or null when it does not exist. */
   get(): Promise<ObservedLease | null>;
-  /** Creates it; rejects (409) when another replica created it first. */
-  create(record: LeaseRecord): Promise<void>;
-  /** Replaces it if still at `resourceVersion`; rejects (409) otherwise. */
-  update(resourceVersion: string, record: LeaseRecord): Promise<void>;
+  /** Creates it (resolves with its resourceVersion); rejects (409) when another replica created it first. */
+  create(record: LeaseRecord): Promise<string>;
+  /** Replaces it if still at `resourceVersion` (resolves with the new one); rejects (409) otherwise. */
+  update(resourceVersion: string, record: LeaseRecord): Promise<string>;
 }
 
 /** A Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
