@@ -3,13 +3,38 @@ import {
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  makeInformer,
+  ListWatch,
   type ObjectCache,
+  Watch,
 } from '@kubernetes/client-node';
 import { type Logger } from '@nestjs/common';
 import { backoffDelay } from '@maas/events';
 
 export type ChangeType = 'add' | 'update' | 'delete';
+
+/**
+ * A watch that says nothing for this long is taken for dead and re-opened. client-node's
+ * default is 30 s: every quiet collection was re-opened twice a minute (a new TLS
+ * connection each), from a resourceVersion as old as its last event — on a busy cluster
+ * often too old (410 Gone), so an idle reconciler re-listed 1,000 objects now and then
+ * (docs/benchmarks.md, "Reconciler", idle CPU). With bookmarks the API server refreshes the
+ * resourceVersion about once a minute on every watch, so three minutes of silence is a dead
+ * connection.
+ */
+const WATCH_INACTIVITY_MS = 180_000;
+
+/** client-node's Watch asking for bookmarks, with a longer inactivity timeout (above). */
+class BookmarkWatch extends Watch {
+  constructor(kubeConfig: KubeConfig) {
+    super(kubeConfig);
+    // A private field of client-node 2.0's Watch (no option for it).
+    (this as unknown as { requestTimeoutMs: number }).requestTimeoutMs = WATCH_INACTIVITY_MS;
+  }
+
+  override watch(...[path, params, callback, done]: Parameters<Watch['watch']>) {
+    return super.watch(path, { ...params, allowWatchBookmarks: true }, callback, done);
+  }
+}
 
 export interface ResourceInformerOptions<T extends KubernetesObject> {
   readonly name: string;
@@ -51,14 +76,17 @@ export class ResourceInformer<T extends KubernetesObject> {
 
   async start(): Promise<void> {
     this.stopped = false;
-    const informer = makeInformer<T>(
-      this.kubeConfig,
+    // client-node's makeInformer, with bookmarks: ListWatch stores a BOOKMARK's
+    // resourceVersion and resumes from it.
+    const informer = new ListWatch<T>(
       this.options.path,
+      new BookmarkWatch(this.kubeConfig),
       async () => {
         const list = await this.options.list();
         this.listedOk = true;
         return list;
       },
+      false,
       this.options.labelSelector,
     );
     informer.on('add', (o) => this.changed('add', o));
