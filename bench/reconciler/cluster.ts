@@ -102,12 +102,19 @@ export class Cluster {
    * The reference: `n` plain Deployments created at once (each followed by a ClusterIP
    * Service in front of it, as a model service has, when `withService`) in `namespace`, the
    * same pod as a service's (pool node selector, toleration, 1 NPU); create → readyReplicas 1
-   * for each (ms). The namespace is deleted afterwards.
+   * for each (ms), and create → ready with its Service created too (`callable`: what a model
+   * service's running means; without Services, the same as `ready`). The namespace is deleted
+   * afterwards.
    */
-  async reference(namespace: string, n: number, withService: boolean): Promise<number[]> {
+  async reference(
+    namespace: string,
+    n: number,
+    withService: boolean,
+  ): Promise<{ ready: number[]; callable: number[] }> {
     await this.core.createNamespace({ body: { metadata: { name: namespace } } });
     const sent = new Map<string, number>();
     const ready = new Map<string, number>();
+    const serviceCreated = new Map<string, number>();
     const watch = await new Watch(this.kc).watch(
       `/apis/apps/v1/namespaces/${namespace}/deployments`,
       {},
@@ -126,7 +133,7 @@ export class Cluster {
           namespace,
           body: this.plainDeployment(namespace, name),
         });
-        if (withService)
+        if (withService) {
           await this.core.createNamespacedService({
             namespace,
             body: {
@@ -134,6 +141,8 @@ export class Cluster {
               spec: { selector: { app: name }, ports: [{ name: 'http', port: 8000 }] },
             },
           });
+          serviceCreated.set(name, performance.now());
+        }
       }),
     );
     // The watch gives each time; a list each second catches what a dropped watch missed.
@@ -157,7 +166,13 @@ export class Cluster {
       async () => (await this.core.listNamespacedPod({ namespace })).items.length === 0,
       { timeoutMs: 120_000, intervalMs: 500, description: 'the reference pods gone' },
     );
-    return names.map((name) => (ready.get(name) ?? 0) - (sent.get(name) ?? 0));
+    const at = (times: Map<string, number>, name: string) => times.get(name) ?? 0;
+    return {
+      ready: names.map((name) => at(ready, name) - at(sent, name)),
+      callable: names.map(
+        (name) => Math.max(at(ready, name), at(serviceCreated, name)) - at(sent, name),
+      ),
+    };
   }
 
   private plainDeployment(namespace: string, name: string): V1Deployment {

@@ -21,4 +21,14 @@ export interface NpuClaim {
  */
 export abstract class NpuClaims {
   abstract claim(manager: EntityManager, claim: NpuClaim): Promise<void>;
+
+  /**
+   * Runs `change` — a transaction that will `claim` in the (project, pool) — when this
+   * process's earlier ones there have settled, so that waiting for the lock holds no pooled
+   * connection (the implementation says why).
+   */
+  abstract inTurn<T>(
+    where: Pick<NpuClaim, 'projectId' | 'poolId'>,
+    change: () => Promise<T>,
+  ): Promise<T>;
 }

@@ -80,11 +80,14 @@ export class ServiceLifecycleStore {
     created: TransitionResult,
     requestId?: string,
   ): Promise<ModelServiceEntity> {
-    const notificationIds = await this.dataSource.transaction(async (manager) => {
-      await this.claimNpus(manager, row, { state: row.state, instances: row.instances });
-      await this.services.insert(manager, row);
-      return this.record(manager, row, created, row.qps, requestId);
-    });
+    // Every deploy claims NPUs: it takes its turn before taking a connection (NpuClaims).
+    const notificationIds = await this.npuClaims.inTurn(row, () =>
+      this.dataSource.transaction(async (manager) => {
+        await this.claimNpus(manager, row, { state: row.state, instances: row.instances });
+        await this.services.insert(manager, row);
+        return this.record(manager, row, created, row.qps, requestId);
+      }),
+    );
     await this.dispatcher.enqueue(notificationIds);
     return row;
   }

@@ -4,6 +4,7 @@ import { quoteIdent } from '@maas/database';
 import { DEPLOYMENTS_CONFIG, type DeploymentsConfig } from '../config.js';
 import { type NpuClaim, NpuClaims } from '../model-services/npu-claims.port.js';
 import { PoolsRepository } from '../pools/pools.repository.js';
+import { ClaimTurns } from './claim-turns.js';
 import { PoolNpuQuotaExceededError } from './pool-npu-quota.error.js';
 import { poolNpuQuota, withinQuota } from './pool-npu-quota.js';
 import { QuotaLimitsRepository } from './quota-limits.repository.js';
@@ -22,6 +23,7 @@ const RELEASED_STATES = ['stopped', 'deployment_failed', 'deleting'];
 @Injectable()
 export class PoolNpuQuotaCheck extends NpuClaims {
   private readonly services: string;
+  private readonly turns = new ClaimTurns();
 
   constructor(
     private readonly limits: QuotaLimitsRepository,
@@ -30,6 +32,11 @@ export class PoolNpuQuotaCheck extends NpuClaims {
   ) {
     super();
     this.services = `${quoteIdent(config.DB_SCHEMA)}.model_services`;
+  }
+
+  /** See ClaimTurns: one transaction per (project, pool) of this process waits for the lock. */
+  inTurn<T>(where: Pick<NpuClaim, 'projectId' | 'poolId'>, change: () => Promise<T>): Promise<T> {
+    return this.turns.run(`${where.projectId}/${where.poolId}`, change);
   }
 
   async claim(manager: EntityManager, claim: NpuClaim): Promise<void> {

@@ -96,7 +96,25 @@ export class AdmissionPass {
 /** Database writes of one admission pass in flight at once. */
 const WRITES_AT_ONCE = 16;
 
+/**
+ * Writes every item, WRITES_AT_ONCE at a time, the next as soon as one is done — not in
+ * batches that each wait for their slowest write (under a 100-service burst, the 99
+ * admissions of one pass took 1.2 s to write); after a failure no new write starts and the
+ * failure is thrown.
+ */
 async function inBatches<T>(items: readonly T[], write: (item: T) => Promise<unknown>) {
-  for (let i = 0; i < items.length; i += WRITES_AT_ONCE)
-    await Promise.all(items.slice(i, i + WRITES_AT_ONCE).map(write));
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await write(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITES_AT_ONCE, items.length) }, lane));
 }
