@@ -41,6 +41,11 @@ describe('groupsToApply', () => {
     ]);
   });
 
+  it('counts a group on the new template with old members as down (its replacement is due)', () => {
+    const replacing = { ...g(0, true, true), updated: false };
+    expect(groupsToApply(2, [replacing, g(1, false, true)])).toEqual([0]);
+  });
+
   it('updates an outdated group that does not serve anyway without waiting', () => {
     expect(groupsToApply(3, [g(0, false, true), g(1, false, false), g(2, false, true)])).toEqual([
       1,

@@ -7,6 +7,11 @@ export interface RolloutGroup {
   readonly current: boolean;
   /** Every member live and ready (whatever the revision): the group serves. */
   readonly serving: boolean;
+  /**
+   * Every live member is of the desired revision (false while a current group's members are
+   * still the previous ones: its replacement has not happened yet). Absent: true.
+   */
+  readonly updated?: boolean;
 }
 
 /**
@@ -121,7 +126,9 @@ export function groupsToApply(
     const group = byIndex.get(index);
     if (!group?.exists || group.current || !group.serving) apply.push(index);
     else outdatedServing.push(index);
-    if (!group?.serving) someoneDown = true;
+    // A group on the new template whose members are still the old ones is about to go down
+    // (its replacement may have failed half-way): it counts as down already.
+    if (!group?.serving || (group.current && group.updated === false)) someoneDown = true;
   }
   if (!hold && !someoneDown && outdatedServing.length > 0) apply.push(outdatedServing[0]);
   return apply.sort((a, b) => a - b);

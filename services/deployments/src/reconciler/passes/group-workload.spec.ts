@@ -375,21 +375,24 @@ describe('GroupWorkload', () => {
       expect(statefulSets(calls)).toEqual(['delete StatefulSet ms-s1-g1']);
     });
 
-    it('without room: in place, and says so', async () => {
+    it('without room: says so first, then replaces the group in place', async () => {
       const old = outdated(await desiredSet(1, 0));
-      const { workload, calls } = world({
-        sets: [old],
-        pods: members(old, ['n0', 'n1']),
-        live: [busy('n2', '8')],
+      const world_ = () =>
+        world({ sets: [old], pods: members(old, ['n0', 'n1']), live: [busy('n2', '8')] });
+      const first = world_();
+      const said = await first.workload.run(row(1, 'upgrading'), pool);
+      expect(statefulSets(first.calls)).toEqual([]);
+      expect(said).toMatchObject({
+        inPlace: expect.stringMatching(/no room for a spare group.*cannot be called/),
       });
-      const outcome = await workload.run(row(1, 'upgrading'), pool);
-      expect(statefulSets(calls)).toEqual([
+      const reason = said.kind === 'observed' ? said.inPlace : null;
+      const next = world_();
+      const shown = { ...row(1, 'upgrading'), stateReason: reason } as ModelServiceEntity;
+      await next.workload.run(shown, pool);
+      expect(statefulSets(next.calls)).toEqual([
         'apply StatefulSet ms-s1-g0',
         'delete pods maas.io/group=0',
       ]);
-      expect(outcome).toMatchObject({
-        inPlace: expect.stringMatching(/no room for a spare group.*cannot be called/),
-      });
     });
 
     it('with services queued in the pool: in place (the room is theirs first)', async () => {
@@ -418,11 +421,8 @@ describe('GroupWorkload', () => {
       const pods = [...members(old, ['n0', 'n1']), ...crashed];
       const { workload, calls } = world({ sets: [old, standIn], pods });
       const outcome = await workload.run(row(1, 'upgrading'), pool);
-      expect(statefulSets(calls)).toEqual([
-        'apply StatefulSet ms-s1-g0',
-        'delete StatefulSet ms-s1-g1',
-        'delete pods maas.io/group=0',
-      ]);
+      // Removed at once; the group goes down once the service says why (next pass).
+      expect(statefulSets(calls)).toEqual(['delete StatefulSet ms-s1-g1']);
       expect(outcome).toMatchObject({ inPlace: expect.stringContaining('spare group') });
     });
   });

@@ -26,6 +26,7 @@ import {
   withRestart,
 } from '../desired/group-objects.js';
 import {
+  groupsToApply,
   inPlaceReason,
   planRollout,
   type Room,
@@ -228,6 +229,9 @@ export class GroupWorkload {
         exists: sets.has(k),
         current: revisionOf(sets.get(k)?.spec?.template) === revision(k),
         serving: serving(members.get(k) ?? [], rendered.groupSize),
+        updated: (members.get(k) ?? []).every(
+          (m) => m.view.deleting || m.view.terminated || m.view.revision === revision(k),
+        ),
       })),
       upgrading: row.state === 'upgrading',
       // Its members can show before its StatefulSet does (two informers): it exists then too.
@@ -239,6 +243,16 @@ export class GroupWorkload {
     let room: Room = null;
     if (wantsStandIn(input)) room = await this.room.standIn(pool, shape);
     const plan = planRollout(input, room);
+    const inPlace = plan.inPlace
+      ? inPlaceReason(plan.inPlace, row.instances, rendered.groupSize)
+      : null;
+    // Said before done: no serving group goes down in place until the service shows why (the
+    // choice is made once, when the upgrade starts; a pass that failed after taking the first
+    // group down would otherwise never say it). The observation's change brings the next pass.
+    const apply =
+      inPlace && row.stateReason !== inPlace
+        ? groupsToApply(row.instances, input.groups, true)
+        : plan.apply;
 
     const applied = new Map<number, V1StatefulSet>();
     const waitingForRoom: number[] = [];
@@ -260,7 +274,7 @@ export class GroupWorkload {
         ),
       );
     };
-    for (const k of plan.apply) {
+    for (const k of apply) {
       if (!sets.has(k) && !(await place())) waitingForRoom.push(k);
       else await ensure(k);
     }
@@ -277,9 +291,6 @@ export class GroupWorkload {
         keep = standInIndex;
       } else waitingForRoom.push(standInIndex);
     }
-    const inPlace = plan.inPlace
-      ? inPlaceReason(plan.inPlace, row.instances, rendered.groupSize)
-      : null;
     return { applied, waitingForRoom, keep, inPlace };
   }
 
