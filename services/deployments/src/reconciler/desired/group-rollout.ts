@@ -124,14 +124,20 @@ export function groupsToApply(
   let someoneDown = false;
   for (let index = 0; index < instances; index++) {
     const group = byIndex.get(index);
-    if (!group?.exists || group.current || !group.serving) apply.push(index);
-    else outdatedServing.push(index);
-    // A group on the new template whose members are still the old ones is about to go down
-    // (its replacement may have failed half-way): it counts as down already.
-    if (!group?.serving || (group.current && group.updated === false)) someoneDown = true;
+    if (group?.exists && !group.current && group.serving) outdatedServing.push(index);
+    else apply.push(index);
+    if (isDown(group)) someoneDown = true;
   }
   if (!hold && !someoneDown && outdatedServing.length > 0) apply.push(outdatedServing[0]);
   return apply.sort((a, b) => a - b);
+}
+
+/**
+ * Not serving — or on the new template with its members still the old ones: about to go
+ * down (its replacement may have failed half-way), so it counts as down already.
+ */
+function isDown(group: RolloutGroup | undefined): boolean {
+  return !group?.serving || (group.current && group.updated === false);
 }
 
 /**

@@ -387,7 +387,7 @@ describe('GroupWorkload', () => {
       });
       const reason = said.kind === 'observed' ? said.inPlace : null;
       const next = world_();
-      const shown = { ...row(1, 'upgrading'), stateReason: reason } as ModelServiceEntity;
+      const shown: ModelServiceEntity = { ...row(1, 'upgrading'), stateReason: reason };
       await next.workload.run(shown, pool);
       expect(statefulSets(next.calls)).toEqual([
         'apply StatefulSet ms-s1-g0',

@@ -219,27 +219,7 @@ export class GroupWorkload {
       nodesPerInstance: rendered.groupSize,
     };
     const standInIndex = row.instances;
-    const revision = (k: number) => revisionOf(rendered.statefulSet(k).spec?.template);
-    const standInSet = sets.get(standInIndex);
-    const standInMembers = (members.get(standInIndex) ?? []).filter((m) => !m.view.deleting);
-    const input: RolloutInput = {
-      instances: row.instances,
-      groups: range(row.instances).map((k) => ({
-        index: k,
-        exists: sets.has(k),
-        current: revisionOf(sets.get(k)?.spec?.template) === revision(k),
-        serving: serving(members.get(k) ?? [], rendered.groupSize),
-        updated: (members.get(k) ?? []).every(
-          (m) => m.view.deleting || m.view.terminated || m.view.revision === revision(k),
-        ),
-      })),
-      upgrading: row.state === 'upgrading',
-      // Its members can show before its StatefulSet does (two informers): it exists then too.
-      standIn:
-        standInSet || standInMembers.length > 0
-          ? standInOf(standInSet, revision(standInIndex), standInMembers, rendered.groupSize)
-          : null,
-    };
+    const input = rolloutInput(row, rendered, sets, members);
     let room: Room = null;
     if (wantsStandIn(input)) room = await this.room.standIn(pool, shape);
     const plan = planRollout(input, room);
@@ -388,6 +368,39 @@ function membersByGroup(pods: readonly V1Pod[]): Map<number, GroupMember[]> {
     byGroup.set(k, [...(byGroup.get(k) ?? []), { view: podView(pod), index }]);
   }
   return byGroup;
+}
+
+/** The rollout's view of the service's groups and of its stand-in (index = instances). */
+function rolloutInput(
+  row: ModelServiceEntity,
+  rendered: RenderedGroups,
+  sets: ReadonlyMap<number, V1StatefulSet>,
+  members: ReadonlyMap<number, GroupMember[]>,
+): RolloutInput {
+  const revision = (k: number) => revisionOf(rendered.statefulSet(k).spec?.template);
+  const membersOf = (k: number) => members.get(k) ?? [];
+  const standInIndex = row.instances;
+  const standInSet = sets.get(standInIndex);
+  const standInMembers = membersOf(standInIndex).filter((m) => !m.view.deleting);
+  // Its members can show before its StatefulSet does (two informers): it exists then too.
+  const standIn =
+    standInSet || standInMembers.length > 0
+      ? standInOf(standInSet, revision(standInIndex), standInMembers, rendered.groupSize)
+      : null;
+  return {
+    instances: row.instances,
+    groups: range(row.instances).map((k) => ({
+      index: k,
+      exists: sets.has(k),
+      current: revisionOf(sets.get(k)?.spec?.template) === revision(k),
+      serving: serving(membersOf(k), rendered.groupSize),
+      updated: membersOf(k).every(
+        (m) => m.view.deleting || m.view.terminated || m.view.revision === revision(k),
+      ),
+    })),
+    upgrading: row.state === 'upgrading',
+    standIn,
+  };
 }
 
 /**
