@@ -10,9 +10,10 @@ import {
   type V1Node,
   type V1Pod,
   type V1Service,
+  type V1ObjectMeta,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
-import { toKubeApiError } from './kube-errors.js';
+import { KubeApiError, toKubeApiError } from './kube-errors.js';
 import { type TokenBucket } from './token-bucket.js';
 
 /** The field manager of every server-side apply the service makes. */
@@ -146,6 +147,35 @@ export class KubeClient {
     }
   }
 
+  /**
+   * Sets (null: removes) annotations of a StatefulSet with a JSON patch — not a conditional
+   * update of the whole object, which the StatefulSet controller's status writes would turn
+   * into 409s just as a group becomes ready. Each `guarded` key is first tested to still hold
+   * the value `set` shows (or, when it is absent there, the resourceVersion is), so a stale
+   * view fails the patch — as a retryable conflict — instead of overwriting a newer record.
+   */
+  patchStatefulSetAnnotations(
+    set: V1StatefulSet,
+    changes: Readonly<Record<string, string | null>>,
+    guarded: readonly string[] = [],
+  ): Promise<V1StatefulSet> {
+    const name = set.metadata?.name ?? '';
+    const namespace = set.metadata?.namespace ?? '';
+    const ops = annotationPatch(set.metadata, changes, guarded);
+    const operation = `annotate StatefulSet ${namespace}/${name}`;
+    const tested = ops.some((o) => o.op === 'test');
+    return this.call(operation, () =>
+      this.apps.patchNamespacedStatefulSet({ name, namespace, body: ops }),
+    ).catch((error: unknown) => {
+      // A failed `test` is a 422 from the API server; here it means a stale view: a conflict.
+      if (tested && error instanceof KubeApiError && error.status === 422)
+        throw new KubeApiError(operation, 409, 'Conflict', 'the annotations changed since read', {
+          cause: error,
+        });
+      throw error;
+    });
+  }
+
   /** Sets a Deployment's replicas through its scale subresource (stop: 0). */
   scaleDeployment(namespace: string, name: string, replicas: number): Promise<unknown> {
     return this.call(`scale Deployment ${namespace}/${name} to ${replicas}`, () =>
@@ -245,6 +275,31 @@ export class KubeClient {
       throw toKubeApiError(operation, error);
     }
   }
+}
+
+/** The JSON patch of `changes` to `annotations`, testing the `guarded` keys first. */
+function annotationPatch(
+  metadata: V1ObjectMeta | undefined,
+  changes: Readonly<Record<string, string | null>>,
+  guarded: readonly string[],
+): { op: string; path: string; value?: unknown }[] {
+  const annotations = metadata?.annotations;
+  const current = annotations ?? {};
+  const path = (key: string) =>
+    `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const ops: { op: string; path: string; value?: unknown }[] = [];
+  if (!annotations) ops.push({ op: 'add', path: '/metadata/annotations', value: {} });
+  // A key that is absent cannot be tested (a test of a missing path fails): then the whole
+  // view's resourceVersion is.
+  const absent = guarded.some((key) => current[key] === undefined);
+  if (absent && metadata?.resourceVersion)
+    ops.push({ op: 'test', path: '/metadata/resourceVersion', value: metadata.resourceVersion });
+  for (const key of guarded)
+    if (current[key] !== undefined) ops.push({ op: 'test', path: path(key), value: current[key] });
+  for (const [key, value] of Object.entries(changes))
+    if (value !== null) ops.push({ op: 'add', path: path(key), value });
+    else if (current[key] !== undefined) ops.push({ op: 'remove', path: path(key) });
+  return ops;
 }
 
 function describe(object: { kind?: string; metadata?: { name?: string; namespace?: string } }) {

@@ -166,12 +166,17 @@ function world(
       calls.push(`delete ${ref.kind} ${ref.metadata?.name}`);
       return Promise.resolve(true);
     },
-    replace: (object: V1StatefulSet) => {
-      const keys = Object.keys(object.metadata?.annotations ?? {}).filter((k) =>
-        k.startsWith('maas.io/group-'),
-      );
-      calls.push(`annotate ${object.metadata?.name} ${keys.sort().join(',')}`);
-      return Promise.resolve({ ...object, metadata: { ...object.metadata, resourceVersion: 'w' } });
+    patchStatefulSetAnnotations: (set: V1StatefulSet, changes: Record<string, string | null>) => {
+      const annotations = { ...set.metadata?.annotations };
+      for (const [key, value] of Object.entries(changes))
+        if (value === null) delete annotations[key];
+        else annotations[key] = value;
+      const keys = Object.keys(annotations).filter((k) => k.startsWith('maas.io/group-'));
+      calls.push(`annotate ${set.metadata?.name} ${keys.sort().join(',')}`);
+      return Promise.resolve({
+        ...set,
+        metadata: { ...set.metadata, annotations, resourceVersion: 'w' },
+      });
     },
     deletePods: (_ns: string, options: { labelSelector?: string }) => {
       calls.push(`delete pods ${options.labelSelector?.split(',').at(-1)}`);

@@ -305,27 +305,22 @@ export class GroupWorkload {
   }
 
   /**
-   * Sets (null: removes) annotations of a group's StatefulSet by a conditional update (its
-   * resourceVersion: a stale cache gets a 409 and the pass is retried). Not server-side
-   * apply: these fields are state the reconciler keeps, not part of the desired spec (whose
-   * hash they would change).
+   * Sets (null: removes) annotations of a group's StatefulSet with a JSON patch (a stale view
+   * of the restart records fails it as a conflict, and the pass is retried). Neither a
+   * conditional update of the whole object — the controller's status writes made it a 409 just
+   * as the group became ready, and a formation record lost that way let a member replaced
+   * meanwhile pass for one of the group — nor server-side apply: these fields are state the
+   * reconciler keeps, not part of the desired spec (whose hash they would change).
    */
   private async annotate(
     set: V1StatefulSet,
     changes: Readonly<Record<string, string | null>>,
   ): Promise<void> {
-    const metadata = set.metadata ?? {};
-    const annotations = { ...metadata.annotations };
-    for (const [key, value] of Object.entries(changes))
-      if (value === null) delete annotations[key];
-      else annotations[key] = value;
-    const written = await this.deps.kube.replace<V1StatefulSet>({
-      ...set,
-      apiVersion: 'apps/v1',
-      kind: STATEFUL_SET,
-      metadata: { ...metadata, managedFields: undefined, annotations },
-      status: undefined,
-    });
+    // The restart records are a list this pass extends: a view older than the last record
+    // must fail (the pass is retried) rather than drop it.
+    const written = await this.deps.kube.patchStatefulSetAnnotations(set, changes, [
+      GROUP_ANNOTATION.restarts,
+    ]);
     this.deps.applier.wrote(STATEFUL_SET, written);
   }
 
