@@ -13,6 +13,7 @@ import { type ClusterCache, type ClusterEvent } from '../cache/cluster-cache.js'
 import { Controller } from '../controller.js';
 import { type DbChange } from '../db-change-listener.js';
 import { AdmissionPass } from '../passes/admission-pass.js';
+import { OtherPods } from '../passes/other-pods.js';
 import { ServicePass } from '../passes/service-pass.js';
 import { WorkloadApplier } from '../passes/workload-applier.js';
 import { type ReconcilerMetrics } from '../reconciler.metrics.js';
@@ -84,6 +85,8 @@ export class LeaderTerm {
     this.rows = new ServiceRowCache((id) => observations.find(id));
     this.applier = new WorkloadApplier(kube);
     this.autoStop = new AutoStopScheduler(deps.autoStopJobs);
+    // One list of other workloads' pods serves every pool's admission and group room check.
+    const otherPods = new OtherPods(kube, deps.installation);
     const servicePass = new ServicePass(
       {
         rows: this.rows,
@@ -92,6 +95,7 @@ export class LeaderTerm {
         catalog: deps.catalog,
         cache,
         kube,
+        otherPods,
         applier: this.applier,
         autoStop: this.autoStop,
         admit: (poolId) => this.admission.add({ poolId }),
@@ -111,8 +115,7 @@ export class LeaderTerm {
       observations,
       poolOf: (poolId) => this.poolOf(poolId),
       cache,
-      kube,
-      installation: deps.installation,
+      otherPods,
       logger,
     });
     const common = {

@@ -1,12 +1,11 @@
 import { type Logger } from '@nestjs/common';
 import { DomainError } from '@maas/errors';
 import { type AdmissionPlan, planAdmission } from '../../admission/index.js';
-import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { type ServiceObservations } from '../../model-services/service-observations.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type ClusterCache } from '../cache/cluster-cache.js';
 import { nodeNpus } from '../../kubernetes/pod-npus.js';
-import { otherPodsOn } from './other-pods.js';
+import { type OtherPodsSource } from './other-pods.js';
 import { nodesOfPool, reservations } from './pool-nodes.js';
 
 export interface AdmissionPassDeps {
@@ -15,8 +14,8 @@ export interface AdmissionPassDeps {
   /** The pool (cached for the leadership term; a pool change drops it). */
   readonly poolOf: (poolId: string) => Promise<PoolEntity | null>;
   readonly cache: ClusterCache;
-  readonly kube: KubeClient;
-  readonly installation: string;
+  /** Other workloads' pods (one list shared by the passes of a few seconds: OtherPods). */
+  readonly otherPods: OtherPodsSource;
   readonly logger: Logger;
 }
 
@@ -27,9 +26,9 @@ export interface AdmissionPassDeps {
  * services admitted earlier still need (pods not bound yet). Admitted services get
  * `admitted`; the others get their queue position.
  *
- * Our pods come from the cache. Other workloads' pods on the pool's nodes are read live,
- * in one request, only when the cache says something can be admitted: a pool with a
- * blocked queue costs no API call.
+ * Our pods come from the cache. Other workloads' pods on the pool's nodes are read live
+ * (`OtherPods`: one list shared by the passes of up to 3 s), only when the cache says
+ * something can be admitted: a pool with a blocked queue costs no API call.
  */
 export class AdmissionPass {
   constructor(private readonly deps: AdmissionPassDeps) {}
@@ -59,7 +58,7 @@ export class AdmissionPass {
     const ours = this.deps.cache.pods.list();
     let plan = planAdmission({ ...input, nodes: nodeNpus(nodes, pool.npuResourceName, ours) });
     if (plan.admitted.length > 0) {
-      const others = await otherPodsOn(nodes, this.deps.kube, this.deps.installation);
+      const others = await this.deps.otherPods.on(nodes);
       if (others.length > 0)
         plan = planAdmission({
           ...input,

@@ -7,12 +7,11 @@ import {
   planAdmission,
   placeInstances,
 } from '../../admission/index.js';
-import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { nodeNpus } from '../../kubernetes/pod-npus.js';
 import { type ServiceObservations } from '../../model-services/service-observations.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type Room } from '../desired/group-rollout.js';
-import { otherPodsOn } from './other-pods.js';
+import { type OtherPodsSource } from './other-pods.js';
 import { nodesOfPool, reservations } from './pool-nodes.js';
 
 export interface GroupRoomDeps {
@@ -21,9 +20,9 @@ export interface GroupRoomDeps {
     readonly nodes: { list(): readonly V1Node[] };
     readonly pods: { list(): readonly V1Pod[] };
   };
-  readonly kube: Pick<KubeClient, 'listPods'>;
+  /** Other workloads' pods, read as admission reads them (shared with it). */
+  readonly otherPods: OtherPodsSource;
   readonly observations: Pick<ServiceObservations, 'queuedOn' | 'admittedOn'>;
-  readonly installation: string;
 }
 
 /** A service's group shape, and who it is (its own reservation is not set aside against it). */
@@ -37,7 +36,7 @@ export interface GroupShape {
  * Room in a pool for a service's new groups, counted the way admission counts it
  * (`AdmissionPass`, README "Admission"): the pool's Ready nodes' allocatable NPUs minus the
  * requests of every non-terminated pod bound to them — ours from the cache, other workloads'
- * and other installations' read live — minus what the pool's other admitted services still
+ * and other installations' read live (`OtherPods`, shared with admission) — minus what the pool's other admitted services still
  * need (`reservations`). The live list and the database are read only when the cache alone
  * says a group could fit: a service waiting for room costs no request.
  */
@@ -50,7 +49,7 @@ export class GroupRoom {
     const ours = this.deps.cache.pods.list();
     const cached = freeByNode(nodeNpus(nodes, pool.npuResourceName, ours));
     if (!canPlace(cached, { ...demandOf(shape), instances: 1 })) return cached;
-    const others = await this.otherPods(nodes);
+    const others = await this.deps.otherPods.on(nodes);
     let free = freeByNode(nodeNpus(nodes, pool.npuResourceName, [...ours, ...others]));
     const admitted = (await this.deps.observations.admittedOn(pool.id)).filter(
       (s) => s.id !== shape.serviceId,
@@ -69,7 +68,7 @@ export class GroupRoom {
    */
   async standIn(pool: PoolEntity, shape: GroupShape): Promise<Room> {
     const nodes = nodesOfPool(this.deps.cache.nodes.list(), pool);
-    const pods = [...this.deps.cache.pods.list(), ...(await this.otherPods(nodes))];
+    const pods = [...this.deps.cache.pods.list(), ...(await this.deps.otherPods.on(nodes))];
     const [queued, admitted] = await Promise.all([
       this.deps.observations.queuedOn(pool.id),
       this.deps.observations.admittedOn(pool.id),
@@ -94,10 +93,6 @@ export class GroupRoom {
     if (plan.admitted.includes(STAND_IN)) return true;
     const waiting = plan.waiting.find((w) => w.id === STAND_IN);
     return waiting?.reason === 'behind_head' || plan.admitted.length > 0 ? 'queue' : 'no_room';
-  }
-
-  private otherPods(nodes: readonly V1Node[]): Promise<V1Pod[]> {
-    return otherPodsOn(nodes, this.deps.kube, this.deps.installation);
   }
 }
 

@@ -11,6 +11,7 @@ import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type GroupApplier, type GroupCache, GroupWorkload } from './group-workload.js';
+import { OtherPods } from './other-pods.js';
 import { hashOf } from '../desired/desired-objects.js';
 
 const NS = 'maas-p';
@@ -199,6 +200,7 @@ function world(
   const workload = new GroupWorkload({
     cache,
     kube,
+    otherPods: new OtherPods(kube, 'inst'),
     observations,
     applier,
     catalog: BUILT_IN_CATALOG,

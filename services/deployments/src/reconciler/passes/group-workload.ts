@@ -12,6 +12,7 @@ import { type KubeClient } from '../../kubernetes/kube-client.js';
 import { type ModelServiceEntity } from '../../model-services/model-service.entity.js';
 import { type ServiceObservations } from '../../model-services/service-observations.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
+import { type OtherPodsSource } from './other-pods.js';
 import { LABEL } from '../../workloads/labels.js';
 import { revisionOf, withHash } from '../desired/desired-objects.js';
 import { desiredEdgeService } from '../../edge/edge-service.js';
@@ -71,6 +72,8 @@ export interface GroupApplier {
 export interface GroupWorkloadDeps {
   readonly cache: GroupCache;
   readonly kube: KubeClient;
+  /** Other workloads' pods, as admission reads them (one OtherPods per leadership term). */
+  readonly otherPods: OtherPodsSource;
   /** The pool's queue and admitted services (room is counted the way admission counts it). */
   readonly observations: Pick<ServiceObservations, 'queuedOn' | 'admittedOn'>;
   readonly applier: GroupApplier;

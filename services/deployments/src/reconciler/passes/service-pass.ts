@@ -21,6 +21,7 @@ import { podView } from '../observe/pod-view.js';
 import { TerminalError } from '../terminal-error.js';
 import { type PassOutcome } from '../work-queue.js';
 import { type GroupRunOutcome, GroupWorkload, ROOM_RECHECK_MS } from './group-workload.js';
+import { type OtherPodsSource } from './other-pods.js';
 import { type RenderedWorkload, renderWorkload } from './render-workload.js';
 import { type WorkloadApplier } from './workload-applier.js';
 
@@ -38,6 +39,8 @@ export interface ServicePassDeps {
   readonly catalog: ModelCatalog;
   readonly cache: ClusterCache;
   readonly kube: KubeClient;
+  /** Other workloads' pods, shared with admission (instance groups' room). */
+  readonly otherPods: OtherPodsSource;
   readonly applier: WorkloadApplier;
   readonly autoStop: AutoStopScheduler;
   /** Asks for an admission pass of the pool. */
@@ -79,6 +82,7 @@ export class ServicePass {
     this.groups = new GroupWorkload({
       cache: deps.cache,
       kube: deps.kube,
+      otherPods: deps.otherPods,
       observations: deps.observations,
       applier: deps.applier,
       catalog: deps.catalog,
