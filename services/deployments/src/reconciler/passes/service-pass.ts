@@ -281,8 +281,10 @@ export class ServicePass {
   private async stopService(row: ModelServiceEntity): Promise<PassOutcome> {
     await this.groups.stop(row.id);
     const deployment = this.deps.cache.deploymentOf(row.id);
-    if (deployment && !deployment.metadata?.deletionTimestamp && deployment.spec?.replicas !== 0)
+    if (deployment && !deployment.metadata?.deletionTimestamp && deployment.spec?.replicas !== 0) {
       await this.deps.kube.scaleDeployment(row.k8sNamespace, row.k8sName, 0);
+      this.deps.applier.forget('Deployment', deployment);
+    }
     const pods = this.deps.cache.podsOf(row.id).map(podView);
     const live = pods.filter((p) => !p.terminated);
     await this.record(

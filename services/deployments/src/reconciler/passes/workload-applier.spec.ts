@@ -42,6 +42,36 @@ const setup = () => {
 };
 
 describe('WorkloadApplier', () => {
+  it('applies again at once when the informer delivered its write before the write returned', async () => {
+    const { kube, applier } = setup();
+    // The watch shows version 100 (our apply's) and then 101 (the controller's status write)
+    // before the apply's own answer is handled.
+    const apply = applier.deployment(
+      deployment('a', 3),
+      deployment('a', 3, { resourceVersion: '9' }),
+    );
+    const applying = applier.deployment(
+      deployment('b', 3),
+      deployment('a', 3, { resourceVersion: '9' }),
+    );
+    applier.observed('Deployment', deployment('b', 3, { resourceVersion: '100' }));
+    applier.observed('Deployment', deployment('b', 3, { resourceVersion: '101' }));
+    await Promise.all([apply, applying]);
+    expect(kube.applied).toHaveLength(1);
+    // Stopped (replicas 0, by someone else's write), started again: the cache's 0 replicas are
+    // not a lag behind version 100, which the informer already delivered.
+    await applier.deployment(deployment('b', 3), deployment('b', 0, { resourceVersion: '102' }));
+    expect(kube.applied).toHaveLength(2);
+  });
+
+  it('forgets what it wrote when a later write of ours (scale to zero) supersedes it', async () => {
+    const { kube, applier } = setup();
+    await applier.deployment(deployment('a', 3), undefined);
+    applier.forget('Deployment', deployment('a', 3));
+    await applier.deployment(deployment('a', 3), deployment('a', 0, { resourceVersion: '555' }));
+    expect(kube.applied).toHaveLength(2);
+  });
+
   it('shows a write made outside apply until the informer delivers that version', () => {
     const { applier } = setup();
     const cached = deployment('a', 1, { resourceVersion: '7' });

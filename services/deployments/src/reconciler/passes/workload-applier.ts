@@ -10,6 +10,9 @@ import { FINALIZER } from '../../workloads/labels.js';
  */
 const EXPECTATION_TTL_MS = 30_000;
 
+/** How many of an object's latest versions the informer delivered are remembered. */
+const SEEN_VERSIONS = 8;
+
 interface Expectation {
   readonly hash: string;
   readonly resourceVersion: string;
@@ -35,6 +38,12 @@ export class WorkloadApplier {
   /** Namespaces applied (or being applied) this term. */
   private readonly namespaces = new Map<string, Promise<void>>();
   private readonly expected = new Map<string, Expectation>();
+  /**
+   * The last versions of each object the informer delivered: the watch event of a write can
+   * come in before the write's own answer (then the expectation would wait for a version
+   * already gone by, holding back every apply of that object until it expires).
+   */
+  private readonly seen = new Map<string, string[]>();
 
   constructor(
     private readonly kube: KubeClient,
@@ -58,10 +67,21 @@ export class WorkloadApplier {
    */
   observed(kind: string, object: KubernetesObject, deleted = false): void {
     const key = keyOf({ ...object, kind });
+    const version = object.metadata?.resourceVersion;
+    if (deleted) this.seen.delete(key);
+    else if (version)
+      this.seen.set(key, [version, ...(this.seen.get(key) ?? [])].slice(0, SEEN_VERSIONS));
     const mine = this.expected.get(key);
     // A deletion ends it too: the object must be created again at once.
-    if (mine && (deleted || mine.resourceVersion === object.metadata?.resourceVersion))
-      this.expected.delete(key);
+    if (mine && (deleted || mine.resourceVersion === version)) this.expected.delete(key);
+  }
+
+  /**
+   * A write of ours made outside this applier supersedes what it wrote before (the stop's
+   * scale to zero): the cache showing that write must not pass for a lag behind the older one.
+   */
+  forget(kind: string, object: KubernetesObject): void {
+    this.expected.delete(keyOf({ ...object, kind }));
   }
 
   /**
@@ -87,7 +107,7 @@ export class WorkloadApplier {
     const key = keyOf({ ...current, kind });
     const mine = this.expected.get(key);
     if (!mine || mine.resourceVersion === current.metadata?.resourceVersion) return current;
-    if (this.now() - mine.atMs > EXPECTATION_TTL_MS) return current;
+    if (this.delivered(key, mine) || this.now() - mine.atMs > EXPECTATION_TTL_MS) return current;
     return mine.object as T;
   }
 
@@ -147,6 +167,7 @@ export class WorkloadApplier {
     if (!mine) return 'none';
     if (
       mine.resourceVersion === current.metadata?.resourceVersion ||
+      this.delivered(key, mine) ||
       this.now() - mine.atMs > EXPECTATION_TTL_MS
     ) {
       this.expected.delete(key); // the cache has caught up (or is trusted again)
@@ -166,6 +187,7 @@ export class WorkloadApplier {
     const written = mine.object as T;
     if (
       this.now() - mine.atMs > EXPECTATION_TTL_MS ||
+      this.delivered(key, mine) ||
       mine.hash !== hashOf(desired) ||
       !matches(written)
     ) {
@@ -173,6 +195,11 @@ export class WorkloadApplier {
       return undefined;
     }
     return written;
+  }
+
+  /** The informer has delivered the version `mine` wrote (maybe before the write returned). */
+  private delivered(key: string, mine: Expectation): boolean {
+    return (this.seen.get(key) ?? []).includes(mine.resourceVersion);
   }
 
   private async apply<T extends KubernetesObject>(desired: T): Promise<T> {
