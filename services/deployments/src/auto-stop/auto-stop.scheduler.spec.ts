@@ -44,9 +44,12 @@ const row = (changes: Partial<ModelServiceEntity>): ModelServiceEntity =>
 
 const setup = () => {
   const queue = new FakeQueue();
-  const jobs = new AutoStopJobs(queue as unknown as AutoStopQueue, {
-    AUTO_STOP_MINUTE_MS: 60_000,
-  } as DeploymentsConfig);
+  const jobs = new AutoStopJobs(
+    queue as unknown as AutoStopQueue,
+    {
+      AUTO_STOP_MINUTE_MS: 60_000,
+    } as DeploymentsConfig,
+  );
   // One leadership term's timers (LeaderTerm makes one per term).
   const scheduler = new AutoStopScheduler(jobs);
   return { queue, jobs, scheduler };
