@@ -6,7 +6,7 @@ import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type ClusterCache } from '../cache/cluster-cache.js';
 import { nodeNpus } from '../../kubernetes/pod-npus.js';
 import { type OtherPodsSource } from './other-pods.js';
-import { nodesOfPool, reservations } from './pool-nodes.js';
+import { nodesOfPool, queueOf, reservations } from './pool-nodes.js';
 
 export interface AdmissionPassDeps {
   /** The reconciler's port into the service store (reads and observations). */
@@ -45,15 +45,7 @@ export class AdmissionPass {
     );
     const input = {
       reserved,
-      queue: queue.map((q) => ({
-        id: q.id,
-        queuedAt: q.queuedAt,
-        demand: {
-          instances: q.instances,
-          npusPerInstance: q.npusPerInstance,
-          nodesPerInstance: q.nodesPerInstance,
-        },
-      })),
+      queue: queueOf(queue),
     };
     const ours = this.deps.cache.pods.list();
     let plan = planAdmission({ ...input, nodes: nodeNpus(nodes, pool.npuResourceName, ours) });

@@ -12,7 +12,7 @@ import { type ServiceObservations } from '../../model-services/service-observati
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type Room } from '../desired/group-rollout.js';
 import { type OtherPodsSource } from './other-pods.js';
-import { nodesOfPool, reservations } from './pool-nodes.js';
+import { nodesOfPool, queueOf, reservations } from './pool-nodes.js';
 
 export interface GroupRoomDeps {
   readonly cache: {
@@ -74,15 +74,7 @@ export class GroupRoom {
       this.deps.observations.admittedOn(pool.id),
     ]);
     const queue = [
-      ...queued.map((q) => ({
-        id: q.id,
-        queuedAt: q.queuedAt,
-        demand: {
-          instances: q.instances,
-          npusPerInstance: q.npusPerInstance,
-          nodesPerInstance: q.nodesPerInstance,
-        },
-      })),
+      ...queueOf(queued),
       { id: STAND_IN, queuedAt: LAST, demand: { ...demandOf(shape), instances: 1 } },
     ];
     const plan = planAdmission({

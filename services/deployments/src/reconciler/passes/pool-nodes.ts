@@ -1,7 +1,10 @@
 import { type V1Node, type V1Pod } from '@kubernetes/client-node';
-import { type Demand, outstandingDemand } from '../../admission/index.js';
+import { type Demand, outstandingDemand, type QueuedService } from '../../admission/index.js';
 import { isNonTerminated } from '../../kubernetes/pod-npus.js';
-import { type AdmittedRow } from '../../model-services/model-services.repository.js';
+import {
+  type AdmittedRow,
+  type QueuedRow,
+} from '../../model-services/model-services.repository.js';
 import { accountNodeSelector } from '../../workloads/account-nodes.js';
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { groupOf } from '../desired/group-objects.js';
@@ -25,6 +28,19 @@ export function nodesOfPool(
  * minus its live pods bound to a node. Derived from the database and the cache on every
  * pass — never a counter of our own.
  */
+/** A pool's queued rows as admission's queue (FIFO by `queuedAt`). */
+export function queueOf(queued: readonly QueuedRow[]): QueuedService[] {
+  return queued.map((q) => ({
+    id: q.id,
+    queuedAt: q.queuedAt,
+    demand: {
+      instances: q.instances,
+      npusPerInstance: q.npusPerInstance,
+      nodesPerInstance: q.nodesPerInstance,
+    },
+  }));
+}
+
 export function reservations(
   admitted: readonly AdmittedRow[],
   podsOf: (serviceId: string) => readonly V1Pod[],
