@@ -295,6 +295,11 @@ export interface GroupRestartRecord {
   readonly reason: string;
   readonly exitCode: number | null;
   readonly message: string;
+  /**
+   * The template revision of the group's StatefulSet when it restarted: until the group forms
+   * again on it, the restart is what keeps the group down (an upgrade changes the revision).
+   */
+  readonly revision?: string;
 }
 
 /** How many restart records a StatefulSet keeps (newest last). */

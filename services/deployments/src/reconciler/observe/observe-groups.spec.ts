@@ -145,6 +145,7 @@ describe('observeGroups: a failed member restarts its whole group', () => {
           reason: 'ModelLoadError',
           exitCode: 3,
           message: 'shard lost',
+          revision: REV,
         },
       },
     ]);
@@ -237,6 +238,28 @@ describe('observeGroups: a failed member restarts its whole group', () => {
       input('running', [healthy(0), g1], { now: new Date(NOW.getTime() + 400_000) }),
     );
     expect(later.observation).toEqual({ type: 'all_ready' });
+  });
+
+  it('names the restart while the new members form, past the restart window', () => {
+    // A big model can load for longer than RESTART_WINDOW_SECONDS: the reason still says why.
+    const forming = group(1, [member(1, 0), member(1, 1, { ready: false, phase: 'Pending' })], {
+      restarts: [{ ...record(400), revision: REV }],
+    });
+    const result = observeGroups(input('running', [healthy(0), forming]));
+    expect(result.observation).toEqual({
+      type: 'some_unhealthy',
+      reason:
+        '1 of 2 instance(s) ready (ms-x-g1: GroupRestarting: member ms-x-g1-1 Error: ray worker died)',
+    });
+    // Formed again, or replaced by an upgrade since (another revision): no longer the reason.
+    const formed = { ...forming, formed: ['uid-g1-0', 'uid-g1-1'] };
+    expect(observeGroups(input('running', [healthy(0), formed])).observation).toMatchObject({
+      reason: '1 of 2 instance(s) ready (ms-x-g1: Pending)',
+    });
+    const upgraded = { ...forming, restarts: [{ ...record(400), revision: OLD }] };
+    expect(observeGroups(input('running', [healthy(0), upgraded])).observation).toMatchObject({
+      reason: '1 of 2 instance(s) ready (ms-x-g1: Pending)',
+    });
   });
 
   it('fails a deploy whose groups keep restarting (CRASH_LOOP_FAILURES restarts)', () => {

@@ -151,7 +151,10 @@ interface Actions {
 /** What to do about one group: restart it, replace its members, or record its formation. */
 function decide(group: ObservedGroup, health: GroupHealth, now: Date, actions: Actions): void {
   if (health.failure && !health.restarting && !health.recorded)
-    actions.restart.push({ group: group.index, record: recordOf(health.failure, now) });
+    actions.restart.push({
+      group: group.index,
+      record: recordOf(health.failure, now, group.appliedRevision),
+    });
   else if (health.stale && group.exists && !health.restarting) actions.replace.push(group.index);
   else if (health.serving && !health.failure && group.formed === null)
     actions.formed.push({ group: group.index, uids: health.uids });
@@ -206,7 +209,7 @@ function memberFailure(
   };
 }
 
-function recordOf(cause: MemberFailure, now: Date): GroupRestartRecord {
+function recordOf(cause: MemberFailure, now: Date, revision: string): GroupRestartRecord {
   return {
     at: now.toISOString(),
     pod: cause.pod,
@@ -214,6 +217,7 @@ function recordOf(cause: MemberFailure, now: Date): GroupRestartRecord {
     reason: cause.failure.reason,
     exitCode: cause.failure.exitCode,
     message: cause.failure.message,
+    revision,
   };
 }
 
@@ -246,18 +250,37 @@ function groupView(
     revision: !group || group.appliedRevision === group.desiredRevision ? CURRENT : 'previous',
     deleting: false,
     terminated: false,
-    ...memberSignals(live),
+    ...memberSignals(live, ready ? null : restartInProgress(group)),
     lastFailure: lastGroupFailure(group, health),
   };
 }
 
-/** What the group shows of its live members: a waiting reason, unschedulable, version. */
+/**
+ * Why a group that is down after a restart is down: its last restart, until the new members
+ * form (formation recorded) — not only for RESTART_WINDOW_SECONDS as the failure itself, since
+ * a group of big models can take longer than that to load again. A restart of an older
+ * template revision is not it (an upgrade replaced the members since).
+ */
+function restartInProgress(group: ObservedGroup | undefined): PodView['waiting'] {
+  const last = group?.restarts.at(-1);
+  if (!group || !last || group.formed !== null || last.revision !== group.appliedRevision)
+    return null;
+  const detail = last.message ? `: ${last.message}` : '';
+  return { reason: 'GroupRestarting', message: `member ${last.pod} ${last.reason}${detail}` };
+}
+
+/**
+ * What the group shows of its live members: a waiting reason (a member's own first: image
+ * and crash-loop problems are judged from it; else the restart the group is recovering from),
+ * unschedulable, version.
+ */
 function memberSignals(
   live: readonly PodView[],
+  restarting: PodView['waiting'],
 ): Pick<PodView, 'waiting' | 'unschedulable' | 'modelVersion'> {
   return {
     modelVersion: live[0]?.modelVersion,
-    waiting: live.find((m) => m.waiting)?.waiting ?? null,
+    waiting: live.find((m) => m.waiting)?.waiting ?? restarting,
     unschedulable: live.find((m) => m.unschedulable)?.unschedulable ?? null,
   };
 }
