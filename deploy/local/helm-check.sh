@@ -157,7 +157,8 @@ yes list statefulsets.apps -A
 yes watch statefulsets.apps -A
 yes create statefulsets.apps -n maas-proj-1
 yes patch statefulsets.apps -n maas-proj-1
-yes update statefulsets.apps -n maas-proj-1
+yes get statefulsets.apps -n maas-proj-1
+no update statefulsets.apps -n maas-proj-1
 yes delete statefulsets.apps -n maas-proj-1
 yes create leases.coordination.k8s.io -n $rel
 yes get leases.coordination.k8s.io/$lease -n $rel

@@ -2,7 +2,6 @@
 // reconciler keeps on an instance group's StatefulSet (restart and formation records).
 import { randomBytes } from 'node:crypto';
 import { type V1StatefulSet } from '@kubernetes/client-node';
-import { eventually } from '@maas/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../src/kubernetes/kube-errors.js';
 import { KubeClient } from '../src/kubernetes/kube-client.js';
@@ -37,21 +36,17 @@ afterAll(async () => {
 describe('KubeClient.patchStatefulSetAnnotations', () => {
   it('writes through a newer resourceVersion, and fails a stale view of a guarded key as a retryable conflict', async () => {
     const created = await apps.createNamespacedStatefulSet({ namespace: ns, body: statefulSet() });
-    // No record yet: the view's resourceVersion is tested, and the StatefulSet controller's
-    // first status write may come in between — as in a pass, a conflict is tried again on a
-    // newer view.
-    const first = await eventually(
-      async () => {
-        const view = await apps.readNamespacedStatefulSet({ name: 'g0', namespace: ns });
-        return client
-          .patchStatefulSetAnnotations(view, { [RECORDS]: '[1]' }, [RECORDS])
-          .catch((error: unknown) => {
-            if (error instanceof KubeApiError && error.conflict) return null;
-            throw error;
-          });
-      },
-      { timeoutMs: 10_000, intervalMs: 100, description: 'the first record written' },
-    );
+    // No record yet: the view's resourceVersion is tested. Someone else writes in between (as
+    // the StatefulSet controller's status writes do just as a group becomes ready): the patch
+    // reads the object again and, the guarded key still absent, writes.
+    await apps.patchNamespacedStatefulSet({
+      name: 'g0',
+      namespace: ns,
+      body: [{ op: 'add', path: '/metadata/labels', value: { status: 'writer' } }],
+    });
+    const first = await client.patchStatefulSetAnnotations(created, { [RECORDS]: '[1]' }, [
+      RECORDS,
+    ]);
     expect(first.metadata?.annotations?.[RECORDS]).toBe('[1]');
 
     // Someone else changes the object (as the controller's status writes do): the view
@@ -59,7 +54,7 @@ describe('KubeClient.patchStatefulSetAnnotations', () => {
     await apps.patchNamespacedStatefulSet({
       name: 'g0',
       namespace: ns,
-      body: [{ op: 'add', path: '/metadata/labels', value: { other: 'writer' } }],
+      body: [{ op: 'add', path: '/metadata/labels', value: { status: 'writer', other: 'writer' } }],
     });
     const second = await client.patchStatefulSetAnnotations(
       first,

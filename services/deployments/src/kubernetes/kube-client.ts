@@ -153,11 +153,38 @@ export class KubeClient {
    * into 409s just as a group becomes ready. Each `guarded` key is first tested to still hold
    * the value `set` shows (or, when it is absent there, the resourceVersion is), so a stale
    * view fails the patch — as a retryable conflict — instead of overwriting a newer record.
+   * A failed resourceVersion test is tried again on a fresh read while the guarded keys still
+   * read as in `set` (client-go's RetryOnConflict): the controller's status writes move the
+   * resourceVersion of a group becoming ready, and a first formation record lost to one would
+   * let a member replaced meanwhile pass for one the group formed with.
    */
-  patchStatefulSetAnnotations(
+  async patchStatefulSetAnnotations(
     set: V1StatefulSet,
     changes: Readonly<Record<string, string | null>>,
     guarded: readonly string[] = [],
+  ): Promise<V1StatefulSet> {
+    let view = set;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.patchAnnotationsOnce(view, changes, guarded);
+      } catch (error) {
+        const byVersion = guarded.some((key) => view.metadata?.annotations?.[key] === undefined);
+        if (!(error instanceof KubeApiError) || !error.conflict || !byVersion || attempt >= 3)
+          throw error;
+        const fresh = await this.read<V1StatefulSet>(refOfStatefulSet(view));
+        const same = guarded.every(
+          (key) => fresh.metadata?.annotations?.[key] === set.metadata?.annotations?.[key],
+        );
+        if (!same) throw error;
+        view = fresh;
+      }
+    }
+  }
+
+  private patchAnnotationsOnce(
+    set: V1StatefulSet,
+    changes: Readonly<Record<string, string | null>>,
+    guarded: readonly string[],
   ): Promise<V1StatefulSet> {
     const name = set.metadata?.name ?? '';
     const namespace = set.metadata?.namespace ?? '';
@@ -300,6 +327,14 @@ function annotationPatch(
     if (value !== null) ops.push({ op: 'add', path: path(key), value });
     else if (current[key] !== undefined) ops.push({ op: 'remove', path: path(key) });
   return ops;
+}
+
+function refOfStatefulSet(set: V1StatefulSet): ObjectRef {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: set.metadata?.name ?? '', namespace: set.metadata?.namespace ?? '' },
+  };
 }
 
 function describe(object: { kind?: string; metadata?: { name?: string; namespace?: string } }) {
