@@ -99,8 +99,9 @@ export class Cluster {
   }
 
   /**
-   * The reference: `n` plain Deployments created at once (each followed by a ClusterIP
-   * Service in front of it, as a model service has, when `withService`) in `namespace`, the
+   * The reference: `n` plain Deployments created at once (each followed by a Service in front
+   * of it — ClusterIP, what a user creates by default, or headless, what a model service
+   * gets: the gateway routes to the endpoints itself — unless `service` is 'none') in `namespace`, the
    * same pod as a service's (pool node selector, toleration, 1 NPU); create → readyReplicas 1
    * for each (ms), and create → ready with its Service created too (`callable`: what a model
    * service's running means; without Services, the same as `ready`). The namespace is deleted
@@ -109,7 +110,7 @@ export class Cluster {
   async reference(
     namespace: string,
     n: number,
-    withService: boolean,
+    service: 'none' | 'ClusterIP' | 'headless',
   ): Promise<{ ready: number[]; callable: number[] }> {
     await this.core.createNamespace({ body: { metadata: { name: namespace } } });
     const sent = new Map<string, number>();
@@ -133,12 +134,13 @@ export class Cluster {
           namespace,
           body: this.plainDeployment(namespace, name),
         });
-        if (withService) {
+        if (service !== 'none') {
+          const headless = service === 'headless' ? { clusterIP: 'None' } : {};
           await this.core.createNamespacedService({
             namespace,
             body: {
               metadata: { name },
-              spec: { selector: { app: name }, ports: [{ name: 'http', port: 8000 }] },
+              spec: { ...headless, selector: { app: name }, ports: [{ name: 'http', port: 8000 }] },
             },
           });
           serviceCreated.set(name, performance.now());

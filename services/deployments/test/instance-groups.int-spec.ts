@@ -223,6 +223,8 @@ describe('DeepSeek-R1 on 2 × 8: one group of two servers per instance', () => {
     });
     const members_ = await core.readNamespacedService({ name: `ms-${id}-members`, namespace: ns });
     expect(members_.spec?.clusterIP).toBe('None');
+    const leaderService = await core.readNamespacedService({ name: `ms-${id}`, namespace: ns });
+    expect(leaderService.spec?.clusterIP).toBe('None'); // the gateway routes to endpoints
     // The leader Service sends traffic to pod 0 only.
     const leader = pods.find((p) => p.metadata?.labels?.[POD_INDEX] === '0');
     await eventually(

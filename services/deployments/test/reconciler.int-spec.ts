@@ -224,6 +224,8 @@ describe('deploy', () => {
       uid: d.metadata?.uid,
     });
     expect(svc.spec?.ports?.[0].port).toBe(8000);
+    // Headless: the gateway routes to the endpoints; no virtual IP to allocate.
+    expect(svc.spec?.clusterIP).toBe('None');
     const namespace = await core.readNamespace({ name: ns });
     expect(namespace.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('maas');
     await remove(id);
@@ -241,6 +243,27 @@ describe('deploy', () => {
     const third = await deploy();
     await until(second, 'queuing', { also: (s) => s.queue_position === 1 });
     await until(third, 'queuing', { also: (s) => s.queue_position === 2 });
+    // `second` has a Service with a virtual IP already, as services made before Services were
+    // headless have (spec.clusterIP is immutable): it must be kept, not turned headless.
+    const model = await core.readNamespacedService({ name: `ms-${big}`, namespace: ns });
+    const relabel = (m: Record<string, string> = {}) => ({ ...m, 'maas.io/service-id': second });
+    const before = await core.createNamespacedService({
+      namespace: ns,
+      body: {
+        metadata: { name: `ms-${second}`, labels: relabel(model.metadata?.labels) },
+        spec: {
+          type: 'ClusterIP',
+          selector: relabel(model.spec?.selector),
+          ports: model.spec?.ports?.map(({ name, port, targetPort, protocol }) => ({
+            name,
+            port,
+            targetPort,
+            protocol,
+          })),
+        },
+      },
+    });
+    expect(before.spec?.clusterIP).not.toBe('None');
 
     await put(big, { status: 'stopped' });
     await until(big, 'stopped');
@@ -248,6 +271,10 @@ describe('deploy', () => {
     await until(second, 'running');
     await until(third, 'running');
     expect(await reasons(second)).toEqual(['Queued', 'Deploying', 'Deployed']);
+    const kept = await core.readNamespacedService({ name: `ms-${second}`, namespace: ns });
+    expect(kept.metadata?.uid).toBe(before.metadata?.uid);
+    expect(kept.spec?.clusterIP).toBe(before.spec?.clusterIP);
+    expect(kept.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment' });
     await remove(big, second, third);
   });
 });

@@ -9,7 +9,7 @@ export function edgeServiceName(mainServiceName: string): string {
 
 /**
  * The extra Service that makes a model service on an edge pool reachable from outside the
- * cluster (seed 000 edge call paths), derived from its main (ClusterIP) Service: same
+ * cluster (seed 000 edge call paths), derived from its main Service: same
  * namespace, labels, selector and owner (the Deployment, so it goes with it), and
  * - load_balancing: type LoadBalancer on the pool's port (the cloud's load balancer controller
  *   fills `status.loadBalancer.ingress` with its address);

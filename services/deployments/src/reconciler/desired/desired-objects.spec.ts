@@ -171,6 +171,20 @@ describe('desiredService', () => {
     ]);
     expect(hashOf(s)).toBeDefined();
   });
+
+  it('is headless when asked (no virtual IP), else the ClusterIP Service of before, unchanged', () => {
+    const owner = { name: input.service.objectName, uid: 'uid-1' };
+    const base = { service: input.service, installation: 'deployments', port: 8000 };
+    const headless = desiredService({ ...base, headless: true }, owner);
+    expect(headless.spec?.clusterIP).toBe('None');
+    expect(headless.spec?.type).toBeUndefined();
+    const before = desiredService(base, owner);
+    expect(before.spec).toMatchObject({ type: 'ClusterIP' });
+    expect(before.spec?.clusterIP).toBeUndefined();
+    // The same object as before headless Services: an existing one is not applied again.
+    expect(desiredService({ ...base, headless: false }, owner)).toEqual(before);
+    expect(hashOf(headless)).not.toBe(hashOf(before));
+  });
 });
 
 describe('desiredNamespace', () => {

@@ -284,11 +284,17 @@ export function serviceObject(
 }
 
 /**
- * The Service in front of the instances (ClusterIP, the model server's port), owned by the
- * Deployment: if the Deployment goes, the garbage collector takes the Service too.
+ * The Service in front of the instances (the model server's port), owned by the Deployment:
+ * if the Deployment goes, the garbage collector takes the Service too. Headless: the gateway
+ * routes to the instances' endpoints itself (EndpointSlices), so no virtual IP is needed —
+ * and none allocated, which made Service creation the long pole of a burst of deploys
+ * (docs/benchmarks.md, Reconciler). `headless: false` is the ClusterIP Service of before.
  */
 export function desiredService(
-  input: Pick<DesiredWorkloadInput, 'service' | 'installation'> & { port: number },
+  input: Pick<DesiredWorkloadInput, 'service' | 'installation'> & {
+    port: number;
+    headless?: boolean;
+  },
   owner: { name: string; uid: string },
 ): V1Service {
   const { service, installation } = input;
@@ -297,7 +303,7 @@ export function desiredService(
     installation,
     service.objectName,
     {
-      type: 'ClusterIP',
+      ...(input.headless ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
       selector: selectorLabels(service, installation),
       ports: [{ name: PORT_NAME, port: input.port, targetPort: PORT_NAME, protocol: 'TCP' }],
     },

@@ -194,6 +194,10 @@ describe('the Services of a group service', () => {
     expect(svc.spec?.ports).toEqual([
       { name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' },
     ]);
+    expect(svc.spec).toMatchObject({ type: 'ClusterIP' }); // as made before headless ones
+    const headless = desiredLeaderService(service, 'deployments', 8000, true);
+    expect(headless.spec?.clusterIP).toBe('None');
+    expect(headless.spec?.type).toBeUndefined();
   });
 });
 

@@ -265,15 +265,17 @@ export function desiredMembersService(service: ServiceShape, installation: strin
  * The Service for traffic: the leaders only (pod index 0 of each group), on the model
  * server's port. Named like a single-server service's (`ms-<id>`), so the gateway's routing
  * snapshot does not change. Not owned by a StatefulSet (a service has several); the
- * reconciler deletes it with the service.
+ * reconciler deletes it with the service. Headless like a single-server service's
+ * (`desiredService`); `headless: false` is the ClusterIP Service of before.
  */
 export function desiredLeaderService(
   service: ServiceShape,
   installation: string,
   port: number,
+  headless = false,
 ): V1Service {
   return serviceObject(service, installation, service.objectName, {
-    type: 'ClusterIP',
+    ...(headless ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
     selector: { ...selectorLabels(service, installation), [GROUP_LABEL.podIndex]: '0' },
     ports: [{ name: PORT_NAME, port, targetPort: PORT_NAME, protocol: 'TCP' }],
   });

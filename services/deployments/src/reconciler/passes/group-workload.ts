@@ -177,10 +177,13 @@ export class GroupWorkload {
     const services = cache.servicesOf(row.id);
     const named = (name: string | undefined) => services.find((s) => s.metadata?.name === name);
     await applier.ensure(rendered.membersService, named(membersServiceName(row.k8sName)));
-    await applier.ensure(rendered.leaderService, named(row.k8sName));
+    const existing = named(row.k8sName);
+    // A leader Service made before they were headless keeps its virtual IP (immutable).
+    const leader = rendered.leaderService(!existing || existing.spec?.clusterIP === 'None');
+    await applier.ensure(leader, existing);
     if (pool.edge) {
       // An edge pool's extra Service (src/edge/edge-service.ts), in front of the leaders.
-      const edge = withHash(desiredEdgeService(rendered.leaderService, pool.edge));
+      const edge = withHash(desiredEdgeService(leader, pool.edge));
       await applier.ensure(edge, named(edge.metadata?.name));
     }
   }

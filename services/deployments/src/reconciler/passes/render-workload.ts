@@ -85,7 +85,8 @@ export interface RenderedGroups {
   /** The StatefulSet of group k. */
   readonly statefulSet: (group: number) => V1StatefulSet;
   readonly membersService: V1Service;
-  readonly leaderService: V1Service;
+  /** The leader Service, headless or (one made before they were) with a virtual IP. */
+  readonly leaderService: (headless: boolean) => V1Service;
 }
 
 /**
@@ -132,6 +133,7 @@ export function renderGroups(
     groupSize,
     statefulSet: (group) => desiredGroupStatefulSet({ ...base, group }),
     membersService: desiredMembersService(shape, options.installation),
-    leaderService: desiredLeaderService(shape, options.installation, row.port),
+    leaderService: (headless) =>
+      desiredLeaderService(shape, options.installation, row.port, headless),
   };
 }

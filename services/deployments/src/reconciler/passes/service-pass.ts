@@ -237,14 +237,22 @@ export class ServicePass {
       name: deployment.metadata?.name ?? row.k8sName,
       uid: deployment.metadata?.uid ?? '',
     };
-    const main = desiredService(
-      { service: rendered.shape, installation: this.settings.installation, port: row.port },
-      owner,
-    );
     // By name: a service on an edge pool owns a second Service (src/edge/edge-service.ts).
     const named = (name?: string) =>
       cache.servicesOf(row.id).find((s) => s.metadata?.name === name);
-    await applier.service(main, named(main.metadata?.name));
+    const existing = named(rendered.shape.objectName);
+    const main = desiredService(
+      {
+        service: rendered.shape,
+        installation: this.settings.installation,
+        port: row.port,
+        // A Service made before they were headless keeps its virtual IP (spec.clusterIP is
+        // immutable), and its applied object — the same as then — is not applied again.
+        headless: !existing || existing.spec?.clusterIP === 'None',
+      },
+      owner,
+    );
+    await applier.service(main, existing);
     if (pool.edge) {
       const edge = withHash(desiredEdgeService(main, pool.edge));
       await applier.service(edge, named(edge.metadata?.name));
