@@ -3,7 +3,8 @@
 // without replaying history), decoding each envelope with the published protobuf types and
 // keeping the events of the journey's account in arrival order.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { type Kafka, logLevel, type Consumer } from 'kafkajs';
+import { createKafka } from '@maas/events';
 import { ALL_TOPICS, parseEvent, topicName, type DecodedEvent } from '@maas/events';
 import { eventually } from '@maas/testing';
 
@@ -30,7 +31,8 @@ export class EventLog {
   private undecodable = 0;
 
   constructor(brokers: string[], prefix: string) {
-    this.kafka = new Kafka({ clientId: 'maas-journey', brokers, logLevel: logLevel.NOTHING });
+    // createKafka: kafkajs with the project's fixes (no idle timer loop, no negative timeouts).
+    this.kafka = createKafka({ clientId: 'maas-journey', brokers, logLevel: logLevel.NOTHING });
     this.topics = ALL_TOPICS.map((t) => topicName(t, prefix));
   }
 
