@@ -29,6 +29,10 @@ BASE_RECIPE=1
 
 log() { printf '[images %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 b() { buildah --root "$STORE/storage" --runroot "$STORE/run" --storage-driver vfs "$@"; }
+# A build's RUN steps get 1,024 open files by default (chroot isolation); npm install opens more
+# at times and failed with EMFILE. They get this shell's hard limit instead.
+NOFILE=$(ulimit -Hn); [ "$NOFILE" = unlimited ] && NOFILE=1048576
+NOFILE="nofile=$NOFILE:$NOFILE"
 
 prereqs() {
   local need=()
@@ -96,7 +100,7 @@ ADD base.tar /
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin NODE_VERSION=$NODE_VERSION
 CMD ["node"]
 EOF
-    b bud --quiet --isolation chroot --pull=never -f "$ctx/Containerfile" -t "$image" "$ctx" >/dev/null
+    b bud --quiet --isolation chroot --ulimit "$NOFILE" --pull=never -f "$ctx/Containerfile" -t "$image" "$ctx" >/dev/null
     rm -rf "$ctx"
   fi
   log "base $image ready ($((SECONDS - t0))s)"
@@ -136,7 +140,7 @@ build_images() {
     t0=$SECONDS
     # --layers: the build stage (npm install + build + prune of every service) is shared by
     # all targets and reused while the sources are unchanged.
-    b bud --layers --isolation chroot --network host --pull=never \
+    b bud --layers --isolation chroot --ulimit "$NOFILE" --network host --pull=never \
       -f "$ctx/deploy/images/Dockerfile" --target "$s" --build-arg "BASE=$(base_image)" "${trust[@]}" \
       -t "localhost/maas-$s:$TAG" "$ctx" >"$STORE/build-$s.log" 2>&1 ||
       { log "FAIL: building the $s image; $STORE/build-$s.log:"; tail -30 "$STORE/build-$s.log" >&2; return 1; }

@@ -125,12 +125,15 @@ export class Journey {
 
   /** An OpenAI SDK client on the gateway's region endpoint, with this journey's key. */
   openai(apiKey = this.apiKey): OpenAI {
-    // A call the gateway routed but found no ready instance for — 502 APIG.0201, as its view of
-    // the instances follows a start, an upgrade or a stop by a moment — is a failed request
-    // the usage ledger records too: count it, as the answered calls are.
+    // The usage ledger records every chat call the gateway routed: answered (200) or not
+    // reaching an instance (502 APIG.0201 — its view of the instances follows a start, an
+    // upgrade or a stop by a moment; and until it sees a stop, calls are still answered). The
+    // journey's other answers (401, 404 ModelArts.81009) are refused before routing.
     const counting: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (response.status === 502) this.calls.requests += 1;
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/chat/completions') && [200, 502].includes(response.status))
+        this.calls.requests += 1;
       return response;
     };
     return new OpenAI({
@@ -147,13 +150,13 @@ export class Journey {
       messages: [{ role: 'user', content }],
       max_tokens: 16,
     });
-    this.count(answer.usage);
+    this.countTokens(answer.usage);
     return answer;
   }
 
-  count(usage: OpenAI.CompletionUsage | null | undefined): void {
+  /** The tokens of an answered call (the call itself is counted as it is sent: `openai()`). */
+  countTokens(usage: OpenAI.CompletionUsage | null | undefined): void {
     assert.ok(usage, 'the answer carries its usage');
-    this.calls.requests += 1;
     this.calls.promptTokens += usage.prompt_tokens;
     this.calls.completionTokens += usage.completion_tokens;
   }
@@ -626,7 +629,7 @@ export const steps: Step[] = [
       assert.ok(chunks > 2 && text.length > 0, 'streamed chunks');
       assert.ok(usage, 'the last chunk carries the usage');
       assert.equal(usage.total_tokens, usage.prompt_tokens + usage.completion_tokens);
-      j.count(usage);
+      j.countTokens(usage);
       return `${chunks} chunks, "${text.slice(0, 60)}", usage ${usage.prompt_tokens} + ${usage.completion_tokens}`;
     },
   },
@@ -690,8 +693,8 @@ export const steps: Step[] = [
         const answers = await Promise.all(Array.from({ length: 8 }, () => rawChat(j)));
         // Every call is recorded, a burst that has to be tried again too; refused ones (429,
         // no tokens) count as failed requests.
-        for (const a of answers) if (a.status === 200) j.count(a.usage);
-        j.calls.requests += answers.filter((a) => a.status !== 200).length;
+        for (const a of answers) if (a.status === 200) j.countTokens(a.usage);
+        j.calls.requests += answers.length;
         const limited = answers.filter((a) => a.status === 429);
         assert.ok(
           limited.length > 0,
