@@ -303,7 +303,7 @@ export function desiredService(
     installation,
     service.objectName,
     {
-      ...(input.headless ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
+      ...addressing(input.headless ?? false),
       selector: selectorLabels(service, installation),
       ports: [{ name: PORT_NAME, port: input.port, targetPort: PORT_NAME, protocol: 'TCP' }],
     },
@@ -317,6 +317,19 @@ export function desiredService(
       },
     ],
   );
+}
+
+/**
+ * A model Service is headless unless one made before headless Services already exists with a
+ * virtual IP: `spec.clusterIP` is immutable, so that one keeps the object applied then.
+ */
+export function headlessFor(existing: V1Service | undefined): boolean {
+  return !existing || existing.spec?.clusterIP === 'None';
+}
+
+/** The spec fields of a headless Service, or of the ClusterIP one of before. */
+export function addressing(headless: boolean): Pick<V1ServiceSpec, 'clusterIP' | 'type'> {
+  return headless ? { clusterIP: 'None' } : { type: 'ClusterIP' };
 }
 
 /** The object with the hash of its own content in the spec-hash annotation. */

@@ -6,6 +6,7 @@ import {
   type V1StatefulSet,
 } from '@kubernetes/client-node';
 import {
+  addressing,
   type DesiredWorkloadInput,
   modelServer,
   modelServerProbes,
@@ -275,7 +276,7 @@ export function desiredLeaderService(
   headless = false,
 ): V1Service {
   return serviceObject(service, installation, service.objectName, {
-    ...(headless ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
+    ...addressing(headless),
     selector: { ...selectorLabels(service, installation), [GROUP_LABEL.podIndex]: '0' },
     ports: [{ name: PORT_NAME, port, targetPort: PORT_NAME, protocol: 'TCP' }],
   });

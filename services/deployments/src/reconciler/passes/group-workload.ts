@@ -14,7 +14,7 @@ import { type ServiceObservations } from '../../model-services/service-observati
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type OtherPodsSource } from './other-pods.js';
 import { LABEL } from '../../workloads/labels.js';
-import { revisionOf, withHash } from '../desired/desired-objects.js';
+import { headlessFor, revisionOf, withHash } from '../desired/desired-objects.js';
 import { desiredEdgeService } from '../../edge/edge-service.js';
 import {
   GROUP_ANNOTATION,
@@ -178,8 +178,7 @@ export class GroupWorkload {
     const named = (name: string | undefined) => services.find((s) => s.metadata?.name === name);
     await applier.ensure(rendered.membersService, named(membersServiceName(row.k8sName)));
     const existing = named(row.k8sName);
-    // A leader Service made before they were headless keeps its virtual IP (immutable).
-    const leader = rendered.leaderService(!existing || existing.spec?.clusterIP === 'None');
+    const leader = rendered.leaderService(headlessFor(existing));
     await applier.ensure(leader, existing);
     if (pool.edge) {
       // An edge pool's extra Service (src/edge/edge-service.ts), in front of the leaders.

@@ -12,7 +12,13 @@ import { type ServiceObservations } from '../../model-services/service-observati
 import { type PoolEntity } from '../../pools/pool.entity.js';
 import { type ClusterCache } from '../cache/cluster-cache.js';
 import { type ServiceRowCache } from '../service-row-cache.js';
-import { desiredService, hashOf, revisionOf, withHash } from '../desired/desired-objects.js';
+import {
+  desiredService,
+  hashOf,
+  headlessFor,
+  revisionOf,
+  withHash,
+} from '../desired/desired-objects.js';
 import { desiredEdgeService } from '../../edge/edge-service.js';
 import { FINALIZER, LABEL } from '../../workloads/labels.js';
 import { canonicalJson } from '../desired/spec-hash.js';
@@ -246,9 +252,7 @@ export class ServicePass {
         service: rendered.shape,
         installation: this.settings.installation,
         port: row.port,
-        // A Service made before they were headless keeps its virtual IP (spec.clusterIP is
-        // immutable), and its applied object — the same as then — is not applied again.
-        headless: !existing || existing.spec?.clusterIP === 'None',
+        headless: headlessFor(existing),
       },
       owner,
     );
